@@ -1,0 +1,142 @@
+"""Roles and what each may do (SPEC section 8). The services enforce these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from hubtui.domain.errors import PermissionDenied
+from hubtui.domain.orders import OrderStatus
+
+
+class Role(StrEnum):
+    agent = "agent"
+    warehouse = "warehouse"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+class Permission(StrEnum):
+    view_orders = "view_orders"
+    create_order = "create_order"
+    edit_order = "edit_order"
+    record_payment = "record_payment"
+    change_status = "change_status"
+    add_note = "add_note"
+    raise_return = "raise_return"
+    dispatch = "dispatch"
+    set_tracking = "set_tracking"
+    receive_return = "receive_return"
+    qc_return = "qc_return"
+    approve_return = "approve_return"
+    refund = "refund"
+    import_data = "import_data"
+    export_data = "export_data"
+    manage_price_rules = "manage_price_rules"
+    manage_users = "manage_users"
+
+
+P = Permission
+_EVERYONE = frozenset({P.view_orders, P.add_note})
+_AGENT = _EVERYONE | {
+    P.create_order,
+    P.edit_order,
+    P.record_payment,
+    P.change_status,
+    P.raise_return,
+}
+# No change_status: that permission covers the office statuses (approve,
+# hold, cancel), which the warehouse may not set; its own statuses are
+# guarded by dispatch (see status_permission).
+_WAREHOUSE = _EVERYONE | {P.dispatch, P.set_tracking, P.receive_return, P.qc_return}
+_SUPERVISOR = (
+    _AGENT
+    | _WAREHOUSE
+    | {P.approve_return, P.refund, P.import_data, P.export_data, P.manage_price_rules}
+)
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
+    {
+        Role.agent: _AGENT,
+        Role.warehouse: _WAREHOUSE,
+        Role.supervisor: _SUPERVISOR,
+        Role.admin: frozenset(Permission),
+    }
+)
+del P
+
+_ROLE_NOUNS = {
+    Role.agent: "an agent",
+    Role.warehouse: "a warehouse user",
+    Role.supervisor: "a supervisor",
+    Role.admin: "an admin",
+}
+
+_ACTIONS = {
+    Permission.view_orders: "view orders",
+    Permission.create_order: "create orders",
+    Permission.edit_order: "edit orders",
+    Permission.record_payment: "record payments",
+    Permission.change_status: "change this order status",
+    Permission.add_note: "add notes",
+    Permission.raise_return: "raise returns",
+    Permission.dispatch: "set warehouse and dispatch statuses",
+    Permission.set_tracking: "set tracking",
+    Permission.receive_return: "receive returns",
+    Permission.qc_return: "QC returns",
+    Permission.approve_return: "approve or reject returns",
+    Permission.refund: "issue refunds",
+    Permission.import_data: "import data",
+    Permission.export_data: "export data",
+    Permission.manage_price_rules: "manage price-match rules",
+    Permission.manage_users: "manage users",
+}
+
+
+def _role(role: Role | str) -> Role | None:
+    try:
+        return Role(role)
+    except ValueError:
+        return None
+
+
+def can(role: Role, permission: Permission) -> bool:
+    """Whether ``role`` holds ``permission``; an unknown role holds nothing."""
+    known = _role(role)
+    return known is not None and Permission(permission) in ROLE_PERMISSIONS[known]
+
+
+def require(role: Role, permission: Permission) -> None:
+    """Raise PermissionDenied, naming who to ask, unless ``role`` may do it."""
+    permission = Permission(permission)
+    known = _role(role)
+    if known is None:
+        raise PermissionDenied(f"{role!r} is not a role; ask an admin to set yours")
+    if permission in ROLE_PERMISSIONS[known]:
+        return
+    # Roles are listed least to most privileged, so this names the nearest one.
+    helper = next(r for r in Role if permission in ROLE_PERMISSIONS[r])
+    raise PermissionDenied(
+        f"{_ROLE_NOUNS[known].capitalize()} may not {_ACTIONS[permission]}; "
+        f"ask {_ROLE_NOUNS[helper]}."
+    )
+
+
+WAREHOUSE_STATUSES = frozenset(
+    {
+        OrderStatus.AcceptedInWarehouse,
+        OrderStatus.ReadyToDispatch,
+        OrderStatus.PartiallyDispatched,
+        OrderStatus.Dispatched,
+        OrderStatus.Delivered,
+        OrderStatus.ReturnedByWarehouse,
+    }
+)
+
+
+def status_permission(target: OrderStatus) -> Permission:
+    """The permission needed to move an order to ``target``."""
+    if OrderStatus(target) in WAREHOUSE_STATUSES:
+        return Permission.dispatch
+    return Permission.change_status

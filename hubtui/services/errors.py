@@ -1,0 +1,48 @@
+"""Errors a person can act on. Every one carries a one-line message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hubtui.domain.errors import DomainError, PermissionDenied, TransitionError
+
+__all__ = [
+    "ConflictError",
+    "DomainError",
+    "InvalidInput",
+    "NotFound",
+    "PermissionDenied",
+    "TransitionError",
+    "UnknownUser",
+]
+
+
+class NotFound(DomainError):
+    pass
+
+
+class UnknownUser(NotFound):
+    pass
+
+
+class InvalidInput(DomainError):
+    """Bad input; `field` names the field the message belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConflictError(DomainError):
+    """A save based on a stale copy: someone else changed the record since it was read."""
+
+    def __init__(self, number: str, changed_by: str, changed_at: datetime, current_version: int) -> None:
+        when = changed_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        super().__init__(
+            f"{number} was changed by {changed_by} at {when} after you opened it; "
+            "reload it and make your change again."
+        )
+        self.number = number
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.current_version = current_version

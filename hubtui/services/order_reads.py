@@ -1,0 +1,277 @@
+"""Reading orders: pages of the list, counts, one order in full."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hubtui.domain.numbers import parse_order_number
+from hubtui.domain.order_query import OrderQuery
+from hubtui.domain.orders import QuickFilter, balance_due, channel_label, matches_quick_filter
+from hubtui.domain.periods import period_range
+from hubtui.domain.permissions import Permission
+from hubtui.services import audit
+from hubtui.services.context import Context
+from hubtui.services.errors import NotFound
+from hubtui.services.views import (
+    ActivityView,
+    Address,
+    Cursor,
+    DiscountView,
+    LineView,
+    OrderDetail,
+    OrderRow,
+    Page,
+    PaymentView,
+    ReturnSummary,
+)
+from hubtui.store import order_queries as q
+from hubtui.store.tables import (
+    Activity,
+    Microsite,
+    Order,
+    OrderDiscount,
+    OrderLine,
+    Payment,
+    Return,
+)
+
+PAGE_SIZE = 50
+DATE_FILTERS = {QuickFilter.TODAY: 0, QuickFilter.YESTERDAY: 1}
+
+
+def _utc_midnight(day: date, ctx: Context) -> datetime:
+    return datetime.combine(day, time(), tzinfo=ctx.tz).astimezone(timezone.utc)
+
+
+def _microsites(session: Session, org_id: int) -> dict[int, str]:
+    rows = session.execute(select(Microsite.id, Microsite.code).where(Microsite.org_id == org_id))
+    return {row.id: row.code for row in rows}
+
+
+def _scope(session: Session, ctx: Context, query: OrderQuery) -> q.Scope:
+    org_id = ctx.operator.org_id
+    microsite_id = None
+    if query.microsite:
+        microsite_id = session.execute(
+            select(Microsite.id).where(Microsite.org_id == org_id, Microsite.code == query.microsite)
+        ).scalar()
+        if microsite_id is None:
+            raise NotFound(f"Unknown microsite '{query.microsite}' in {ctx.operator.org_code}.")
+    start: date | None = None
+    end: date | None = None
+    today = ctx.today()
+    if query.quick_filter in DATE_FILTERS:
+        start = today - timedelta(days=DATE_FILTERS[query.quick_filter])
+        end = start + timedelta(days=1)
+    if query.period is not None or query.date_from or query.date_to:
+        p_start, p_end = _period(query, today)
+        start = p_start if start is None or (p_start and p_start > start) else start
+        end = p_end if end is None or (p_end and p_end < end) else end
+    return q.Scope(
+        org_id=org_id,
+        microsite_id=microsite_id,
+        placed_from=_utc_midnight(start, ctx) if start else None,
+        placed_to=_utc_midnight(end, ctx) if end else None,
+    )
+
+
+def _period(query: OrderQuery, today: date) -> tuple[date | None, date | None]:
+    from hubtui.domain.periods import Period
+
+    if query.period is not None and query.period != Period.CUSTOM:
+        return period_range(query.period, today)
+    end = query.date_to + timedelta(days=1) if query.date_to else None
+    return query.date_from, end
+
+
+def _normalised(query: OrderQuery) -> OrderQuery:
+    if query.number:
+        return query.with_changes(number=parse_order_number(query.number))
+    return query
+
+
+def _row(row: Any, microsites: dict[int, str]) -> OrderRow:
+    return OrderRow(
+        id=row.id,
+        number=row.number,
+        placed_at=row.placed_at,
+        customer_name=f"{row.customer_first_name} {row.customer_last_name}".strip(),
+        customer_email=row.customer_email,
+        channel=row.channel,
+        order_type=row.order_type,
+        status=row.status,
+        payment_status=row.payment_status,
+        order_total=row.order_total,
+        currency=row.currency,
+        tags=row.tags,
+        microsite=microsites.get(row.microsite_id, ""),
+        fraud_score=row.fraud_score,
+    )
+
+
+def list_orders(
+    ctx: Context,
+    query: OrderQuery = OrderQuery(),
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    from_end: bool = False,
+    limit: int = PAGE_SIZE,
+) -> Page[OrderRow]:
+    """One keyset page of orders: the first, the one after/before a cursor, or the last."""
+    ctx.require(Permission.view_orders)
+    query = _normalised(query)
+    with ctx.store.read() as session:
+        scope = _scope(session, ctx, query)
+        rows, more = q.fetch_page(
+            session, query, scope, limit=limit,
+            after=after.key if after else None,
+            before=before.key if before else None,
+            from_end=from_end,
+        )
+        microsites = _microsites(session, ctx.operator.org_id)
+    views = tuple(_row(r, microsites) for r in rows)
+    first = Cursor(q.sort_key_of(rows[0], query.sort)) if rows else None
+    last = Cursor(q.sort_key_of(rows[-1], query.sort)) if rows else None
+    if before is not None or from_end:
+        has_before, has_after = more, before is not None
+    else:
+        has_before, has_after = after is not None, more
+    return Page(views, first, last, has_before, has_after)
+
+
+def _tally_count(rows: list[Any], quick: QuickFilter, today: date) -> int:
+    return sum(
+        int(n)
+        for status, payment_status, order_type, high_risk, n in rows
+        if matches_quick_filter(
+            quick, status=status, payment_status=payment_status, order_type=order_type,
+            fraud_score=100 if high_risk else 0, placed_on=today, today=today,
+        )
+    )
+
+
+def count_orders(ctx: Context, query: OrderQuery = OrderQuery()) -> int:
+    """How many orders the query matches (from the tallies when it is a plain quick filter)."""
+    ctx.require(Permission.view_orders)
+    query = _normalised(query)
+    with ctx.store.read() as session:
+        scope = _scope(session, ctx, query)
+        if not query.has_search and query.quick_filter not in DATE_FILTERS:
+            rows = q.tally_rows(session, ctx.operator.org_id, scope.microsite_id)
+            return _tally_count(rows, query.quick_filter, ctx.today())
+        return q.count(session, query, scope)
+
+
+def quick_filter_counts(ctx: Context, microsite: str | None = None) -> dict[QuickFilter, int]:
+    """The count behind every quick filter, in one read."""
+    ctx.require(Permission.view_orders)
+    base = OrderQuery(microsite=microsite)
+    with ctx.store.read() as session:
+        scope = _scope(session, ctx, base)
+        rows = q.tally_rows(session, ctx.operator.org_id, scope.microsite_id)
+        counts = {f: _tally_count(rows, f, ctx.today()) for f in QuickFilter if f not in DATE_FILTERS}
+        for quick in DATE_FILTERS:
+            counts[quick] = q.count(session, base, _scope(session, ctx, base.with_changes(quick_filter=quick)))
+    return {f: counts[f] for f in QuickFilter}
+
+
+def find_order(session: Session, ctx: Context, number: str) -> Order:
+    canonical = parse_order_number(number)
+    order = session.scalars(
+        select(Order).where(Order.number == canonical, Order.org_id == ctx.operator.org_id)
+    ).first()
+    if order is None:
+        raise NotFound(f"No order {canonical} in {ctx.operator.org_code}.")
+    return order
+
+
+def get_order(ctx: Context, number: str, *, activity_limit: int = 200) -> OrderDetail:
+    ctx.require(Permission.view_orders)
+    with ctx.store.read() as session:
+        order = find_order(session, ctx, number)
+        return detail_of(session, ctx, order, activity_limit=activity_limit)
+
+
+def detail_of(session: Session, ctx: Context, order: Order, *, activity_limit: int = 200) -> OrderDetail:
+    assert order.id is not None
+    microsite = session.get(Microsite, order.microsite_id)
+    lines = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
+    payments = session.scalars(select(Payment).where(Payment.order_id == order.id).order_by(Payment.id))
+    discounts = session.scalars(
+        select(OrderDiscount).where(OrderDiscount.order_id == order.id).order_by(OrderDiscount.id)
+    )
+    returns = session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id))
+    activity = session.scalars(
+        select(Activity).where(Activity.order_id == order.id).order_by(Activity.id.desc()).limit(activity_limit)
+    )
+    return OrderDetail(
+        id=order.id,
+        number=order.number,
+        external_ref=order.external_ref,
+        org_code=ctx.operator.org_code,
+        microsite=microsite.code if microsite else "",
+        channel=order.channel,
+        channel_label=channel_label(order.channel),
+        order_type=order.order_type,
+        status=order.status,
+        held_from_status=order.held_from_status,
+        payment_status=order.payment_status,
+        payment_method=order.payment_method,
+        currency=order.currency,
+        customer_id=order.customer_id,
+        customer_email=order.customer_email,
+        customer_first_name=order.customer_first_name,
+        customer_last_name=order.customer_last_name,
+        customer_phone=order.customer_phone,
+        company_name=order.company_name,
+        shipping=Address(order.shipping_name, order.shipping_line1, order.shipping_line2,
+                         order.shipping_city, order.shipping_postcode, order.shipping_country),
+        billing=Address(order.billing_name, order.billing_line1, order.billing_line2,
+                        order.billing_city, order.billing_postcode, order.billing_country),
+        lines_total=order.lines_total,
+        discount_total=order.discount_total,
+        shipping_total=order.shipping_total,
+        order_total=order.order_total,
+        paid_total=order.paid_total,
+        refunded_total=order.refunded_total,
+        balance_due=balance_due(order.order_total, order.paid_total, order.refunded_total),
+        customer_reference=order.customer_reference,
+        tags=order.tags,
+        fraud_score=order.fraud_score,
+        cancel_reason=order.cancel_reason,
+        tracking_number=order.tracking_number,
+        tracking_carrier=order.tracking_carrier,
+        tracking_link=order.tracking_link,
+        placed_at=order.placed_at,
+        created_by=order.created_by,
+        updated_at=order.updated_at,
+        updated_by=order.updated_by,
+        version=order.version,
+        lines=tuple(
+            LineView(l.id, l.line_no, l.stock_code, l.product_name, l.quantity, l.unit_price,
+                     l.discount, l.line_total, l.dispatched_quantity)
+            for l in lines
+        ),
+        payments=tuple(
+            PaymentView(p.id, p.method, p.status, p.amount, p.reference, p.comment, p.source,
+                        p.paid_at, p.recorded_at, p.recorded_by)
+            for p in payments
+        ),
+        discounts=tuple(
+            DiscountView(d.id, d.code, d.description, d.percent_bp, d.amount, d.created_by, d.created_at)
+            for d in discounts
+        ),
+        returns=tuple(
+            ReturnSummary(r.number, r.status, r.action, r.reason, r.raised_from, r.created_at)
+            for r in returns
+        ),
+        activity=tuple(
+            ActivityView(a.id, a.at, a.user_name, a.action, a.summary, audit.load(a.before), audit.load(a.after))
+            for a in activity
+        ),
+    )

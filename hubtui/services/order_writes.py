@@ -1,0 +1,426 @@
+"""Changing orders: place, pay, move, note, edit. One transaction each, audited.
+
+Every write loads the order under the write lock (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
+PostgreSQL), compares the version the caller read with the stored one, and refuses a stale
+edit with ConflictError, so nothing is silently overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hubtui.domain.money import format_money
+from hubtui.domain.numbers import format_order_number, parse_order_number
+from hubtui.domain.order_query import name_key, postcode_key
+from hubtui.domain.orders import (
+    OFFLINE_PAYMENT_METHODS,
+    OPERATOR_PAYMENT_STATUSES,
+    CancelReason,
+    Channel,
+    OrderStatus,
+    OrderType,
+    PaymentMethod,
+    PaymentStatus,
+    balance_due,
+    check_transition,
+    is_editable,
+    payment_status_for,
+    status_after_payment,
+)
+from hubtui.domain.permissions import Permission, status_permission
+from hubtui.services import audit
+from hubtui.services.context import Context
+from hubtui.services.errors import ConflictError, InvalidInput, NotFound
+from hubtui.services.order_reads import detail_of
+from hubtui.services.views import Address, OrderDetail
+from hubtui.store.sequences import ORDER_NUMBERS, take_next
+from hubtui.store.tables import Customer, Company, Microsite, Order, OrderLine, OrgChannel, Payment, Product
+
+
+@dataclass(frozen=True)
+class NewLine:
+    stock_code: str
+    quantity: int
+    unit_price: int | None = None  # None: the product's current price
+    discount: int = 0
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    customer_id: int
+    lines: tuple[NewLine, ...]
+    microsite: str | None = None  # None: the organisation's default microsite
+    channel: str = Channel.telephone.value
+    order_type: str = OrderType.Standard.value
+    shipping_total: int = 0
+    customer_reference: str = ""
+    tags: str = ""
+    shipping: Address | None = None  # None: the customer's address
+    billing: Address | None = None
+    fraud_score: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentDraft:
+    method: str
+    status: str
+    amount: int | None = None  # None: the balance due
+    reference: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class OrderChanges:
+    """Fields an operator may edit while the order is editable; None leaves a field alone."""
+
+    customer_reference: str | None = None
+    tags: str | None = None
+    customer_phone: str | None = None
+    shipping: Address | None = None
+    billing: Address | None = None
+
+
+def _lock_order(session: Session, ctx: Context, number: str) -> Order:
+    canonical = parse_order_number(number)
+    order = session.scalars(
+        select(Order)
+        .where(Order.number == canonical, Order.org_id == ctx.operator.org_id)
+        .with_for_update()
+    ).first()
+    if order is None:
+        raise NotFound(f"No order {canonical} in {ctx.operator.org_code}.")
+    return order
+
+
+def _check_version(order: Order, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != order.version:
+        raise ConflictError(order.number, order.updated_by, order.updated_at, order.version)
+
+
+def _touch(order: Order, ctx: Context) -> None:
+    order.version += 1
+    order.updated_at = ctx.now()
+    order.updated_by = ctx.operator.user_name
+
+
+def _default_microsite(session: Session, ctx: Context, code: str | None) -> Microsite:
+    stmt = select(Microsite).where(Microsite.org_id == ctx.operator.org_id)
+    stmt = stmt.where(Microsite.code == code) if code else stmt.order_by(Microsite.is_default.desc(), Microsite.id)
+    microsite = session.scalars(stmt).first()
+    if microsite is None:
+        raise InvalidInput(f"Unknown microsite '{code}' in {ctx.operator.org_code}.", "microsite")
+    return microsite
+
+
+def require_channel(session: Session, ctx: Context, code: str) -> None:
+    configured = session.scalars(
+        select(OrgChannel).where(
+            OrgChannel.org_id == ctx.operator.org_id, OrgChannel.code == code, OrgChannel.enabled
+        )
+    ).first()
+    if configured is None:
+        raise InvalidInput(f"Channel '{code}' is not configured for {ctx.operator.org_code}.", "channel")
+
+
+def _address_of(customer: Customer) -> Address:
+    return Address(
+        f"{customer.first_name} {customer.last_name}".strip(), customer.line1, customer.line2,
+        customer.city, customer.postcode, customer.country,
+    )
+
+
+def _set_address(order: Order, prefix: str, address: Address) -> None:
+    for part in ("name", "line1", "line2", "city", "postcode", "country"):
+        setattr(order, f"{prefix}_{part}", getattr(address, part))
+    if prefix == "shipping":
+        order.shipping_postcode_key = postcode_key(address.postcode)
+
+
+def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[OrderLine]:
+    if not draft.lines:
+        raise InvalidInput("An order needs at least one line.", "lines")
+    lines = []
+    for line_no, line in enumerate(draft.lines, start=1):
+        if line.quantity <= 0:
+            raise InvalidInput(f"Line {line_no}: quantity must be at least 1.", "quantity")
+        product = session.scalars(
+            select(Product).where(Product.org_id == ctx.operator.org_id, Product.stock_code == line.stock_code)
+        ).first()
+        if product is None:
+            raise InvalidInput(f"Line {line_no}: no product with stock code {line.stock_code}.", "stock_code")
+        if not product.active:
+            raise InvalidInput(f"Line {line_no}: {product.stock_code} is no longer sold.", "stock_code")
+        unit_price = product.price if line.unit_price is None else line.unit_price
+        if unit_price < 0 or line.discount < 0:
+            raise InvalidInput(f"Line {line_no}: prices and discounts cannot be negative.", "unit_price")
+        gross = unit_price * line.quantity
+        if line.discount > gross:
+            raise InvalidInput(f"Line {line_no}: the discount is more than the line is worth.", "discount")
+        lines.append(
+            OrderLine(
+                order_id=0, line_no=line_no, product_id=product.id, stock_code=product.stock_code,
+                product_name=product.name, quantity=line.quantity, unit_price=unit_price,
+                discount=line.discount, line_total=gross - line.discount,
+            )
+        )
+    return lines
+
+
+def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
+    """Create an order: status Incomplete, payment Pending, a new BT number."""
+    ctx.require(Permission.create_order)
+    if draft.shipping_total < 0:
+        raise InvalidInput("The shipping charge cannot be negative.", "shipping_total")
+    with ctx.store.write() as session:
+        customer = session.get(Customer, draft.customer_id)
+        if customer is None or customer.org_id != ctx.operator.org_id:
+            raise InvalidInput("Choose a customer for the order.", "customer")
+        require_channel(session, ctx, draft.channel)
+        microsite = _default_microsite(session, ctx, draft.microsite)
+        lines = _priced_lines(session, ctx, draft)
+        company = session.get(Company, customer.company_id) if customer.company_id else None
+        now = ctx.now()
+        lines_total = sum(l.line_total for l in lines)
+        order = Order(
+            org_id=ctx.operator.org_id,
+            number=format_order_number(take_next(session, ORDER_NUMBERS)),
+            microsite_id=microsite.id,
+            channel=draft.channel,
+            order_type=OrderType(draft.order_type).value,
+            status=OrderStatus.Incomplete.value,
+            payment_status=PaymentStatus.Pending.value,
+            currency=microsite.currency,
+            customer_id=customer.id,
+            company_id=customer.company_id,
+            customer_email=customer.email,
+            customer_first_name=customer.first_name,
+            customer_last_name=customer.last_name,
+            customer_name_key=name_key(customer.first_name, customer.last_name),
+            customer_phone=customer.phone,
+            company_name=company.name if company else "",
+            lines_total=lines_total,
+            shipping_total=draft.shipping_total,
+            order_total=lines_total + draft.shipping_total,
+            customer_reference=draft.customer_reference,
+            tags=draft.tags,
+            fraud_score=draft.fraud_score,
+            placed_at=now,
+            created_at=now,
+            created_by=ctx.operator.user_name,
+            updated_at=now,
+            updated_by=ctx.operator.user_name,
+        )
+        _set_address(order, "shipping", draft.shipping or _address_of(customer))
+        _set_address(order, "billing", draft.billing or draft.shipping or _address_of(customer))
+        session.add(order)
+        session.flush()
+        for line in lines:
+            line.order_id = order.id  # type: ignore[assignment]
+            session.add(line)
+        audit.record(
+            session, ctx, order_id=order.id, action="placed",
+            summary=f"Order placed: {len(lines)} line(s), total {format_money(order.order_total, order.currency)}",
+            after={"status": order.status, "payment_status": order.payment_status, "order_total": order.order_total,
+                   "lines": [(l.stock_code, l.quantity, l.unit_price) for l in lines]},
+        )
+        session.flush()
+        return detail_of(session, ctx, order)
+
+
+def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Payment.status, func.sum(Payment.amount)).where(Payment.order_id == order_id).group_by(Payment.status)
+    )
+    return {status: int(total or 0) for status, total in rows}
+
+
+def record_payment(
+    ctx: Context, number: str, draft: PaymentDraft, *, expected_version: int | None = None
+) -> OrderDetail:
+    """Record an offline payment; the order's payment status and status follow SPEC 3."""
+    ctx.require(Permission.record_payment)
+    try:
+        method = PaymentMethod(draft.method)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown payment method '{draft.method}'; one of {', '.join(sorted(OFFLINE_PAYMENT_METHODS))}.",
+            "method",
+        ) from None
+    if method not in OFFLINE_PAYMENT_METHODS:
+        raise InvalidInput(f"{method} payments come from imports, not from an operator.", "method")
+    try:
+        status = PaymentStatus(draft.status)
+    except ValueError:
+        status = None
+    if status not in OPERATOR_PAYMENT_STATUSES:
+        raise InvalidInput(
+            f"Payment status '{draft.status}' is not one of {', '.join(s.value for s in OPERATOR_PAYMENT_STATUSES)}.",
+            "status",
+        )
+    with ctx.store.write() as session:
+        order = _lock_order(session, ctx, number)
+        _check_version(order, expected_version)
+        if order.status == OrderStatus.Cancelled:
+            raise InvalidInput(f"{order.number} is cancelled; no payment can be recorded.", "status")
+        due = balance_due(order.order_total, order.paid_total, order.refunded_total)
+        amount = 0 if method == PaymentMethod.FOC else (due if draft.amount is None else draft.amount)
+        if amount < 0:
+            raise InvalidInput("The amount cannot be negative.", "amount")
+        if amount > due:
+            raise InvalidInput(
+                f"The amount {format_money(amount, order.currency)} is more than the balance due "
+                f"({format_money(due, order.currency)}).",
+                "amount",
+            )
+        before = _money_state(order)
+        now = ctx.now()
+        session.add(
+            Payment(
+                order_id=order.id, method=method.value, status=status.value, amount=amount,  # type: ignore[union-attr]
+                reference=draft.reference, comment=draft.comment, source="operator",
+                paid_at=now, recorded_at=now, recorded_by=ctx.operator.user_name,
+            )
+        )
+        session.flush()
+        totals = _payment_totals(session, order.id)  # type: ignore[arg-type]
+        order.paid_total = totals.get(PaymentStatus.Paid.value, 0)
+        order.payment_method = method.value
+        if method == PaymentMethod.FOC and status in (PaymentStatus.Paid, PaymentStatus.Authorized):
+            order.payment_status = PaymentStatus.Paid.value  # free of charge: nothing is owed
+        else:
+            order.payment_status = payment_status_for(
+                order.order_total, order.paid_total, totals.get(PaymentStatus.Authorized.value, 0),
+                order.refunded_total, status,  # type: ignore[arg-type]
+            ).value
+        moved_to = status_after_payment(OrderStatus(order.status), status, order.fraud_score)  # type: ignore[arg-type]
+        if moved_to is not None:
+            order.status = moved_to.value
+        _touch(order, ctx)
+        after = _money_state(order)
+        summary = f"Payment recorded: {method.value} {status.value} {format_money(amount, order.currency)}"  # type: ignore[union-attr]
+        if draft.reference:
+            summary += f" ref {draft.reference}"
+        audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
+        session.flush()
+        return detail_of(session, ctx, order)
+
+
+def _money_state(order: Order) -> dict[str, Any]:
+    return {"status": order.status, "payment_status": order.payment_status, "paid_total": order.paid_total}
+
+
+def change_status(
+    ctx: Context,
+    number: str,
+    target: str,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> OrderDetail:
+    try:
+        target_status = OrderStatus(target)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown status '{target}'; one of {', '.join(s.value for s in OrderStatus)}.", "status"
+        ) from None
+    cancel_reason = None
+    if reason:
+        try:
+            cancel_reason = CancelReason(reason)
+        except ValueError:
+            raise InvalidInput(
+                f"Unknown cancel reason '{reason}'; one of {', '.join(r.value for r in CancelReason)}.", "reason"
+            ) from None
+    ctx.require(status_permission(target_status))
+    with ctx.store.write() as session:
+        order = _lock_order(session, ctx, number)
+        _check_version(order, expected_version)
+        current = OrderStatus(order.status)
+        held_from = OrderStatus(order.held_from_status) if order.held_from_status else None
+        check_transition(current, target_status, held_from=held_from, reason=cancel_reason)
+        before = {"status": order.status, "held_from_status": order.held_from_status}
+        if target_status == OrderStatus.OnHold:
+            order.held_from_status = current.value
+        elif current == OrderStatus.OnHold:
+            order.held_from_status = None
+        if target_status == OrderStatus.Cancelled:
+            order.cancel_reason = cancel_reason.value  # type: ignore[union-attr]
+        order.status = target_status.value
+        _touch(order, ctx)
+        summary = f"Status {current.value} → {target_status.value}"
+        if cancel_reason is not None and target_status == OrderStatus.Cancelled:
+            summary += f" (reason {cancel_reason.value})"
+        audit.record(
+            session, ctx, order_id=order.id, action="status", summary=summary, before=before,
+            after={"status": order.status, "held_from_status": order.held_from_status,
+                   "cancel_reason": order.cancel_reason},
+        )
+        session.flush()
+        return detail_of(session, ctx, order)
+
+
+def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
+    """A note is history, not an edit: it never conflicts with someone else's change."""
+    ctx.require(Permission.add_note)
+    text = text.strip()
+    if not text:
+        raise InvalidInput("A note cannot be empty.", "note")
+    if len(text) > 400:
+        raise InvalidInput("A note is at most 400 characters.", "note")
+    with ctx.store.write() as session:
+        order = _lock_order(session, ctx, number)
+        audit.record(session, ctx, order_id=order.id, action="note", summary=text, after={"note": text})
+        session.flush()
+        return detail_of(session, ctx, order)
+
+
+def update_details(
+    ctx: Context, number: str, changes: OrderChanges, *, expected_version: int
+) -> OrderDetail:
+    """Edit reference, tags, phone or addresses of an editable order."""
+    ctx.require(Permission.edit_order)
+    with ctx.store.write() as session:
+        order = _lock_order(session, ctx, number)
+        _check_version(order, expected_version)
+        if not is_editable(OrderStatus(order.status)):
+            raise InvalidInput(f"{order.number} is {order.status} and can no longer be edited.", "status")
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for f in fields(changes):
+            value = getattr(changes, f.name)
+            if value is None:
+                continue
+            if isinstance(value, Address):
+                old = Address(*(getattr(order, f"{f.name}_{p}") for p in ("name", "line1", "line2", "city", "postcode", "country")))
+                if old != value:
+                    before[f.name], after[f.name] = old.lines(), value.lines()
+                    _set_address(order, f.name, value)
+            elif getattr(order, f.name) != value:
+                before[f.name], after[f.name] = getattr(order, f.name), value
+                setattr(order, f.name, value)
+        if after:
+            _touch(order, ctx)
+            audit.record(
+                session, ctx, order_id=order.id, action="edit",
+                summary="Edited " + ", ".join(after), before=before, after=after,
+            )
+        session.flush()
+        return detail_of(session, ctx, order)
+
+
+__all__ = [
+    "NewLine",
+    "NewOrder",
+    "OrderChanges",
+    "PaymentDraft",
+    "add_note",
+    "change_status",
+    "place_order",
+    "record_payment",
+    "update_details",
+]

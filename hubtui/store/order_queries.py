@@ -1,0 +1,189 @@
+"""Order list queries: filters, keyset pages and counts, in SQLAlchemy Core.
+
+Every list query is scoped to one organisation and pages with a keyset on its sort key
+plus id, so the millionth row costs what the first does. Quick filters repeat the
+predicates of the partial indexes in tables.py word for word so the planner can use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, func, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from hubtui.domain.order_query import OrderQuery, SortKey, email_key, name_key, postcode_key
+from hubtui.domain.orders import HIGH_RISK_SCORE, OrderStatus, OrderType, QuickFilter
+from hubtui.store.tables import (
+    HIGH_RISK_SQL,
+    PRE_ORDER_SQL,
+    UNFULFILLED_SQL,
+    UNPAID_SQL,
+    Order,
+    OrderTally,
+)
+
+orders = Order.__table__
+tallies = OrderTally.__table__
+
+LIST_COLUMNS = (
+    orders.c.id, orders.c.number, orders.c.placed_at, orders.c.customer_first_name,
+    orders.c.customer_last_name, orders.c.customer_email, orders.c.channel,
+    orders.c.order_type, orders.c.status, orders.c.payment_status, orders.c.order_total,
+    orders.c.currency, orders.c.tags, orders.c.microsite_id, orders.c.fraud_score,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The resolved parts of a query the store cannot work out itself."""
+
+    org_id: int
+    microsite_id: int | None = None
+    placed_from: datetime | None = None  # inclusive, UTC
+    placed_to: datetime | None = None  # exclusive, UTC
+
+
+def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
+    """A prefix match as a range, so it uses the index and `%`/`_` are plain text."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def quick_filter_condition(quick: QuickFilter) -> ColumnElement[bool] | None:
+    c = orders.c
+    match quick:
+        case QuickFilter.UNFULFILLED:
+            return text(UNFULFILLED_SQL)
+        case QuickFilter.UNPAID:
+            return text(UNPAID_SQL)
+        case QuickFilter.HIGH_RISK:
+            return text(HIGH_RISK_SQL)
+        case QuickFilter.PRE_ORDERS:
+            return text(PRE_ORDER_SQL)
+        case QuickFilter.AWAITING_APPROVAL:
+            return c.status == OrderStatus.AwaitingApproval.value
+        case QuickFilter.AWAITING_FEEDBACK:
+            return c.status == OrderStatus.AwaitingCustomerFeedback.value
+        case QuickFilter.RETURNED_FROM_WAREHOUSE:
+            return c.status == OrderStatus.ReturnedByWarehouse.value
+        case QuickFilter.ON_HOLD:
+            return c.status == OrderStatus.OnHold.value
+        case QuickFilter.EXCHANGE_ON_HOLD:
+            return and_(c.status == OrderStatus.OnHold.value, c.order_type == OrderType.Exchange.value)
+        case _:  # all, and today/yesterday which the scope's date range expresses
+            return None
+
+
+def conditions(query: OrderQuery, scope: Scope) -> list[ColumnElement[bool]]:
+    c = orders.c
+    where: list[ColumnElement[bool]] = [c.org_id == scope.org_id]
+    quick = quick_filter_condition(query.quick_filter)
+    if quick is not None:
+        where.append(quick)
+    if scope.microsite_id is not None:
+        where.append(c.microsite_id == scope.microsite_id)
+    if scope.placed_from is not None:
+        where.append(c.placed_at >= scope.placed_from)
+    if scope.placed_to is not None:
+        where.append(c.placed_at < scope.placed_to)
+    for column, value in (
+        (c.status, query.status), (c.order_type, query.order_type), (c.channel, query.channel),
+        (c.payment_method, query.payment_method), (c.payment_status, query.payment_status),
+    ):
+        if value:
+            where.append(column == value)
+    if query.number:
+        where.append(c.number == query.number)
+    if query.email and email_key(query.email):
+        where.append(_prefix(c.customer_email, email_key(query.email)))
+    if query.postcode and postcode_key(query.postcode):
+        where.append(_prefix(c.shipping_postcode_key, postcode_key(query.postcode)))
+    if query.name and name_key(query.name):
+        where.append(_prefix(c.customer_name_key, name_key(query.name)))
+    return where
+
+
+def sort_columns(sort: SortKey) -> tuple[Any, ...]:
+    c = orders.c
+    match sort:
+        case SortKey.TOTAL:
+            return (c.order_total, c.id)
+        case SortKey.STATUS:
+            return (c.status, c.placed_at, c.id)
+        case _:
+            return (c.placed_at, c.id)
+
+
+def sort_key_of(row: Row[Any], sort: SortKey) -> tuple[Any, ...]:
+    return tuple(row._mapping[col.name] for col in sort_columns(sort))
+
+
+def fetch_page(
+    session: Session,
+    query: OrderQuery,
+    scope: Scope,
+    *,
+    limit: int,
+    after: Sequence[Any] | None = None,
+    before: Sequence[Any] | None = None,
+    from_end: bool = False,
+) -> tuple[list[Row[Any]], bool]:
+    """One page in display order, and whether more rows lie beyond it in the direction read.
+
+    `after`: the page following that key; `before`: the page preceding it; `from_end`: the
+    last page. Reading backwards flips the order in SQL and the rows back in Python.
+    """
+    keys = sort_columns(query.sort)
+    backwards = before is not None or from_end
+    descending = query.descending != backwards
+    where = conditions(query, scope)
+    cursor = after if after is not None else before
+    if cursor is not None:
+        edge = tuple_(*keys)
+        where.append(edge < tuple_(*cursor) if descending else edge > tuple_(*cursor))
+    order = [k.desc() if descending else k.asc() for k in keys]
+    stmt = select(*LIST_COLUMNS).where(*where).order_by(*order).limit(limit + 1)
+    rows = list(session.execute(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return rows, more
+
+
+def count(session: Session, query: OrderQuery, scope: Scope) -> int:
+    stmt = select(func.count()).select_from(orders).where(*conditions(query, scope))
+    return int(session.execute(stmt).scalar_one())
+
+
+def count_placed_between(session: Session, scope: Scope) -> int:
+    return count(session, OrderQuery(), scope)
+
+
+def tally_rows(session: Session, org_id: int, microsite_id: int | None) -> list[Row[Any]]:
+    """(status, payment_status, order_type, high_risk, n) for one org, or one microsite."""
+    t = tallies.c
+    stmt = select(t.status, t.payment_status, t.order_type, t.high_risk, func.sum(t.n)).where(
+        t.org_id == org_id, t.n != 0
+    )
+    if microsite_id is not None:
+        stmt = stmt.where(t.microsite_id == microsite_id)
+    stmt = stmt.group_by(t.status, t.payment_status, t.order_type, t.high_risk)
+    return list(session.execute(stmt))
+
+
+__all__ = [
+    "HIGH_RISK_SCORE",
+    "LIST_COLUMNS",
+    "Scope",
+    "conditions",
+    "count",
+    "count_placed_between",
+    "fetch_page",
+    "sort_key_of",
+    "tally_rows",
+]

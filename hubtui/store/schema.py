@@ -1,0 +1,64 @@
+"""Schema revisions: upgrade any database to the newest, report where one stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from hubtui.domain.errors import DomainError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaOutdated(DomainError):
+    """The database was made by an older hubtui; `hubtui db upgrade` brings it up."""
+
+
+def _config(connection=None):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the database to the newest revision; returns that revision."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    return head_revision()
+
+
+def is_empty(engine: Engine) -> bool:
+    return not inspect(engine).get_table_names()
+
+
+def ensure_current(engine: Engine) -> None:
+    """Create the schema in an empty database; refuse to work on an outdated one."""
+    if is_empty(engine):
+        upgrade(engine)
+        return
+    current = current_revision(engine)
+    head = head_revision()
+    if current != head:
+        raise SchemaOutdated(
+            f"The database is at schema revision {current or 'none'}, this hubtui needs {head}: "
+            "run `hubtui db upgrade`."
+        )

@@ -1,0 +1,422 @@
+"""The tables of the store.
+
+Enumerated values (statuses, methods, roles) are stored as their SPEC spelling in plain
+string columns so that CSV, CLI and SQL all read the same words. Money is integer minor
+units. Timestamps are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+# Partial-index predicates, written once so the queries can repeat them word for word:
+# SQLite only uses a partial index when the query carries the same terms.
+UNFULFILLED_SQL = "status NOT IN ('Dispatched', 'Delivered', 'Cancelled')"
+UNPAID_SQL = "payment_status IN ('Pending', 'Declined') AND status <> 'Cancelled'"
+HIGH_RISK_SQL = "fraud_score >= 70"
+PRE_ORDER_SQL = "order_type = 'PreOrder'"
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    name: str = Field(max_length=120)
+
+
+class Microsite(SQLModel, table=True):
+    __tablename__ = "microsites"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=120)
+    currency: str = Field(max_length=3)
+    is_default: bool = False
+
+
+class OrgChannel(SQLModel, table=True):
+    """A channel configured for an organisation; only these may be used."""
+
+    __tablename__ = "org_channels"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    code: str = Field(max_length=16)
+    enabled: bool = True
+
+
+class OrgSetting(SQLModel, table=True):
+    __tablename__ = "org_settings"
+
+    org_id: int = Field(foreign_key="organisations.id", primary_key=True)
+    key: str = Field(max_length=64, primary_key=True)
+    value: str = Field(max_length=400)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    full_name: str = Field(default="", max_length=120)
+    role: str = Field(max_length=16)
+    default_org_id: int | None = Field(default=None, foreign_key="organisations.id")
+    active: bool = True
+    created_at: datetime
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "companies"
+    __table_args__ = (Index("ix_companies_org_name", "org_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    name: str = Field(max_length=160)
+    name_key: str = Field(max_length=160)
+    account_number: str = Field(default="", max_length=32)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_org_email", "org_id", "email", unique=True),
+        Index("ix_customers_org_name", "org_id", "last_name_key", "first_name_key"),
+        Index("ix_customers_org_phone", "org_id", "phone_key"),
+        Index("ix_customers_company", "company_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    company_id: int | None = Field(default=None, foreign_key="companies.id")
+    email: str = Field(max_length=254)  # stored lower-cased so "=" and prefix ranges use the index
+    first_name: str = Field(max_length=80)
+    last_name: str = Field(max_length=80)
+    first_name_key: str = Field(max_length=80)
+    last_name_key: str = Field(max_length=80)
+    phone: str = Field(default="", max_length=40)
+    phone_key: str = Field(default="", max_length=40)
+    line1: str = Field(default="", max_length=160)
+    line2: str = Field(default="", max_length=160)
+    city: str = Field(default="", max_length=80)
+    postcode: str = Field(default="", max_length=16)
+    country: str = Field(default="GB", max_length=2)
+    created_at: datetime
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("org_id", "stock_code"),
+        Index("ix_products_org_name", "org_id", "name_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    stock_code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)
+    brand: str = Field(default="", max_length=80)
+    category: str = Field(default="", max_length=80)
+    price: int = 0  # own-website price, minor units, tax-inclusive
+    cost: int = 0
+    active: bool = True
+
+
+class Promotion(SQLModel, table=True):
+    __tablename__ = "promotions"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    code: str = Field(max_length=32)
+    description: str = Field(default="", max_length=200)
+    kind: str = Field(max_length=8)  # "percent" or "amount"
+    percent_bp: int = 0  # basis points: 1250 = 12.5 %
+    amount: int = 0
+    active: bool = True
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+
+class Order(SQLModel, table=True):
+    """One order. Customer and address fields are a snapshot taken when it was placed."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_org_placed", "org_id", "placed_at", "id"),
+        Index("ix_orders_org_status_placed", "org_id", "status", "placed_at", "id"),
+        Index("ix_orders_org_total", "org_id", "order_total", "id"),
+        Index("ix_orders_org_email", "org_id", "customer_email"),
+        Index("ix_orders_org_postcode", "org_id", "shipping_postcode_key"),
+        Index("ix_orders_org_name", "org_id", "customer_name_key"),
+        Index("ix_orders_org_external_ref", "org_id", "external_ref"),
+        Index("ix_orders_customer", "customer_id"),
+        Index(
+            "ix_orders_unfulfilled", "org_id", "placed_at", "id",
+            sqlite_where=text(UNFULFILLED_SQL), postgresql_where=text(UNFULFILLED_SQL),
+        ),
+        Index(
+            "ix_orders_unpaid", "org_id", "placed_at", "id",
+            sqlite_where=text(UNPAID_SQL), postgresql_where=text(UNPAID_SQL),
+        ),
+        Index(
+            "ix_orders_high_risk", "org_id", "placed_at", "id",
+            sqlite_where=text(HIGH_RISK_SQL), postgresql_where=text(HIGH_RISK_SQL),
+        ),
+        Index(
+            "ix_orders_pre_orders", "org_id", "placed_at", "id",
+            sqlite_where=text(PRE_ORDER_SQL), postgresql_where=text(PRE_ORDER_SQL),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    number: str = Field(max_length=12, unique=True)
+    external_ref: str | None = Field(default=None, max_length=64)
+    microsite_id: int = Field(foreign_key="microsites.id")
+    channel: str = Field(max_length=16)
+    order_type: str = Field(max_length=16)
+    status: str = Field(max_length=32)
+    held_from_status: str | None = Field(default=None, max_length=32)
+    payment_status: str = Field(max_length=24)
+    payment_method: str | None = Field(default=None, max_length=24)
+    currency: str = Field(max_length=3)
+    customer_id: int | None = Field(default=None, foreign_key="customers.id")
+    company_id: int | None = Field(default=None, foreign_key="companies.id")
+    customer_email: str = Field(default="", max_length=254)  # lower-cased
+    customer_first_name: str = Field(default="", max_length=80)
+    customer_last_name: str = Field(default="", max_length=80)
+    customer_name_key: str = Field(default="", max_length=161)  # "first last", lower-cased
+    customer_phone: str = Field(default="", max_length=40)
+    company_name: str = Field(default="", max_length=160)
+    shipping_name: str = Field(default="", max_length=160)
+    shipping_line1: str = Field(default="", max_length=160)
+    shipping_line2: str = Field(default="", max_length=160)
+    shipping_city: str = Field(default="", max_length=80)
+    shipping_postcode: str = Field(default="", max_length=16)
+    shipping_postcode_key: str = Field(default="", max_length=16)  # upper-cased, no spaces
+    shipping_country: str = Field(default="GB", max_length=2)
+    billing_name: str = Field(default="", max_length=160)
+    billing_line1: str = Field(default="", max_length=160)
+    billing_line2: str = Field(default="", max_length=160)
+    billing_city: str = Field(default="", max_length=80)
+    billing_postcode: str = Field(default="", max_length=16)
+    billing_country: str = Field(default="GB", max_length=2)
+    lines_total: int = 0  # sum of line totals, after line discounts
+    discount_total: int = 0  # order-level discounts
+    shipping_total: int = 0
+    order_total: int = 0
+    paid_total: int = 0
+    refunded_total: int = 0
+    customer_reference: str = Field(default="", max_length=64)
+    tags: str = Field(default="", max_length=400)
+    fraud_score: int = 0
+    cancel_reason: str | None = Field(default=None, max_length=24)
+    tracking_number: str = Field(default="", max_length=64)
+    tracking_carrier: str = Field(default="", max_length=64)
+    tracking_link: str = Field(default="", max_length=400)
+    placed_at: datetime
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+    version: int = 1
+
+
+class OrderLine(SQLModel, table=True):
+    __tablename__ = "order_lines"
+    __table_args__ = (Index("ix_order_lines_order", "order_id", "line_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    line_no: int
+    product_id: int | None = Field(default=None, foreign_key="products.id")
+    stock_code: str = Field(max_length=40)
+    product_name: str = Field(max_length=200)
+    quantity: int
+    unit_price: int
+    discount: int = 0
+    line_total: int
+    dispatched_quantity: int = 0
+
+
+class Payment(SQLModel, table=True):
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_order", "order_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    method: str = Field(max_length=24)
+    status: str = Field(max_length=24)
+    amount: int
+    reference: str = Field(default="", max_length=120)
+    comment: str = Field(default="", max_length=400)
+    source: str = Field(default="operator", max_length=16)  # operator | import
+    paid_at: datetime
+    recorded_at: datetime
+    recorded_by: str = Field(max_length=64)
+
+
+class OrderDiscount(SQLModel, table=True):
+    __tablename__ = "order_discounts"
+    __table_args__ = (Index("ix_order_discounts_order", "order_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    promotion_id: int | None = Field(default=None, foreign_key="promotions.id")
+    code: str = Field(default="", max_length=32)
+    description: str = Field(default="", max_length=200)
+    percent_bp: int = 0
+    amount: int
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+
+
+class Activity(SQLModel, table=True):
+    """The activity log: when, who, what, before and after (JSON text)."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index("ix_activity_order", "order_id", "id"),
+        Index("ix_activity_rma", "rma_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    order_id: int | None = Field(default=None, foreign_key="orders.id")
+    rma_id: int | None = Field(default=None, foreign_key="returns.id")
+    at: datetime
+    user_name: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    summary: str = Field(max_length=400)
+    before: str | None = None
+    after: str | None = None
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_order", "order_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    filename: str = Field(max_length=255)
+    content_type: str = Field(default="application/octet-stream", max_length=100)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+
+
+class Return(SQLModel, table=True):
+    """A return merchandise authorisation (RMA)."""
+
+    __tablename__ = "returns"
+    __table_args__ = (
+        Index("ix_returns_org_status", "org_id", "status", "id"),
+        Index("ix_returns_order", "order_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    number: str = Field(max_length=12, unique=True)
+    order_id: int = Field(foreign_key="orders.id")
+    status: str = Field(max_length=32)
+    action: str = Field(max_length=16)
+    reason: str = Field(max_length=24)
+    raised_from: str = Field(max_length=24)
+    note: str = Field(default="", max_length=400)
+    replacement_order_id: int | None = Field(default=None, foreign_key="orders.id")
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+    version: int = 1
+
+
+class ReturnLine(SQLModel, table=True):
+    __tablename__ = "return_lines"
+    __table_args__ = (Index("ix_return_lines_rma", "rma_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rma_id: int = Field(foreign_key="returns.id")
+    order_line_id: int = Field(foreign_key="order_lines.id")
+    quantity: int
+    reason: str = Field(max_length=24)
+
+
+class Refund(SQLModel, table=True):
+    __tablename__ = "refunds"
+    __table_args__ = (Index("ix_refunds_order", "order_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    rma_id: int | None = Field(default=None, foreign_key="returns.id")
+    amount: int
+    method: str = Field(max_length=24)
+    reference: str = Field(default="", max_length=120)
+    status: str = Field(default="Processed", max_length=24)
+    created_at: datetime
+    created_by: str = Field(max_length=64)
+
+
+class ChannelPrice(SQLModel, table=True):
+    __tablename__ = "channel_prices"
+    __table_args__ = (UniqueConstraint("product_id", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="products.id")
+    channel: str = Field(max_length=16)
+    price: int
+    updated_at: datetime
+
+
+class PriceMatchRule(SQLModel, table=True):
+    __tablename__ = "price_match_rules"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    name: str = Field(max_length=80)
+    scope: str = Field(max_length=16)  # all | brand | category | stock_codes
+    scope_value: str = Field(default="", max_length=400)
+    channels: str = Field(max_length=200)  # comma-separated price-match channels
+    tolerance_kind: str = Field(default="percent", max_length=8)  # amount | percent
+    tolerance_value: int = 0  # minor units, or basis points for percent
+    min_margin_bp: int = 0
+    action: str = Field(max_length=32)  # flag | match-lowest | match-lowest-above-floor
+    active: bool = True
+
+
+class OrderTally(SQLModel, table=True):
+    """Order counts per (org, microsite, status, payment status, type, risk).
+
+    Kept by database triggers so that quick-filter counts at a million orders read a few
+    hundred rows instead of scanning the orders table.
+    """
+
+    __tablename__ = "order_tallies"
+
+    org_id: int = Field(primary_key=True)
+    microsite_id: int = Field(primary_key=True)
+    status: str = Field(max_length=32, primary_key=True)
+    payment_status: str = Field(max_length=24, primary_key=True)
+    order_type: str = Field(max_length=16, primary_key=True)
+    high_risk: bool = Field(primary_key=True)
+    n: int = 0
+
+
+class Sequence(SQLModel, table=True):
+    """Number allocators (order and RMA numbers are never reused)."""
+
+    __tablename__ = "sequences"
+
+    name: str = Field(max_length=32, primary_key=True)
+    value: int = 0
