@@ -187,6 +187,15 @@ class _Org:
     product_count: int  # active or not
 
 
+def _postcode(rng: random.Random, sample: str) -> str:
+    """A post code in the city's district, varied so post-code searches are as selective as real ones."""
+    outward = sample.split()[0]
+    if sample.split()[1][0].isalpha():  # an Irish Eircode: routing key and four characters
+        return f"{outward} {''.join(rng.choice('ACDEFHKNPRTVWXY0123456789') for _ in range(4))}"
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{outward} {rng.randrange(10)}{rng.choice(letters)}{rng.choice(letters)}"
+
+
 def load_demo(
     store: Store,
     *,
@@ -266,7 +275,8 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
             customers = []
             for i in range(customer_split[org.code]):
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-                city, postcode = rng.choice(CITIES)
+                city, sample = rng.choice(CITIES)
+                postcode = _postcode(rng, sample)
                 company = companies[i % len(companies)] if i % 5 == 0 else None
                 local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
                 email = f"{local}{i}@{'example.co.uk' if company is None else company.name.split()[0].lower() + '.example'}"

@@ -379,11 +379,30 @@ def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
         return detail_of(session, ctx, order)
 
 
+_FIELD_LIMITS = {"customer_reference": 64, "tags": 400, "customer_phone": 40}
+_ADDRESS_LIMITS = {"name": 160, "line1": 160, "line2": 160, "city": 80, "postcode": 16, "country": 2}
+
+
+def _check_lengths(changes: OrderChanges) -> None:
+    for name, limit in _FIELD_LIMITS.items():
+        value = getattr(changes, name)
+        if value is not None and len(value) > limit:
+            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} is at most {limit} characters.", name)
+    for prefix in ("shipping", "billing"):
+        address = getattr(changes, prefix)
+        if address is None:
+            continue
+        for part, limit in _ADDRESS_LIMITS.items():
+            if len(getattr(address, part)) > limit:
+                raise InvalidInput(f"The {prefix} {part} is at most {limit} characters.", f"{prefix}_{part}")
+
+
 def update_details(
     ctx: Context, number: str, changes: OrderChanges, *, expected_version: int
 ) -> OrderDetail:
     """Edit reference, tags, phone or addresses of an editable order."""
     ctx.require(Permission.edit_order)
+    _check_lengths(changes)
     with ctx.store.write() as session:
         order = _lock_order(session, ctx, number)
         _check_version(order, expected_version)

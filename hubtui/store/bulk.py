@@ -50,6 +50,7 @@ class BulkLoader:
         self.sqlite = store.dialect == "sqlite"
         self._indexes: list[str] = []
         self._counted: dict[tuple[int, int, str, str, str, bool], int] | None = None
+        self._tables: set[str] = set()
         self._sqlite_timestamps = _SqliteTimestamps()
 
     def next_id(self, table: str) -> int:
@@ -112,6 +113,7 @@ class BulkLoader:
         execute_many(tally.ADD_SQL, tally.add_rows(self._counted))
 
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        self._tables.add(table)
         if self.sqlite:
             marks = ", ".join("?" for _ in columns)
             self._cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
@@ -165,6 +167,12 @@ class BulkLoader:
             if failed:
                 self._transaction.rollback()
                 return
+            for table in sorted(self._tables):
+                # Rows that brought their own ids leave PostgreSQL's serial counter behind.
+                self._connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+                )
             if self._counted is None:
                 tally.rebuild(self._connection)
             else:

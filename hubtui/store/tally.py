@@ -68,9 +68,9 @@ _POSTGRES_TRIGGERS = {
     "FOR EACH ROW EXECUTE FUNCTION orders_tally()",
     "orders_tally_update": "CREATE TRIGGER orders_tally_update AFTER UPDATE OF org_id, "
     "microsite_id, status, payment_status, order_type, fraud_score ON orders FOR EACH ROW "
-    "WHEN (OLD.org_id, OLD.microsite_id, OLD.status, OLD.payment_status, OLD.order_type, "
-    f"OLD.fraud_score >= {HIGH_RISK}) IS DISTINCT FROM (NEW.org_id, NEW.microsite_id, "
-    f"NEW.status, NEW.payment_status, NEW.order_type, NEW.fraud_score >= {HIGH_RISK}) "
+    "WHEN (ROW(OLD.org_id, OLD.microsite_id, OLD.status, OLD.payment_status, OLD.order_type, "
+    f"OLD.fraud_score >= {HIGH_RISK}) IS DISTINCT FROM ROW(NEW.org_id, NEW.microsite_id, "
+    f"NEW.status, NEW.payment_status, NEW.order_type, NEW.fraud_score >= {HIGH_RISK})) "
     "EXECUTE FUNCTION orders_tally()",
     "orders_tally_delete": "CREATE TRIGGER orders_tally_delete AFTER DELETE ON orders "
     "FOR EACH ROW EXECUTE FUNCTION orders_tally()",
