@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.numbers import parse_order_number
@@ -47,12 +47,7 @@ def _utc_midnight(day: date, ctx: Context) -> datetime:
     return datetime.combine(day, time(), tzinfo=ctx.tz).astimezone(timezone.utc)
 
 
-def _microsites(session: Session, org_id: int) -> dict[int, str]:
-    rows = session.execute(select(Microsite.id, Microsite.code).where(Microsite.org_id == org_id))
-    return {row.id: row.code for row in rows}
-
-
-def _scope(session: Session, ctx: Context, query: OrderQuery) -> q.Scope:
+def _scope(session: Session | Connection, ctx: Context, query: OrderQuery) -> q.Scope:
     org_id = ctx.operator.org_id
     microsite_id = None
     if query.microsite:
@@ -94,22 +89,13 @@ def _normalised(query: OrderQuery) -> OrderQuery:
     return query
 
 
-def _row(row: Any, microsites: dict[int, str]) -> OrderRow:
+def _row(row: Any) -> OrderRow:
+    # Positional: named access on SQLAlchemy rows costs several times more per row.
+    (id_, number, placed_at, first, last, email, channel, order_type, status, payment_status,
+     total, currency, tags, microsite, fraud_score, *_sort_copies) = row
     return OrderRow(
-        id=row.id,
-        number=row.number,
-        placed_at=row.placed_at,
-        customer_name=f"{row.customer_first_name} {row.customer_last_name}".strip(),
-        customer_email=row.customer_email,
-        channel=row.channel,
-        order_type=row.order_type,
-        status=row.status,
-        payment_status=row.payment_status,
-        order_total=row.order_total,
-        currency=row.currency,
-        tags=row.tags,
-        microsite=microsites.get(row.microsite_id, ""),
-        fraud_score=row.fraud_score,
+        id_, number, placed_at, f"{first} {last}".strip(), email, channel, order_type, status,
+        payment_status, total, currency, tags, microsite or "", fraud_score,
     )
 
 
@@ -125,16 +111,15 @@ def list_orders(
     """One keyset page of orders: the first, the one after/before a cursor, or the last."""
     ctx.require(Permission.view_orders)
     query = _normalised(query)
-    with ctx.store.read() as session:
-        scope = _scope(session, ctx, query)
+    with ctx.store.read_connection() as connection:
+        scope = _scope(connection, ctx, query)
         rows, more = q.fetch_page(
-            session, query, scope, limit=limit,
+            connection, query, scope, limit=limit,
             after=after.key if after else None,
             before=before.key if before else None,
             from_end=from_end,
         )
-        microsites = _microsites(session, ctx.operator.org_id)
-    views = tuple(_row(r, microsites) for r in rows)
+    views = tuple(_row(r) for r in rows)
     first = Cursor(q.sort_key_of(rows[0], query.sort)) if rows else None
     last = Cursor(q.sort_key_of(rows[-1], query.sort)) if rows else None
     if before is not None or from_end:
@@ -159,7 +144,7 @@ def count_orders(ctx: Context, query: OrderQuery = OrderQuery()) -> int:
     """How many orders the query matches (from the tallies when it is a plain quick filter)."""
     ctx.require(Permission.view_orders)
     query = _normalised(query)
-    with ctx.store.read() as session:
+    with ctx.store.read_connection() as session:
         scope = _scope(session, ctx, query)
         if not query.has_search and query.quick_filter not in DATE_FILTERS:
             rows = q.tally_rows(session, ctx.operator.org_id, scope.microsite_id)
@@ -171,7 +156,7 @@ def quick_filter_counts(ctx: Context, microsite: str | None = None) -> dict[Quic
     """The count behind every quick filter, in one read."""
     ctx.require(Permission.view_orders)
     base = OrderQuery(microsite=microsite)
-    with ctx.store.read() as session:
+    with ctx.store.read_connection() as session:
         scope = _scope(session, ctx, base)
         rows = q.tally_rows(session, ctx.operator.org_id, scope.microsite_id)
         counts = {f: _tally_count(rows, f, ctx.today()) for f in QuickFilter if f not in DATE_FILTERS}

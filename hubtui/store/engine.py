@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,13 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read transaction without the ORM, for the hot list queries."""
+        with self.engine.connect() as connection:
+            with connection.begin():
+                yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

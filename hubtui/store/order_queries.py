@@ -12,29 +12,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, select, text, tuple_
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from hubtui.domain.order_query import OrderQuery, SortKey, email_key, name_key, postcode_key
 from hubtui.domain.orders import HIGH_RISK_SCORE, OrderStatus, OrderType, QuickFilter
 from hubtui.store.tables import (
+    EXCHANGE_ON_HOLD_SQL,
     HIGH_RISK_SQL,
     PRE_ORDER_SQL,
     UNFULFILLED_SQL,
     UNPAID_SQL,
+    Microsite,
     Order,
     OrderTally,
 )
 
 orders = Order.__table__
 tallies = OrderTally.__table__
+microsites = Microsite.__table__
 
+# The order of these columns is the order fetch_page's rows unpack in.
 LIST_COLUMNS = (
     orders.c.id, orders.c.number, orders.c.placed_at, orders.c.customer_first_name,
     orders.c.customer_last_name, orders.c.customer_email, orders.c.channel,
     orders.c.order_type, orders.c.status, orders.c.payment_status, orders.c.order_total,
-    orders.c.currency, orders.c.tags, orders.c.microsite_id, orders.c.fraud_score,
+    orders.c.currency, orders.c.tags, microsites.c.code, orders.c.fraud_score,
+    orders.c.order_total, orders.c.status,  # repeated so every sort key can be read back by position
 )
+_SORT_POSITIONS = {"placed": (2, 0), "total": (15, 0), "status": (16, 2, 0)}
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ def quick_filter_condition(quick: QuickFilter) -> ColumnElement[bool] | None:
         case QuickFilter.ON_HOLD:
             return c.status == OrderStatus.OnHold.value
         case QuickFilter.EXCHANGE_ON_HOLD:
-            return and_(c.status == OrderStatus.OnHold.value, c.order_type == OrderType.Exchange.value)
+            return text(EXCHANGE_ON_HOLD_SQL)
         case _:  # all, and today/yesterday which the scope's date range expresses
             return None
 
@@ -118,12 +124,12 @@ def sort_columns(sort: SortKey) -> tuple[Any, ...]:
             return (c.placed_at, c.id)
 
 
-def sort_key_of(row: Row[Any], sort: SortKey) -> tuple[Any, ...]:
-    return tuple(row._mapping[col.name] for col in sort_columns(sort))
+def sort_key_of(row: Sequence[Any], sort: SortKey) -> tuple[Any, ...]:
+    return tuple(row[i] for i in _SORT_POSITIONS[sort.value])
 
 
 def fetch_page(
-    session: Session,
+    connection: Connection | Session,
     query: OrderQuery,
     scope: Scope,
     *,
@@ -146,8 +152,10 @@ def fetch_page(
         edge = tuple_(*keys)
         where.append(edge < tuple_(*cursor) if descending else edge > tuple_(*cursor))
     order = [k.desc() if descending else k.asc() for k in keys]
-    stmt = select(*LIST_COLUMNS).where(*where).order_by(*order).limit(limit + 1)
-    rows = list(session.execute(stmt))
+    # An outer join keeps orders the driving table, so the keyset index still serves the sort.
+    source = orders.outerjoin(microsites, microsites.c.id == orders.c.microsite_id)
+    stmt = select(*LIST_COLUMNS).select_from(source).where(*where).order_by(*order).limit(limit + 1)
+    rows = connection.execute(stmt).all()
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:
@@ -155,16 +163,12 @@ def fetch_page(
     return rows, more
 
 
-def count(session: Session, query: OrderQuery, scope: Scope) -> int:
+def count(session: Connection | Session, query: OrderQuery, scope: Scope) -> int:
     stmt = select(func.count()).select_from(orders).where(*conditions(query, scope))
     return int(session.execute(stmt).scalar_one())
 
 
-def count_placed_between(session: Session, scope: Scope) -> int:
-    return count(session, OrderQuery(), scope)
-
-
-def tally_rows(session: Session, org_id: int, microsite_id: int | None) -> list[Row[Any]]:
+def tally_rows(session: Connection | Session, org_id: int, microsite_id: int | None) -> list[Row[Any]]:
     """(status, payment_status, order_type, high_risk, n) for one org, or one microsite."""
     t = tallies.c
     stmt = select(t.status, t.payment_status, t.order_type, t.high_risk, func.sum(t.n)).where(
@@ -182,7 +186,6 @@ __all__ = [
     "Scope",
     "conditions",
     "count",
-    "count_placed_between",
     "fetch_page",
     "sort_key_of",
     "tally_rows",

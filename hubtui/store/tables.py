@@ -18,6 +18,7 @@ UNFULFILLED_SQL = "status NOT IN ('Dispatched', 'Delivered', 'Cancelled')"
 UNPAID_SQL = "payment_status IN ('Pending', 'Declined') AND status <> 'Cancelled'"
 HIGH_RISK_SQL = "fraud_score >= 70"
 PRE_ORDER_SQL = "order_type = 'PreOrder'"
+EXCHANGE_ON_HOLD_SQL = "order_type = 'Exchange' AND status = 'OnHold'"
 
 
 class Organisation(SQLModel, table=True):
@@ -175,6 +176,10 @@ class Order(SQLModel, table=True):
         Index(
             "ix_orders_pre_orders", "org_id", "placed_at", "id",
             sqlite_where=text(PRE_ORDER_SQL), postgresql_where=text(PRE_ORDER_SQL),
+        ),
+        Index(
+            "ix_orders_exchange_on_hold", "org_id", "placed_at", "id",
+            sqlite_where=text(EXCHANGE_ON_HOLD_SQL), postgresql_where=text(EXCHANGE_ON_HOLD_SQL),
         ),
     )
 

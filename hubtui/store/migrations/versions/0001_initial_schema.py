@@ -242,6 +242,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_customer', ['customer_id'], unique=False)
+        batch_op.create_index('ix_orders_exchange_on_hold', ['org_id', 'placed_at', 'id'], unique=False, sqlite_where=sa.text("order_type = 'Exchange' AND status = 'OnHold'"), postgresql_where=sa.text("order_type = 'Exchange' AND status = 'OnHold'"))
         batch_op.create_index('ix_orders_high_risk', ['org_id', 'placed_at', 'id'], unique=False, sqlite_where=sa.text('fraud_score >= 70'), postgresql_where=sa.text('fraud_score >= 70'))
         batch_op.create_index('ix_orders_org_email', ['org_id', 'customer_email'], unique=False)
         batch_op.create_index('ix_orders_org_external_ref', ['org_id', 'external_ref'], unique=False)
@@ -451,6 +452,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_org_name')
         batch_op.drop_index('ix_orders_org_external_ref')
         batch_op.drop_index('ix_orders_org_email')
+        batch_op.drop_index('ix_orders_exchange_on_hold', sqlite_where=sa.text("order_type = 'Exchange' AND status = 'OnHold'"), postgresql_where=sa.text("order_type = 'Exchange' AND status = 'OnHold'"))
         batch_op.drop_index('ix_orders_high_risk', sqlite_where=sa.text('fraud_score >= 70'), postgresql_where=sa.text('fraud_score >= 70'))
         batch_op.drop_index('ix_orders_customer')
 
