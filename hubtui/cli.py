@@ -54,14 +54,15 @@ _global = _Global()
 
 
 def fail(message: str) -> NoReturn:
-    typer.echo(f"hubtui: {message}", err=True)
+    # Drivers' messages can span lines; the contract is one line.
+    typer.echo(f"hubtui: {' '.join(message.split())}", err=True)
     raise typer.Exit(1)
 
 
 @contextmanager
 def handled_errors() -> Iterator[None]:
     """Turn every error a person can act on into one line on stderr and exit status 1."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
     from hubtui.domain.errors import DomainError
 
@@ -69,10 +70,12 @@ def handled_errors() -> Iterator[None]:
         yield
     except (DomainError, ConfigError) as error:
         fail(str(error))
-    except OperationalError as error:
-        fail(f"database error: {error.orig}")
     except DBAPIError as error:
         fail(f"database error: {error.orig}")
+    except (ArgumentError, NoSuchModuleError) as error:
+        fail(f"cannot use that database URL: {error}")
+    except OSError as error:
+        fail(f"cannot open the database: {error}")
 
 
 def _settings(db: str | None, org: str | None, user: str | None) -> Settings:
@@ -214,8 +217,7 @@ def _progress(total: int) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def _order_row_json(row: Any) -> dict[str, Any]:
-    from hubtui.domain.money import format_money
-
+    """Money in JSON is integer minor units, as in `orders show --json`: exact and unambiguous."""
     return {
         "number": row.number,
         "placed_at": row.placed_at.isoformat(),
@@ -226,7 +228,7 @@ def _order_row_json(row: Any) -> dict[str, Any]:
         "order_type": row.order_type,
         "status": row.status,
         "payment_status": row.payment_status,
-        "order_total": format_money(row.order_total),
+        "order_total": row.order_total,
         "currency": row.currency,
         "tags": row.tags,
         "fraud_score": row.fraud_score,
@@ -477,9 +479,13 @@ def db_info(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the database URL, its schema revision and row counts."""
     with handled_errors():
         from hubtui.services import database
-        from hubtui.store.engine import Store
+        from hubtui.store.engine import Store, sqlite_path
 
-        info = database.info(Store(_settings(db, None, None).database_url))
+        url = _settings(db, None, None).database_url
+        path = sqlite_path(url) if url.startswith("sqlite") else None
+        if path is not None and not path.exists():
+            fail(f"there is no database at {path}; `hubtui db upgrade` or `hubtui demo` creates one")
+        info = database.info(Store(url))
     if as_json:
         emit_json({"url": info.url, "dialect": info.dialect, "revision": info.revision, "head": info.head,
                    "up_to_date": info.up_to_date, "row_counts": info.row_counts})

@@ -258,7 +258,10 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
             session.add(OrgSetting(org_id=org.id, key="return_eligible_from", value=OrderStatus.Dispatched.value))
             org_rows.append((org, tuple(sites)))
         btools_id = org_rows[0][0].id
+        existing = set(session.scalars(select(User.name)))
         for name, role, full_name in users:
+            if name in existing:  # added by hand before the demo: keep them as they are
+                continue
             session.add(User(name=name, role=role.value, full_name=full_name, default_org_id=btools_id, created_at=now))
         for org, sites in org_rows:
             companies = []

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from hubtui.domain.numbers import parse_order_number
 from hubtui.domain.order_query import OrderQuery
-from hubtui.domain.orders import QuickFilter, balance_due, channel_label, matches_quick_filter
+from hubtui.domain.orders import (
+    PaymentMethod,
+    PaymentStatus,
+    QuickFilter,
+    balance_due,
+    channel_label,
+    matches_quick_filter,
+)
 from hubtui.domain.periods import period_range
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
@@ -182,6 +189,17 @@ def get_order(ctx: Context, number: str, *, activity_limit: int = 200) -> OrderD
         return detail_of(session, ctx, order, activity_limit=activity_limit)
 
 
+def settled_free_of_charge(session: Session, order: Order) -> bool:
+    """An FOC payment saved as Paid or Authorized waives what the order costs."""
+    return session.execute(
+        select(Payment.id).where(
+            Payment.order_id == order.id,
+            Payment.method == PaymentMethod.FOC.value,
+            Payment.status.in_((PaymentStatus.Paid.value, PaymentStatus.Authorized.value)),
+        ).limit(1)
+    ).first() is not None
+
+
 def detail_of(session: Session, ctx: Context, order: Order, *, activity_limit: int = 200) -> OrderDetail:
     assert order.id is not None
     microsite = session.get(Microsite, order.microsite_id)
@@ -224,7 +242,7 @@ def detail_of(session: Session, ctx: Context, order: Order, *, activity_limit: i
         order_total=order.order_total,
         paid_total=order.paid_total,
         refunded_total=order.refunded_total,
-        balance_due=balance_due(order.order_total, order.paid_total, order.refunded_total),
+        balance_due=0 if settled_free_of_charge(session, order) else balance_due(order.order_total, order.paid_total, order.refunded_total),
         customer_reference=order.customer_reference,
         tags=order.tags,
         fraud_score=order.fraud_score,

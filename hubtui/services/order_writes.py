@@ -36,7 +36,7 @@ from hubtui.domain.permissions import Permission, status_permission
 from hubtui.services import audit
 from hubtui.services.context import Context
 from hubtui.services.errors import ConflictError, InvalidInput, NotFound
-from hubtui.services.order_reads import detail_of
+from hubtui.services.order_reads import detail_of, settled_free_of_charge
 from hubtui.services.views import Address, OrderDetail
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
 from hubtui.store.tables import Customer, Company, Microsite, Order, OrderLine, OrgChannel, Payment, Product
@@ -83,6 +83,14 @@ class OrderChanges:
     customer_phone: str | None = None
     shipping: Address | None = None
     billing: Address | None = None
+
+
+def _read_back(ctx: Context, number: str) -> OrderDetail:
+    """The order as stored, read after the write has committed: the write lock is held
+    only for the change itself, not for assembling the detail."""
+    with ctx.store.read() as session:
+        order = session.scalars(select(Order).where(Order.number == number, Order.org_id == ctx.operator.org_id)).one()
+        return detail_of(session, ctx, order)
 
 
 def _lock_order(session: Session, ctx: Context, number: str) -> Order:
@@ -174,6 +182,14 @@ def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[Order
 def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
     """Create an order: status Incomplete, payment Pending, a new BT number."""
     ctx.require(Permission.create_order)
+    try:
+        order_type = OrderType(draft.order_type)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown order type '{draft.order_type}'; one of {', '.join(t.value for t in OrderType)}.", "order_type"
+        ) from None
+    _check_lengths(OrderChanges(customer_reference=draft.customer_reference, tags=draft.tags,
+                                shipping=draft.shipping, billing=draft.billing))
     if draft.shipping_total < 0:
         raise InvalidInput("The shipping charge cannot be negative.", "shipping_total")
     with ctx.store.write() as session:
@@ -191,7 +207,7 @@ def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
             number=format_order_number(take_next(session, ORDER_NUMBERS)),
             microsite_id=microsite.id,
             channel=draft.channel,
-            order_type=OrderType(draft.order_type).value,
+            order_type=order_type.value,
             status=OrderStatus.Incomplete.value,
             payment_status=PaymentStatus.Pending.value,
             currency=microsite.currency,
@@ -228,8 +244,8 @@ def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
             after={"status": order.status, "payment_status": order.payment_status, "order_total": order.order_total,
                    "lines": [(l.stock_code, l.quantity, l.unit_price) for l in lines]},
         )
-        session.flush()
-        return detail_of(session, ctx, order)
+        number = order.number
+    return _read_back(ctx, number)
 
 
 def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
@@ -267,7 +283,7 @@ def record_payment(
         _check_version(order, expected_version)
         if order.status == OrderStatus.Cancelled:
             raise InvalidInput(f"{order.number} is cancelled; no payment can be recorded.", "status")
-        due = balance_due(order.order_total, order.paid_total, order.refunded_total)
+        due = _balance_due(session, order)
         amount = 0 if method == PaymentMethod.FOC else (due if draft.amount is None else draft.amount)
         if amount < 0:
             raise InvalidInput("The amount cannot be negative.", "amount")
@@ -290,8 +306,8 @@ def record_payment(
         totals = _payment_totals(session, order.id)  # type: ignore[arg-type]
         order.paid_total = totals.get(PaymentStatus.Paid.value, 0)
         order.payment_method = method.value
-        if method == PaymentMethod.FOC and status in (PaymentStatus.Paid, PaymentStatus.Authorized):
-            order.payment_status = PaymentStatus.Paid.value  # free of charge: nothing is owed
+        if settled_free_of_charge(session, order):
+            order.payment_status = PaymentStatus.Paid.value  # nothing is owed
         else:
             order.payment_status = payment_status_for(
                 order.order_total, order.paid_total, totals.get(PaymentStatus.Authorized.value, 0),
@@ -306,8 +322,14 @@ def record_payment(
         if draft.reference:
             summary += f" ref {draft.reference}"
         audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
-        session.flush()
-        return detail_of(session, ctx, order)
+        number = order.number
+    return _read_back(ctx, number)
+
+
+def _balance_due(session: Session, order: Order) -> int:
+    if settled_free_of_charge(session, order):
+        return 0
+    return balance_due(order.order_total, order.paid_total, order.refunded_total)
 
 
 def _money_state(order: Order) -> dict[str, Any]:
@@ -336,12 +358,14 @@ def change_status(
             raise InvalidInput(
                 f"Unknown cancel reason '{reason}'; one of {', '.join(r.value for r in CancelReason)}.", "reason"
             ) from None
-    ctx.require(status_permission(target_status))
     with ctx.store.write() as session:
         order = _lock_order(session, ctx, number)
         _check_version(order, expected_version)
         current = OrderStatus(order.status)
         held_from = OrderStatus(order.held_from_status) if order.held_from_status else None
+        releasing_hold = current == OrderStatus.OnHold and target_status == held_from
+        # Whoever may hold an order may release it back to where it was.
+        ctx.require(Permission.change_status if releasing_hold else status_permission(target_status))
         check_transition(current, target_status, held_from=held_from, reason=cancel_reason)
         before = {"status": order.status, "held_from_status": order.held_from_status}
         if target_status == OrderStatus.OnHold:
@@ -360,8 +384,8 @@ def change_status(
             after={"status": order.status, "held_from_status": order.held_from_status,
                    "cancel_reason": order.cancel_reason},
         )
-        session.flush()
-        return detail_of(session, ctx, order)
+        number = order.number
+    return _read_back(ctx, number)
 
 
 def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
@@ -375,8 +399,8 @@ def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
     with ctx.store.write() as session:
         order = _lock_order(session, ctx, number)
         audit.record(session, ctx, order_id=order.id, action="note", summary=text, after={"note": text})
-        session.flush()
-        return detail_of(session, ctx, order)
+        number = order.number
+    return _read_back(ctx, number)
 
 
 _FIELD_LIMITS = {"customer_reference": 64, "tags": 400, "customer_phone": 40}
@@ -428,8 +452,8 @@ def update_details(
                 session, ctx, order_id=order.id, action="edit",
                 summary="Edited " + ", ".join(after), before=before, after=after,
             )
-        session.flush()
-        return detail_of(session, ctx, order)
+        number = order.number
+    return _read_back(ctx, number)
 
 
 __all__ = [

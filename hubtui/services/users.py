@@ -33,7 +33,7 @@ def add_user(
         new_role = Role(role)
     except ValueError:
         raise InvalidInput(f"Unknown role '{role}'; one of {', '.join(r.value for r in Role)}.", "role") from None
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise InvalidInput(
             f"User name '{name}' must be lower-case letters, digits, '.', '_' or '-'.", "name"
         )
@@ -41,7 +41,7 @@ def add_user(
         existing_users = session.execute(select(func.count()).select_from(User)).scalar_one()
         if existing_users:
             actor = session.scalars(select(User).where(User.name == (acting_user or ""))).first()
-            if actor is None:
+            if actor is None or not actor.active:
                 raise UnknownUser(f"Unknown user '{acting_user}'.")
             require(Role(actor.role), Permission.manage_users)
         if session.scalars(select(User).where(User.name == name)).first() is not None:

@@ -53,10 +53,22 @@ class Scope:
     placed_to: datetime | None = None  # exclusive, UTC
 
 
+def _prefix_end(prefix: str) -> str | None:
+    """The first string after every string that starts with `prefix` (None: no such string)."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters: step over them
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return None
+
+
 def _prefix(column: Any, prefix: str) -> ColumnElement[bool]:
     """A prefix match as a range, so it uses the index and `%`/`_` are plain text."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)
+    upper = _prefix_end(prefix)
+    return column >= prefix if upper is None else and_(column >= prefix, column < upper)
 
 
 def quick_filter_condition(quick: QuickFilter) -> ColumnElement[bool] | None:

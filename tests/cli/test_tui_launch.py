@@ -1,0 +1,49 @@
+"""`hubtui` without a command opens the TUI with the settings the CLI read (SPEC 6).
+
+The app's run() is replaced by a recorder: these tests check what the CLI hands the app,
+not the app itself (tests/tui does that).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .helpers import assert_handled_error, db_url, invoke
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    from hubtui.app import HubApp
+
+    apps: list[Any] = []
+    monkeypatch.setattr(HubApp, "run", lambda self, *a, **k: apps.append(self))
+    return apps
+
+
+def test_an_empty_database_opens_the_empty_database_screen(tmp_path, env, launched):
+    path = tmp_path / "new.db"
+    ran = invoke(["--db", db_url(path), "--user", "alice"], env)
+    assert ran.code == 0, ran.explain()
+    [app] = launched
+    assert app.context is None
+    assert app.settings.database_url == db_url(path)
+    assert app.store.url == db_url(path)
+    assert path.exists()  # the schema was created on the way in
+
+
+def test_a_demo_database_opens_for_the_named_operator_and_organisation(demo_db, env, launched):
+    ran = invoke(["--db", db_url(demo_db), "--user", "wendy", "--org", "bfix"], env)
+    assert ran.code == 0, ran.explain()
+    [app] = launched
+    operator = app.context.operator
+    assert (operator.user_name, operator.role, operator.org_code) == ("wendy", "warehouse", "BFIX")
+    assert app.settings.user == "wendy"
+    assert "BetterFixings (BFIX)" in app.sub_title
+
+
+def test_an_unknown_operator_is_refused_before_the_tui_starts(demo_db, env, launched):
+    ran = invoke(["--db", db_url(demo_db), "--user", "nobody"], env)
+    assert_handled_error(ran, "nobody")
+    assert launched == []

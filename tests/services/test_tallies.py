@@ -1,0 +1,90 @@
+"""The order_tallies table stays equal to a recount of the orders after service writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubtui.domain.errors import DomainError
+from hubtui.domain.orders import QuickFilter
+from hubtui.services.order_reads import quick_filter_counts
+from hubtui.services.order_writes import (
+    OrderChanges,
+    PaymentDraft,
+    add_note,
+    change_status,
+    record_payment,
+    update_details,
+)
+
+from .support import Catalog, Sql, place
+
+RECOUNT = """
+SELECT org_id, microsite_id, status, payment_status, order_type, fraud_score >= 70 AS high_risk, COUNT(*) AS n
+FROM orders GROUP BY org_id, microsite_id, status, payment_status, order_type, fraud_score >= 70
+"""
+TALLIES = """
+SELECT org_id, microsite_id, status, payment_status, order_type, high_risk, n FROM order_tallies WHERE n != 0
+"""
+
+
+def tallies_match(sql: Sql) -> None:
+    recount = {tuple(r[:6]): r[6] for r in sql.rows(RECOUNT)}
+    kept = {tuple(r[:6]): r[6] for r in sql.rows(TALLIES)}
+    assert kept == recount
+    assert sql.scalar("SELECT COUNT(*) FROM order_tallies WHERE n < 0") == 0
+
+
+def test_demo_tallies_start_right(sql: Sql) -> None:
+    tallies_match(sql)
+
+
+def test_tallies_follow_a_day_of_service_writes(context_for, catalog: Catalog, bfix_catalog: Catalog, sql: Sql) -> None:
+    alice, wendy, sam = context_for("alice"), context_for("wendy"), context_for("sam")
+    bfix = context_for("sam", "BFIX")
+    counts_before = quick_filter_counts(alice)
+
+    a = place(alice, catalog)
+    b = place(alice, catalog, microsite="bt-ie", order_type="PreOrder")
+    c = place(alice, catalog, order_type="Exchange")
+    d = place(bfix, bfix_catalog, microsite="bf-de")
+    tallies_match(sql)
+
+    record_payment(alice, a.number, PaymentDraft("Cash", "Paid", amount=100))  # partial: Approved, Pending
+    record_payment(alice, a.number, PaymentDraft("Cash", "Paid"))  # the rest: Paid
+    record_payment(alice, b.number, PaymentDraft("Bacs", "Declined"))
+    sql.execute("UPDATE orders SET fraud_score = 90 WHERE number = ?", (b.number,))
+    record_payment(alice, b.number, PaymentDraft("Bacs", "Authorized"))  # -> AwaitingApproval
+    record_payment(bfix, d.number, PaymentDraft("FOC", "Paid"))
+    tallies_match(sql)
+
+    change_status(alice, a.number, "SentToWarehouse")
+    for target in ("AcceptedInWarehouse", "ReadyToDispatch", "Dispatched"):
+        change_status(wendy, a.number, target)
+    change_status(sam, b.number, "OnHold")
+    change_status(sam, b.number, "Cancelled", reason="FraudSuspected")
+    change_status(alice, c.number, "Approved")
+    change_status(alice, c.number, "OnHold")
+    change_status(bfix, d.number, "OnHold")
+    change_status(bfix, d.number, "Approved")
+    add_note(alice, c.number, "waiting for the old item")
+    update_details(alice, c.number, OrderChanges(tags="exchange"), expected_version=3)
+    sql.execute("UPDATE orders SET fraud_score = 10 WHERE number = ?", (b.number,))
+    tallies_match(sql)
+
+    counts_after = quick_filter_counts(alice)
+    assert counts_after[QuickFilter.ALL] == counts_before[QuickFilter.ALL] + 3
+    assert counts_after[QuickFilter.EXCHANGE_ON_HOLD] == counts_before[QuickFilter.EXCHANGE_ON_HOLD] + 1
+    assert counts_after[QuickFilter.PRE_ORDERS] == counts_before[QuickFilter.PRE_ORDERS] + 1
+    assert counts_after[QuickFilter.TODAY] == counts_before[QuickFilter.TODAY] + 3
+    assert counts_after[QuickFilter.UNFULFILLED] == counts_before[QuickFilter.UNFULFILLED] + 1  # only c
+
+
+def test_refused_writes_leave_tallies_alone(alice, catalog: Catalog, sql: Sql) -> None:
+    order = place(alice, catalog)
+    before = sql.rows(TALLIES)
+    with pytest.raises(DomainError):
+        change_status(alice, order.number, "Dispatched")
+    with pytest.raises(DomainError):
+        record_payment(alice, order.number, PaymentDraft("Cash", "Paid", amount=order.order_total + 1))
+    assert [tuple(r) for r in sql.rows(TALLIES)] == [tuple(r) for r in before]
+    tallies_match(sql)

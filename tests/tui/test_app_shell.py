@@ -1,0 +1,106 @@
+"""The app shell: which first screen, what it says, and that ctrl+q leaves.
+
+Real SQLite files (the session's demo database copy, or a new empty one); the clock is
+fixed. Waiting is on conditions the app owns (the count text appearing), never on sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import LoadingIndicator, Static
+
+from hubtui.app import HubApp
+from hubtui.screens.home import EmptyDatabaseScreen, HomeScreen
+from hubtui.services.context import open_context
+from hubtui.services.order_reads import count_orders
+from hubtui.store.engine import Store
+
+FIXED_NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+SIZE = (100, 30)
+WAIT_LIMIT_S = 5.0
+
+
+def screen_text(app: App[None]) -> str:
+    """What the current screen's Static widgets show, as plain text."""
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
+async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool], what: str) -> None:
+    """Let the app run until `predicate()` holds; fail with `what` after WAIT_LIMIT_S."""
+    clock = asyncio.get_running_loop().time
+    deadline = clock() + WAIT_LIMIT_S
+    while not predicate():
+        if clock() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{screen_text(pilot.app)}")
+        await pilot.pause(0.01)
+
+
+def orders_in(store: Store, org_code: str) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(
+            text("SELECT COUNT(*) FROM orders o JOIN organisations g ON g.id = o.org_id WHERE g.code = :code"),
+            {"code": org_code},
+        ).scalar_one()
+
+
+async def quit_with_ctrl_q(pilot: Pilot[None]) -> None:
+    await pilot.press("ctrl+q")
+    await wait_for(pilot, lambda: not pilot.app.is_running, "the app to exit after ctrl+q")
+
+
+async def test_empty_database_says_how_to_load_demo_data(empty_store):
+    app = HubApp(store=empty_store, context=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert type(app.screen) is EmptyDatabaseScreen
+        shown = screen_text(app)
+        assert "no organisations" in shown
+        assert "hubtui demo" in shown
+        assert "[b]" not in shown  # markup is rendered, not shown
+        await quit_with_ctrl_q(pilot)
+    assert app.return_code == 0
+
+
+async def test_home_screen_shows_the_organisation_and_its_order_count(demo_store):
+    ctx = open_context(demo_store, "alice", clock=lambda: FIXED_NOW, tz=timezone.utc)
+    expected = count_orders(ctx)
+    # The 2,000 demo orders are split between the two organisations; alice works in BTOOLS.
+    assert expected == orders_in(demo_store, "BTOOLS")
+    assert 0 < expected < 2000
+    assert expected + orders_in(demo_store, "BFIX") == 2000
+
+    app = HubApp(store=demo_store, context=ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        assert type(app.screen) is HomeScreen
+        assert "BetterTools (BTOOLS)" in screen_text(app)
+        assert "alice [agent]" in app.sub_title
+        await wait_for(pilot, lambda: f"{expected:,} orders" in screen_text(app), f"'{expected:,} orders'")
+        assert str(app.screen.query_one("#home-count", Static).render()) == f"{expected:,} orders"
+        assert app.screen.query_one(LoadingIndicator).display is False
+        await quit_with_ctrl_q(pilot)
+    assert app.return_code == 0
+
+
+async def test_home_screen_counts_only_the_chosen_organisation(demo_store):
+    ctx = open_context(demo_store, "sam", "BFIX", clock=lambda: FIXED_NOW, tz=timezone.utc)
+    expected = orders_in(demo_store, "BFIX")
+    other = orders_in(demo_store, "BTOOLS")
+    assert expected != other
+
+    app = HubApp(store=demo_store, context=ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        assert type(app.screen) is HomeScreen
+        await wait_for(pilot, lambda: "orders" in str(app.screen.query_one("#home-count", Static).render()),
+                       "the order count")
+        shown = screen_text(app)
+        assert "BetterFixings (BFIX)" in shown
+        assert f"{expected:,} orders" in shown
+        assert f"{other:,} orders" not in shown
+        assert "sam [supervisor]" in app.sub_title
+        await quit_with_ctrl_q(pilot)
