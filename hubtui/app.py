@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.app import App
-from textual.binding import Binding
+from textual import work
+from textual.app import App, SystemCommand
+from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
-from hubtui.screens.home import EmptyDatabaseScreen, HomeScreen
+from hubtui.commands import ALL_COMMANDS, APP_COMMANDS, Command, bindings, known_ids
+from hubtui.screens.empty import EmptyDatabaseScreen
+from hubtui.screens.orders import OrdersScreen
 
 if TYPE_CHECKING:
     from hubtui.config import Settings
@@ -16,20 +21,138 @@ if TYPE_CHECKING:
     from hubtui.store.engine import Store
 
 
+class OrderNumberProvider(Provider):
+    """`order: open BT…` — typing a number in the palette offers to open that order."""
+
+    async def search(self, query: str) -> Hits:
+        from hubtui.domain.errors import NumberFormatError
+        from hubtui.domain.numbers import parse_order_number
+
+        app = self.app
+        if not isinstance(app, HubApp) or app.context is None:
+            return
+        try:
+            number = parse_order_number(query.removeprefix("order:").removeprefix("open").strip())
+        except NumberFormatError:
+            return
+        yield Hit(1.0, f"order: open {number}", partial(app.open_order, number), help="Open this order")
+
+
 class HubApp(App[None]):
     TITLE = "hubtui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit")]
+    # Each screen's stylesheet lives beside it; the app loads them all, because a screen's own
+    # CSS_PATH is not read for the default screen.
+    CSS_PATH = ["screens/orders.tcss", "screens/order_detail.tcss", "screens/dialogs.tcss"]
+    BINDINGS = bindings(APP_COMMANDS)
+    COMMANDS = App.COMMANDS | {OrderNumberProvider}
 
     def __init__(self, *, store: Store, context: Context | None, settings: Settings | None = None) -> None:
         super().__init__()
         self.store = store
         self.context = context
         self.settings = settings
-        if context is not None:
-            operator = context.operator
-            self.sub_title = f"{operator.org_name} ({operator.org_code}) · {operator.user_name} [{operator.role}]"
+        self.keymap_overrides = self._valid_keymap(settings.key_bindings if settings else {})
+
+    def _valid_keymap(self, keys: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(keys) - known_ids())
+        if unknown:
+            self._unknown_binding_ids = unknown
+        return {k: v for k, v in keys.items() if k in known_ids()}
+
+    def on_mount(self) -> None:
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        unknown = getattr(self, "_unknown_binding_ids", None)
+        if unknown:
+            self.notify(f"Unknown binding ids in config.toml [keys]: {', '.join(unknown)}", severity="warning")
 
     def get_default_screen(self) -> Screen[None]:
         if self.context is None:
             return EmptyDatabaseScreen()
-        return HomeScreen(self.context)
+        return OrdersScreen(self.context)
+
+    # ------------------------------------------------------------------ commands
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.context is None:
+            return
+        scope_commands: tuple[Command, ...] = getattr(screen, "HELP_COMMANDS", APP_COMMANDS)
+        for command in scope_commands:
+            if command.palette and command.scope != "app":
+                yield SystemCommand(command.palette, command.help, partial(self._run_on_screen, screen, command.action))
+        yield SystemCommand("view: orders", "The order list", self.action_view_orders)
+        yield SystemCommand("view: returns", "The returns list", self.action_view_returns)
+        yield SystemCommand("order: open by number", "Type the number", self.action_jump)
+        for code, name in self._organisations():
+            if code != self.context.operator.org_code:
+                yield SystemCommand(f"org: switch to {code}", f"Work in {name}", partial(self.switch_org, code))
+
+    def _organisations(self) -> list[tuple[str, str]]:
+        from hubtui.services.context import list_organisations
+
+        return list_organisations(self.store)
+
+    def _run_on_screen(self, screen: Screen, action: str) -> None:
+        self.call_later(screen.run_action, action)
+
+    def action_help(self) -> None:
+        from hubtui.screens.help import HelpScreen
+
+        screen = self.screen
+        commands: tuple[Command, ...] = getattr(screen, "HELP_COMMANDS", APP_COMMANDS)
+        title = screen.title or screen.__class__.__name__
+        self.push_screen(HelpScreen(title, commands, self.keymap_overrides))
+
+    def action_jump(self) -> None:
+        from hubtui.screens.dialogs import JumpDialog
+
+        if self.context is None:
+            return
+        self.push_screen(JumpDialog(), self._jump_to)
+
+    def _jump_to(self, text: str | None) -> None:
+        if text:
+            self.open_order(text)
+
+    def action_view_orders(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_view_returns(self) -> None:
+        self.notify("The returns list arrives with the returns release.", severity="warning")
+
+    # ------------------------------------------------------------------ orders and organisations
+
+    @work(thread=True, exclusive=True, group="open-order")
+    def open_order(self, text: str) -> None:
+        """Open an order by number; an unknown number says so and leaves the screen as it is."""
+        from hubtui.domain.errors import DomainError
+        from hubtui.screens.order_detail import OrderDetailScreen
+        from hubtui.services.order_reads import get_order
+
+        assert self.context is not None
+        try:
+            detail = get_order(self.context, text)
+        except DomainError as error:
+            self.call_from_thread(self.notify, str(error), title="Not found", severity="error")
+            return
+        self.call_from_thread(self.push_screen, OrderDetailScreen(self.context, detail.number, detail))
+
+    def switch_org(self, code: str) -> None:
+        from hubtui.domain.errors import DomainError
+        from hubtui.services.context import open_context
+
+        assert self.context is not None
+        try:
+            self.context = open_context(self.store, self.context.operator.user_name, code, tz=self.context.tz)
+        except DomainError as error:
+            self.notify(str(error), severity="error")
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_screen(OrdersScreen(self.context))
+        self.notify(f"Now working in {self.context.operator.org_name}.")
+
+
+__all__ = ["ALL_COMMANDS", "HubApp"]

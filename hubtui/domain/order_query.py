@@ -44,6 +44,7 @@ class OrderQuery:
     postcode: str | None = None  # prefix, ignoring spaces and case
     number: str | None = None
     name: str | None = None  # prefix of "first last", case-insensitive
+    text: str | None = None  # free text from the filter bar: part of a number, e-mail, name or post code
     sort: SortKey = SortKey.PLACED
     descending: bool = True
 
@@ -58,7 +59,7 @@ class OrderQuery:
             for value in (
                 self.period, self.date_from, self.date_to, self.status, self.order_type,
                 self.channel, self.payment_method, self.payment_status, self.email,
-                self.postcode, self.number, self.name,
+                self.postcode, self.number, self.name, self.text,
             )
         )
 
@@ -71,6 +72,7 @@ class OrderQuery:
             ("microsite", self.microsite), ("payment method", self.payment_method),
             ("payment status", self.payment_status), ("email", self.email),
             ("post code", self.postcode), ("number", self.number), ("name", self.name),
+            ("text", self.text),
         ):
             if value not in (None, ""):
                 parts.append(f"{label} {value}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -187,6 +188,11 @@ class _Org:
     product_count: int  # active or not
 
 
+def _ascii(text: str) -> str:
+    """E-mail addresses in the demo stay ASCII even for names like Zoë or Müller."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _postcode(rng: random.Random, sample: str) -> str:
     """A post code in the city's district, varied so post-code searches are as selective as real ones."""
     outward = sample.split()[0]
@@ -281,7 +287,7 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
                 city, sample = rng.choice(CITIES)
                 postcode = _postcode(rng, sample)
                 company = companies[i % len(companies)] if i % 5 == 0 else None
-                local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
+                local = _ascii(f"{first}.{last}".lower().replace("'", "").replace(" ", ""))
                 email = f"{local}{i}@{'example.co.uk' if company is None else company.name.split()[0].lower() + '.example'}"
                 phone = f"07{rng.randrange(100, 999)} {rng.randrange(100000, 999999)}"
                 customer = Customer(

@@ -40,7 +40,7 @@ def test_a_demo_database_opens_for_the_named_operator_and_organisation(demo_db, 
     operator = app.context.operator
     assert (operator.user_name, operator.role, operator.org_code) == ("wendy", "warehouse", "BFIX")
     assert app.settings.user == "wendy"
-    assert "BetterFixings (BFIX)" in app.sub_title
+    assert app.context.operator.org_name == "BetterFixings"
 
 
 def test_an_unknown_operator_is_refused_before_the_tui_starts(demo_db, env, launched):

@@ -16,7 +16,8 @@ from textual.pilot import Pilot
 from textual.widgets import LoadingIndicator, Static
 
 from hubtui.app import HubApp
-from hubtui.screens.home import EmptyDatabaseScreen, HomeScreen
+from hubtui.screens.empty import EmptyDatabaseScreen
+from hubtui.screens.orders import OrdersScreen
 from hubtui.services.context import open_context
 from hubtui.services.order_reads import count_orders
 from hubtui.store.engine import Store
@@ -67,7 +68,7 @@ async def test_empty_database_says_how_to_load_demo_data(empty_store):
     assert app.return_code == 0
 
 
-async def test_home_screen_shows_the_organisation_and_its_order_count(demo_store):
+async def test_order_list_shows_the_organisation_and_its_order_count(demo_store):
     ctx = open_context(demo_store, "alice", clock=lambda: FIXED_NOW, tz=timezone.utc)
     expected = count_orders(ctx)
     # The 2,000 demo orders are split between the two organisations; alice works in BTOOLS.
@@ -77,17 +78,17 @@ async def test_home_screen_shows_the_organisation_and_its_order_count(demo_store
 
     app = HubApp(store=demo_store, context=ctx)
     async with app.run_test(size=SIZE) as pilot:
-        assert type(app.screen) is HomeScreen
-        assert "BetterTools (BTOOLS)" in screen_text(app)
-        assert "alice [agent]" in app.sub_title
-        await wait_for(pilot, lambda: f"{expected:,} orders" in screen_text(app), f"'{expected:,} orders'")
-        assert str(app.screen.query_one("#home-count", Static).render()) == f"{expected:,} orders"
-        assert app.screen.query_one(LoadingIndicator).display is False
+        assert type(app.screen) is OrdersScreen
+        assert app.screen.title == "BTOOLS"
+        await wait_for(pilot, lambda: f"of {expected:,}" in screen_text(app), f"'of {expected:,}'")
+        assert str(app.screen.query_one("#list-status", Static).render()).startswith(f"1–50 of {expected:,}")
+        assert "alice" in app.screen.sub_title
+        await wait_for(pilot, lambda: app.screen.query_one(LoadingIndicator).display is False, "the spinner to stop")
         await quit_with_ctrl_q(pilot)
     assert app.return_code == 0
 
 
-async def test_home_screen_counts_only_the_chosen_organisation(demo_store):
+async def test_order_list_counts_only_the_chosen_organisation(demo_store):
     ctx = open_context(demo_store, "sam", "BFIX", clock=lambda: FIXED_NOW, tz=timezone.utc)
     expected = orders_in(demo_store, "BFIX")
     other = orders_in(demo_store, "BTOOLS")
@@ -95,12 +96,12 @@ async def test_home_screen_counts_only_the_chosen_organisation(demo_store):
 
     app = HubApp(store=demo_store, context=ctx)
     async with app.run_test(size=SIZE) as pilot:
-        assert type(app.screen) is HomeScreen
-        await wait_for(pilot, lambda: "orders" in str(app.screen.query_one("#home-count", Static).render()),
+        assert type(app.screen) is OrdersScreen
+        await wait_for(pilot, lambda: " of " in str(app.screen.query_one("#list-status", Static).render()),
                        "the order count")
         shown = screen_text(app)
-        assert "BetterFixings (BFIX)" in shown
-        assert f"{expected:,} orders" in shown
-        assert f"{other:,} orders" not in shown
-        assert "sam [supervisor]" in app.sub_title
+        assert app.screen.title == "BFIX"
+        assert f"of {expected:,}" in shown
+        assert f"of {other:,}" not in shown
+        assert "sam" in app.screen.sub_title
         await quit_with_ctrl_q(pilot)

@@ -1,0 +1,128 @@
+"""One table of commands feeds the key bindings, the footer, the help screen and the palette.
+
+Every command has a binding id (`orders.next_page`), so an operator can remap its keys in
+the `[keys]` table of config.toml: `"orders.next_page" = "pagedown,ctrl+n"`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from hubtui.domain.orders import QuickFilter
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str  # binding id: "<scope>.<name>"
+    keys: str  # default keys, comma-separated, Textual key names
+    action: str  # the action it runs on its screen (or the app)
+    label: str  # the footer's word for it
+    help: str  # one line for the help screen
+    palette: str | None = None  # "noun: verb" title in the command palette
+    show: bool = True  # shown in the footer
+
+    @property
+    def scope(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.action, self.label, show=self.show, id=self.id, tooltip=self.help)
+
+
+QUICK_FILTER_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "minus", "equals_sign")
+QUICK_FILTER_LABELS = {
+    QuickFilter.ALL: "All",
+    QuickFilter.TODAY: "Today",
+    QuickFilter.YESTERDAY: "Yesterday",
+    QuickFilter.UNFULFILLED: "Unfulfilled",
+    QuickFilter.UNPAID: "Unpaid",
+    QuickFilter.AWAITING_APPROVAL: "Awaiting approval",
+    QuickFilter.HIGH_RISK: "High risk",
+    QuickFilter.PRE_ORDERS: "Pre-orders",
+    QuickFilter.AWAITING_FEEDBACK: "Awaiting feedback",
+    QuickFilter.RETURNED_FROM_WAREHOUSE: "Returned from warehouse",
+    QuickFilter.ON_HOLD: "On hold",
+    QuickFilter.EXCHANGE_ON_HOLD: "Exchange on hold",
+}
+# Short names for the quick-filter bar, so all twelve fit on two lines at 80 columns.
+QUICK_FILTER_SHORT = {
+    QuickFilter.ALL: "All", QuickFilter.TODAY: "Today", QuickFilter.YESTERDAY: "Yesterday",
+    QuickFilter.UNFULFILLED: "Unfulfilled", QuickFilter.UNPAID: "Unpaid", QuickFilter.AWAITING_APPROVAL: "Approval",
+    QuickFilter.HIGH_RISK: "Risk", QuickFilter.PRE_ORDERS: "Pre-order", QuickFilter.AWAITING_FEEDBACK: "Feedback",
+    QuickFilter.RETURNED_FROM_WAREHOUSE: "Returned", QuickFilter.ON_HOLD: "Hold", QuickFilter.EXCHANGE_ON_HOLD: "Exch.hold",
+}
+KEY_LABELS = {
+    "minus": "-", "equals_sign": "=", "question_mark": "?", "colon": ":", "slash": "/",
+    "left_square_bracket": "[", "right_square_bracket": "]",
+}
+
+APP_COMMANDS = (
+    Command("app.help", "question_mark,f1", "help", "Help", "Keys for this screen and what they do", "app: help"),
+    Command("app.jump", "colon", "jump", "Jump", "Open an order by its number (BT prefix optional)", "order: open by number"),
+    Command("app.palette", "ctrl+p", "command_palette", "Palette", "Search every command", show=False),
+    Command("app.quit", "ctrl+q", "quit", "Quit", "Leave hubtui", "app: quit", show=False),
+)
+
+ORDERS_COMMANDS = (
+    Command("orders.open", "enter", "open_order", "Open", "Open the highlighted order"),
+    Command("orders.filter", "slash", "focus_filter", "Filter", "Type part of a number, e-mail, name or post code",
+            "orders: filter by text"),
+    Command("orders.search", "f", "advanced_search", "Search", "Search by any field, period and date range",
+            "orders: advanced search"),
+    Command("orders.clear", "escape", "clear_search", "Clear", "Clear the text filter and the search", "orders: clear search",
+            show=False),
+    Command("orders.down", "j", "cursor_down", "Down", "Next order (at the end of the page, the next page)", show=False),
+    Command("orders.up", "k", "cursor_up", "Up", "Previous order", show=False),
+    Command("orders.next_page", "right_square_bracket", "next_page", "Next page",
+            "The next page of orders (PgDn at the bottom of a page does the same)", "orders: next page", show=False),
+    Command("orders.previous_page", "left_square_bracket", "previous_page", "Previous page",
+            "The previous page of orders (PgUp at the top of a page does the same)", "orders: previous page", show=False),
+    Command("orders.first_page", "g", "first_page", "First", "The newest orders (the first page)",
+            "orders: first page", show=False),
+    Command("orders.last_page", "G", "last_page", "Last", "The oldest orders (the last page)", "orders: last page",
+            show=False),
+    Command("orders.sort", "o", "cycle_sort", "Sort", "Sort by date, total or status", "orders: change sort"),
+    Command("orders.reverse", "O", "reverse_sort", "Reverse", "Reverse the sort order", "orders: reverse sort",
+            show=False),
+    Command("orders.period", "D", "cycle_period", "Period", "Cycle the date period: any, today, last 7 days, …",
+            "orders: change period"),
+    Command("orders.microsite", "m", "cycle_microsite", "Microsite", "Show one microsite, or all",
+            "orders: change microsite"),
+    Command("orders.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again", "orders: refresh",
+            show=False),
+    Command("orders.new", "n", "new_order", "New", "Take a new phone order", "order: new"),
+    Command("orders.pay", "p", "pay", "Pay", "Record a payment for the highlighted order", "order: pay"),
+) + tuple(
+    Command(f"orders.quick.{quick.value}", key, f"quick_filter('{quick.value}')", QUICK_FILTER_LABELS[quick],
+            f"Quick filter: {QUICK_FILTER_LABELS[quick].lower()}", f"filter: {quick.value}", show=False)
+    for quick, key in zip(QuickFilter, QUICK_FILTER_KEYS)
+)
+
+ORDER_COMMANDS = (
+    Command("order.back", "escape", "back", "Back", "Back to the list"),
+    Command("order.status", "s", "change_status", "Status", "Move the order to another status", "order: change status"),
+    Command("order.pay", "p", "pay", "Pay", "Record a payment", "order: pay"),
+    Command("order.lines", "l", "edit_lines", "Lines", "Edit the order's lines", "order: edit lines"),
+    Command("order.discount", "d", "discount", "Discount", "Add or remove a discount", "order: discount"),
+    Command("order.note", "a", "add_note", "Note", "Add a note to the activity log", "order: add note"),
+    Command("order.tracking", "t", "tracking", "Tracking", "Set the carrier, tracking number and link", "order: tracking"),
+    Command("order.return", "u", "raise_return", "Return", "Raise a return (RMA)", "order: raise return"),
+    Command("order.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the order again", "order: refresh", show=False),
+)
+
+ALL_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS
+
+
+def bindings(commands: tuple[Command, ...]) -> list[Binding]:
+    return [command.binding() for command in commands]
+
+
+def key_label(keys: str) -> str:
+    """The keys as an operator reads them: "g, home"; "-"."""
+    return ", ".join(KEY_LABELS.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def known_ids() -> set[str]:
+    return {command.id for command in ALL_COMMANDS}

@@ -1,0 +1,40 @@
+"""`?` — the keys of the screen underneath, as the operator has them mapped now."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from hubtui.commands import Command, key_label
+
+
+class HelpScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#help-body"
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+
+    def __init__(self, title: str, commands: tuple[Command, ...], keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.help_title = title
+        self.commands = commands
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, expand=True, show_header=True, padding=(0, 1))
+        table.add_column("Keys", style="bold", no_wrap=True)
+        table.add_column("Does")
+        table.add_column("Binding id", style="dim", no_wrap=True)
+        for command in self.commands:
+            keys = self.keymap.get(command.id, command.keys)
+            table.add_row(key_label(keys), command.help, command.id)
+        with Vertical(classes="dialog", id="help"):
+            yield Label(f"Keys: {self.help_title}", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(table)
+            yield Label("Remap any key in config.toml: [keys] \"orders.sort\" = \"s\" · esc close", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,353 @@
+"""The order list: quick filters with live counts, a text filter, advanced search, keyset pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static
+from textual.worker import get_current_worker
+
+from hubtui.commands import APP_COMMANDS, ORDERS_COMMANDS, QUICK_FILTER_LABELS, bindings
+from hubtui.domain.order_query import OrderQuery, SortKey
+from hubtui.domain.orders import QuickFilter
+from hubtui.domain.periods import Period
+from hubtui.domain.permissions import Permission, can
+from hubtui.services.context import Context
+from hubtui.services.views import Cursor, OrderRow, Page
+from hubtui.widgets.orders_table import OrdersTable
+from hubtui.widgets.quick_filter_bar import QuickFilterBar
+
+PAGE_SIZE = 50
+PERIOD_CYCLE: tuple[Period | None, ...] = (
+    None, Period.TODAY, Period.YESTERDAY, Period.LAST_7_DAYS, Period.LAST_30_DAYS, Period.THIS_MONTH,
+    Period.LAST_MONTH, Period.THIS_YEAR,
+)
+SORT_LABELS = {SortKey.PLACED: "date", SortKey.TOTAL: "total", SortKey.STATUS: "status"}
+TEXT_DEBOUNCE_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page to read: the first, the one after/before a cursor, or the last."""
+
+    after: Cursor | None = None
+    before: Cursor | None = None
+    from_end: bool = False
+    keep: str | None = None  # order number to keep the cursor on
+
+
+class OrdersScreen(Screen[None]):
+    AUTO_FOCUS = "OrdersTable"
+    BINDINGS = bindings(ORDERS_COMMANDS)
+    HELP_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS
+
+    order_query: reactive[OrderQuery] = reactive(OrderQuery, init=False)
+
+    class PageLoaded(Message):
+        def __init__(self, query: OrderQuery, request: PageRequest, page: Page[OrderRow]) -> None:
+            super().__init__()
+            self.query = query
+            self.request = request
+            self.page = page
+
+    class TotalCounted(Message):
+        def __init__(self, query: OrderQuery, total: int) -> None:
+            super().__init__()
+            self.query = query
+            self.total = total
+
+    class QuickCountsLoaded(Message):
+        def __init__(self, microsite: str | None, counts: dict[QuickFilter, int]) -> None:
+            super().__init__()
+            self.microsite = microsite
+            self.counts = counts
+
+    class LoadFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
+        self.page: Page[OrderRow] | None = None
+        self.rows_before = 0  # rows before the current page, for "51–100 of …"
+        self.total: int | None = None
+        self.microsites: list[str] = []
+        self._text_timer: Timer | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield QuickFilterBar(id="quick-filters")
+        yield Input(placeholder="part of an order number, e-mail, name or post code — enter to go to the list",
+                    id="filter-text")
+        yield OrdersTable(id="orders")
+        with Horizontal(id="status-line"):
+            yield LoadingIndicator(id="spinner")
+            yield Static("", id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-text", Input).display = False
+        self._update_title()
+        self.load_microsites()
+        self.watch_order_query(self.order_query)  # the first query is the default: no change fires
+
+    def _update_title(self) -> None:
+        operator = self.context.operator
+        self.title = operator.org_code
+        self.sub_title = f"{self.order_query.microsite or 'all microsites'} · {operator.user_name} ({operator.role})"
+
+    # ------------------------------------------------------------------ loading
+
+    def watch_order_query(self, query: OrderQuery) -> None:
+        self.query_one(QuickFilterBar).active = query.quick_filter
+        self._update_title()
+        self.total = None
+        self.rows_before = 0
+        self._request(PageRequest())
+        self.count_total(query)
+        self.count_quick_filters(query.microsite)
+
+    def _request(self, request: PageRequest) -> None:
+        self.query_one("#spinner").display = True
+        self.load_page(self.order_query, request)
+
+    @work(thread=True, exclusive=True, group="orders-page")
+    def load_page(self, query: OrderQuery, request: PageRequest) -> None:
+        from hubtui.services.order_reads import list_orders
+
+        try:
+            page = list_orders(self.context, query, after=request.after, before=request.before,
+                               from_end=request.from_end, limit=PAGE_SIZE)
+        except Exception as error:  # shown to the operator; the list stays as it was
+            self.post_message(self.LoadFailed(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PageLoaded(query, request, page))
+
+    @work(thread=True, exclusive=True, group="orders-count")
+    def count_total(self, query: OrderQuery) -> None:
+        from hubtui.services.order_reads import count_orders
+
+        try:
+            total = count_orders(self.context, query)
+        except Exception as error:
+            self.post_message(self.LoadFailed(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.TotalCounted(query, total))
+
+    @work(thread=True, exclusive=True, group="quick-counts")
+    def count_quick_filters(self, microsite: str | None) -> None:
+        from hubtui.services.order_reads import quick_filter_counts
+
+        try:
+            counts = quick_filter_counts(self.context, microsite)
+        except Exception as error:
+            self.post_message(self.LoadFailed(error))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.QuickCountsLoaded(microsite, counts))
+
+    @work(thread=True, group="reference")
+    def load_microsites(self) -> None:
+        from hubtui.services.reference import microsites
+
+        codes = [choice.value for choice in microsites(self.context)]
+        self.app.call_from_thread(setattr, self, "microsites", codes)
+
+    def on_orders_screen_page_loaded(self, message: PageLoaded) -> None:
+        if message.query != self.order_query:
+            return  # an answer to a question nobody is asking any more
+        self.query_one("#spinner").display = False
+        request, page = message.request, message.page
+        if request.from_end and self.total is not None:
+            self.rows_before = max(0, self.total - len(page.rows))
+        elif request.after is not None and self.page is not None:
+            self.rows_before += len(self.page.rows)
+        elif request.before is not None:
+            self.rows_before = max(0, self.rows_before - len(page.rows))
+        elif request.after is None and request.before is None and not request.from_end:
+            self.rows_before = 0
+        if not page.rows and (request.after is not None or request.before is not None):
+            return  # nothing further that way: stay on the page we have
+        self.page = page
+        self.query_one(OrdersTable).show_rows(
+            page.rows, cursor_at_end=request.before is not None or request.from_end, keep=request.keep
+        )
+        self._update_status()
+
+    def on_orders_screen_total_counted(self, message: TotalCounted) -> None:
+        if message.query != self.order_query:
+            return
+        self.total = message.total
+        if self.page is not None and not self.page.has_after and self.page.rows:
+            self.rows_before = max(0, self.total - len(self.page.rows))
+        self._update_status()
+
+    def on_orders_screen_quick_counts_loaded(self, message: QuickCountsLoaded) -> None:
+        if message.microsite == self.order_query.microsite:
+            self.query_one(QuickFilterBar).counts = message.counts
+
+    def on_orders_screen_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#spinner").display = False
+        self.notify(str(message.error), title="Could not read the orders", severity="error")
+
+    def _update_status(self) -> None:
+        status = self.query_one("#list-status", Static)
+        query = self.order_query
+        if self.page is None:
+            status.update("")
+            return
+        rows = len(self.page.rows)
+        total = "…" if self.total is None else f"{self.total:,}"
+        direction = "↓" if query.descending else "↑"
+        where = f"sort: {SORT_LABELS[query.sort]} {direction}"
+        if query.period is not None:
+            where += f" · period: {query.period.value}"
+        if rows == 0:
+            status.update(f"No orders match: {query.describe()}.")
+        else:
+            status.update(f"{self.rows_before + 1:,}–{self.rows_before + rows:,} of {total} · {where}")
+        self.sub_title = (
+            f"{QUICK_FILTER_LABELS[query.quick_filter]} · {rows} of {total} · {query.microsite or 'all microsites'} · "
+            f"{self.context.operator.user_name}"
+        )
+
+    # ------------------------------------------------------------------ paging
+
+    @on(OrdersTable.EdgeReached)
+    def _edge(self, message: OrdersTable.EdgeReached) -> None:
+        if message.forward:
+            self.action_next_page()
+        else:
+            self.action_previous_page()
+
+    def action_next_page(self) -> None:
+        if self.page is not None and self.page.has_after and self.page.last is not None:
+            self._request(PageRequest(after=self.page.last))
+
+    def action_previous_page(self) -> None:
+        if self.page is not None and self.page.has_before and self.page.first is not None:
+            self._request(PageRequest(before=self.page.first))
+
+    def action_first_page(self) -> None:
+        self._request(PageRequest())
+
+    def action_last_page(self) -> None:
+        self._request(PageRequest(from_end=True))
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OrdersTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OrdersTable).action_cursor_up()
+
+    def action_refresh(self) -> None:
+        table = self.query_one(OrdersTable)
+        self.load_page(self.order_query, PageRequest(after=None, keep=table.highlighted_number()))
+        self.count_total(self.order_query)
+        self.count_quick_filters(self.order_query.microsite)
+
+    # ------------------------------------------------------------------ filters, search, sort
+
+    def action_quick_filter(self, value: str) -> None:
+        self.order_query = self.order_query.with_changes(quick_filter=QuickFilter(value))
+
+    def action_cycle_sort(self) -> None:
+        order = list(SortKey)
+        next_sort = order[(order.index(self.order_query.sort) + 1) % len(order)]
+        self.order_query = self.order_query.with_changes(sort=next_sort, descending=next_sort != SortKey.STATUS)
+
+    def action_reverse_sort(self) -> None:
+        self.order_query = self.order_query.with_changes(descending=not self.order_query.descending)
+
+    def action_cycle_period(self) -> None:
+        current = self.order_query.period if self.order_query.period in PERIOD_CYCLE else None
+        following = PERIOD_CYCLE[(PERIOD_CYCLE.index(current) + 1) % len(PERIOD_CYCLE)]
+        self.order_query = self.order_query.with_changes(period=following, date_from=None, date_to=None)
+        self.notify(f"Period: {following.value if following else 'any time'}", timeout=2)
+
+    def action_cycle_microsite(self) -> None:
+        choices: list[str | None] = [None, *self.microsites]
+        current = self.order_query.microsite if self.order_query.microsite in choices else None
+        following = choices[(choices.index(current) + 1) % len(choices)]
+        self.order_query = self.order_query.with_changes(microsite=following)
+
+    def action_focus_filter(self) -> None:
+        field = self.query_one("#filter-text", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter-text")
+    def _text_changed(self, event: Input.Changed) -> None:
+        # Wait for a pause in typing; each keystroke restarts the wait, and the exclusive
+        # worker drops any search still running.
+        if self._text_timer is not None:
+            self._text_timer.stop()
+        text = event.value.strip() or None
+        self._text_timer = self.set_timer(TEXT_DEBOUNCE_SECONDS, lambda: self._apply_text(text))
+
+    def _apply_text(self, text: str | None) -> None:
+        if text != self.order_query.text:
+            self.order_query = self.order_query.with_changes(text=text)
+
+    @on(Input.Submitted, "#filter-text")
+    def _text_submitted(self, event: Input.Submitted) -> None:
+        if self._text_timer is not None:
+            self._text_timer.stop()
+        self._apply_text(event.value.strip() or None)
+        self.query_one(OrdersTable).focus()
+
+    def action_clear_search(self) -> None:
+        field = self.query_one("#filter-text", Input)
+        field.value = ""
+        field.display = False
+        self.query_one(OrdersTable).focus()
+        cleared = OrderQuery(quick_filter=self.order_query.quick_filter, microsite=self.order_query.microsite,
+                             sort=self.order_query.sort, descending=self.order_query.descending)
+        if cleared != self.order_query:
+            self.order_query = cleared
+
+    def action_advanced_search(self) -> None:
+        from hubtui.screens.search_dialog import AdvancedSearchDialog
+
+        def apply(query: OrderQuery | None) -> None:
+            if query is not None:
+                self.order_query = query
+
+        self.app.push_screen(AdvancedSearchDialog(self.context, self.order_query), apply)
+
+    # ------------------------------------------------------------------ orders
+
+    @on(DataTable.RowSelected, "#orders")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_order()
+
+    def action_open_order(self) -> None:
+        number = self.query_one(OrdersTable).highlighted_number()
+        if number is not None:
+            self.app.open_order(number)  # type: ignore[attr-defined]
+
+    def action_new_order(self) -> None:
+        self.notify("Taking phone orders arrives with the new-order wizard.", severity="warning")
+
+    def action_pay(self) -> None:
+        self.notify("Recording payments arrives with the payment dialog.", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what the operator's role may not do."""
+        needs = {"new_order": Permission.create_order, "pay": Permission.record_payment}.get(action)
+        if needs is not None and not can(self.context.operator.role, needs):
+            return None
+        return True
