@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label(f"Keys: {self.help_title}", classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
-            yield Label("Remap any key in config.toml: [keys] \"orders.sort\" = \"s\" · esc close", classes="dialog-hint")
+            yield Label("Remap any key in config.toml: \\[keys] \"orders.sort\" = \"s\" · esc close", classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

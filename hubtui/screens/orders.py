@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from hubtui.commands import APP_COMMANDS, ORDERS_COMMANDS, QUICK_FILTER_LABELS, bindings
@@ -23,6 +22,7 @@ from hubtui.services.context import Context
 from hubtui.services.views import Cursor, OrderRow, Page
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
+from hubtui.widgets.status_line import StatusLine
 
 PAGE_SIZE = 50
 PERIOD_CYCLE: tuple[Period | None, ...] = (
@@ -79,6 +79,7 @@ class OrdersScreen(Screen[None]):
         self.context = context
         self.page: Page[OrderRow] | None = None
         self.rows_before = 0  # rows before the current page, for "51–100 of …"
+        self.pages_painted = 0  # pages on screen so far: tests and bench/ wait on it
         self.total: int | None = None
         self.microsites: list[str] = []
         self._text_timer: Timer | None = None
@@ -91,9 +92,7 @@ class OrdersScreen(Screen[None]):
         yield Input(placeholder="part of an order number, e-mail, name or post code — enter to go to the list",
                     id="filter-text")
         yield OrdersTable(id="orders")
-        with Horizontal(id="status-line"):
-            yield LoadingIndicator(id="spinner")
-            yield Static("", id="list-status")
+        yield StatusLine(id="list-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,7 +118,7 @@ class OrdersScreen(Screen[None]):
         self.count_quick_filters(query.microsite)
 
     def _request(self, request: PageRequest) -> None:
-        self.query_one("#spinner").display = True
+        self.query_one(StatusLine).busy = True
         self.load_page(self.order_query, request)
 
     @work(thread=True, exclusive=True, group="orders-page")
@@ -169,7 +168,7 @@ class OrdersScreen(Screen[None]):
     def on_orders_screen_page_loaded(self, message: PageLoaded) -> None:
         if message.query != self.order_query:
             return  # an answer to a question nobody is asking any more
-        self.query_one("#spinner").display = False
+        self.query_one(StatusLine).busy = False
         request, page = message.request, message.page
         if request.from_end and self.total is not None:
             self.rows_before = max(0, self.total - len(page.rows))
@@ -186,6 +185,10 @@ class OrdersScreen(Screen[None]):
             page.rows, cursor_at_end=request.before is not None or request.from_end, keep=request.keep
         )
         self._update_status()
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.pages_painted += 1
 
     def on_orders_screen_total_counted(self, message: TotalCounted) -> None:
         if message.query != self.order_query:
@@ -200,11 +203,11 @@ class OrdersScreen(Screen[None]):
             self.query_one(QuickFilterBar).counts = message.counts
 
     def on_orders_screen_load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#spinner").display = False
+        self.query_one(StatusLine).busy = False
         self.notify(str(message.error), title="Could not read the orders", severity="error")
 
     def _update_status(self) -> None:
-        status = self.query_one("#list-status", Static)
+        status = self.query_one("#list-status", StatusLine)
         query = self.order_query
         if self.page is None:
             status.update("")
@@ -330,9 +333,9 @@ class OrdersScreen(Screen[None]):
 
     # ------------------------------------------------------------------ orders
 
-    @on(DataTable.RowSelected, "#orders")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open_order()
+    @on(OrdersTable.Chosen)
+    def _row_chosen(self, event: OrdersTable.Chosen) -> None:
+        self.app.open_order(event.number)  # type: ignore[attr-defined]
 
     def action_open_order(self) -> None:
         number = self.query_one(OrdersTable).highlighted_number()

@@ -13,11 +13,12 @@ from datetime import datetime, timezone
 from sqlalchemy import text
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import Static
 
 from hubtui.app import HubApp
 from hubtui.screens.empty import EmptyDatabaseScreen
 from hubtui.screens.orders import OrdersScreen
+from hubtui.widgets.status_line import StatusLine
 from hubtui.services.context import open_context
 from hubtui.services.order_reads import count_orders
 from hubtui.store.engine import Store
@@ -29,7 +30,8 @@ WAIT_LIMIT_S = 5.0
 
 def screen_text(app: App[None]) -> str:
     """What the current screen's Static widgets show, as plain text."""
-    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+    widgets = list(app.screen.query(Static)) + list(app.screen.query(StatusLine))
+    return "\n".join(str(widget.render()) for widget in widgets)
 
 
 async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool], what: str) -> None:
@@ -81,9 +83,9 @@ async def test_order_list_shows_the_organisation_and_its_order_count(demo_store)
         assert type(app.screen) is OrdersScreen
         assert app.screen.title == "BTOOLS"
         await wait_for(pilot, lambda: f"of {expected:,}" in screen_text(app), f"'of {expected:,}'")
-        assert str(app.screen.query_one("#list-status", Static).render()).startswith(f"1–50 of {expected:,}")
+        assert f"1–50 of {expected:,}" in str(app.screen.query_one(StatusLine).render())
         assert "alice" in app.screen.sub_title
-        await wait_for(pilot, lambda: app.screen.query_one(LoadingIndicator).display is False, "the spinner to stop")
+        await wait_for(pilot, lambda: app.screen.query_one(StatusLine).busy is False, "the spinner to stop")
         await quit_with_ctrl_q(pilot)
     assert app.return_code == 0
 
@@ -97,7 +99,7 @@ async def test_order_list_counts_only_the_chosen_organisation(demo_store):
     app = HubApp(store=demo_store, context=ctx)
     async with app.run_test(size=SIZE) as pilot:
         assert type(app.screen) is OrdersScreen
-        await wait_for(pilot, lambda: " of " in str(app.screen.query_one("#list-status", Static).render()),
+        await wait_for(pilot, lambda: " of " in str(app.screen.query_one(StatusLine).render()),
                        "the order count")
         shown = screen_text(app)
         assert app.screen.title == "BFIX"

@@ -1,0 +1,102 @@
+"""TUI benchmark: process start to a painted order list, page-down repaint, resident memory.
+
+    .venv/bin/python bench/bench_tui.py [--db bench/bench-1m.db] [--small-db PATH]
+
+Each measurement runs in a fresh process, the way an operator starts hubtui: interpreter
+start, imports, opening the store and the operator, the first page painted. Results are
+appended to bench/RESULTS.md under "TUI".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHILD = r'''
+import asyncio, json, sys, time
+started = float(sys.argv[2])
+from hubtui.config import load_settings
+from hubtui.services.context import open_context
+from hubtui.services import database
+from hubtui.store.engine import Store
+from hubtui.app import HubApp
+from hubtui.screens.orders import OrdersScreen
+
+def rss_mib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+async def main():
+    settings = load_settings(db=sys.argv[1], user="bench")
+    store = Store(settings.database_url)
+    database.ensure_ready(store)
+    app = HubApp(store=store, context=open_context(store, "bench"), settings=settings)
+    result = {}
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        while not isinstance(screen, OrdersScreen) or screen.pages_painted < 1:
+            await asyncio.sleep(0.001)
+            screen = app.screen
+        result["first_paint_s"] = time.time() - started
+        repaints = []
+        for _ in range(int(sys.argv[3])):
+            before = screen.pages_painted
+            t = time.perf_counter()
+            await pilot.press("right_square_bracket")
+            while screen.pages_painted == before:
+                await asyncio.sleep(0.0005)
+            repaints.append((time.perf_counter() - t) * 1000)
+        result["page_down_ms"] = repaints
+        result["rss_mib"] = rss_mib()
+    print(json.dumps(result), flush=True)
+
+asyncio.run(main())
+'''
+
+
+def run_child(db: str, pages: int) -> dict:
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, db, repr(started), str(pages)],
+        check=True, capture_output=True, text=True, cwd=HERE.parent,
+        env={**os.environ, "HUBTUI_CONFIG": "/nonexistent"},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default=str(HERE / "bench-1m.db"))
+    parser.add_argument("--small-db", default=str(HERE / "bench-1k.db"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    if not Path(args.small_db).exists():
+        subprocess.run([sys.executable, "-m", "hubtui.cli", "demo", "--db", f"sqlite:///{args.small_db}",
+                        "--orders", "1000"], check=True, env={**os.environ, "HUBTUI_USER": "bench"})
+    lines = ["", "## TUI", "", "| database | start to painted list s (median) | page-down repaint ms (median, p90) | RSS MiB |",
+             "|---|---:|---:|---:|"]
+    for label, db in (("1,000 orders", args.small_db), ("1,000,000 orders", args.db)):
+        runs = [run_child(f"sqlite:///{db}", 20) for _ in range(args.runs)]
+        first = statistics.median(r["first_paint_s"] for r in runs)
+        repaints = sorted(ms for r in runs for ms in r["page_down_ms"])
+        p90 = repaints[int(len(repaints) * 0.9)]
+        rss = max(r["rss_mib"] for r in runs)
+        print(f"{label}: start {first:.3f} s, page-down {statistics.median(repaints):.1f} ms (p90 {p90:.1f}), RSS {rss:.0f} MiB")
+        lines.append(f"| {label} | {first:.3f} | {statistics.median(repaints):.1f} ({p90:.1f}) | {rss:.0f} |")
+    text = args.results.read_text() if args.results.exists() else "# Benchmark results\n"
+    if "\n## TUI\n" in text:
+        text = text[: text.index("\n## TUI\n")]
+    args.results.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
