@@ -32,7 +32,7 @@ class OrderNumberProvider(Provider):
         if not isinstance(app, HubApp) or app.context is None:
             return
         try:
-            number = parse_order_number(query.removeprefix("order:").removeprefix("open").strip())
+            number = parse_order_number(query.strip().removeprefix("order:").strip().removeprefix("open").strip())
         except NumberFormatError:
             return
         yield Hit(1.0, f"order: open {number}", partial(app.open_order, number), help="Open this order")
@@ -101,7 +101,7 @@ class HubApp(App[None]):
 
         screen = self.screen
         commands: tuple[Command, ...] = getattr(screen, "HELP_COMMANDS", APP_COMMANDS)
-        title = screen.title or screen.__class__.__name__
+        title = getattr(screen, "HELP_TITLE", None) or screen.title or screen.__class__.__name__
         self.push_screen(HelpScreen(title, commands, self.keymap_overrides))
 
     def action_jump(self) -> None:

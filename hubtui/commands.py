@@ -46,7 +46,7 @@ QUICK_FILTER_LABELS = {
     QuickFilter.ON_HOLD: "On hold",
     QuickFilter.EXCHANGE_ON_HOLD: "Exchange on hold",
 }
-# Short names for the quick-filter bar, so all twelve fit on two lines at 80 columns.
+# Short names for the quick-filter bar, so all twelve fit on three lines at 80 columns.
 QUICK_FILTER_SHORT = {
     QuickFilter.ALL: "All", QuickFilter.TODAY: "Today", QuickFilter.YESTERDAY: "Yesterday",
     QuickFilter.UNFULFILLED: "Unfulfilled", QuickFilter.UNPAID: "Unpaid", QuickFilter.AWAITING_APPROVAL: "Approval",
@@ -54,7 +54,7 @@ QUICK_FILTER_SHORT = {
     QuickFilter.RETURNED_FROM_WAREHOUSE: "Returned", QuickFilter.ON_HOLD: "Hold", QuickFilter.EXCHANGE_ON_HOLD: "Exch.hold",
 }
 KEY_LABELS = {
-    "minus": "-", "equals_sign": "=", "question_mark": "?", "colon": ":", "slash": "/",
+    "escape": "esc", "minus": "-", "equals_sign": "=", "question_mark": "?", "colon": ":", "slash": "/",
     "left_square_bracket": "[", "right_square_bracket": "]",
 }
 

@@ -107,7 +107,7 @@ class StatusDialog(ModalScreen[StatusChoice | None]):
 
     @on(Select.Changed, "#status-reason")
     def _reason_chosen(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
+        if not event.select.is_blank():
             self.action_save()
 
     def action_save(self) -> None:
@@ -116,8 +116,8 @@ class StatusDialog(ModalScreen[StatusChoice | None]):
             self.query_one("#status-error", Label).update("Choose a status.")
             return
         target = str(options.get_option_at_index(options.highlighted).id)
-        reason_value = self.query_one("#status-reason", Select).value
-        reason = None if reason_value is Select.BLANK else str(reason_value)
+        reason_select = self.query_one("#status-reason", Select)
+        reason = None if reason_select.is_blank() else str(reason_select.value)
         if target == OrderStatus.Cancelled.value and reason is None:
             self.query_one("#status-error", Label).update("Cancelling needs a reason.")
             self.query_one("#status-reason", Select).focus()

@@ -25,8 +25,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, padding=(0, 1))
         table.add_column("Keys", style="bold", no_wrap=True)
-        table.add_column("Does")
-        table.add_column("Binding id", style="dim", no_wrap=True)
+        table.add_column("Does", ratio=3)
+        table.add_column("Binding id", style="dim", ratio=1, overflow="fold")
         for command in self.commands:
             keys = self.keymap.get(command.id, command.keys)
             table.add_row(key_label(keys), command.help, command.id)
@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label(f"Keys: {self.help_title}", classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
-            yield Label("Remap any key in config.toml: \\[keys] \"orders.sort\" = \"s\" · esc close", classes="dialog-hint")
+            yield Label("Remap any key in config.toml: \\[keys] \"orders.sort\" = \"s\" · ↑↓ scroll · esc close", classes="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)

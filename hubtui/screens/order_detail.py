@@ -30,6 +30,7 @@ class OrderDetailScreen(Screen[None]):
     AUTO_FOCUS = "#detail-body"
     BINDINGS = bindings(ORDER_COMMANDS)
     HELP_COMMANDS = APP_COMMANDS + ORDER_COMMANDS
+    HELP_TITLE = "Order details"
 
     class Loaded(Message):
         def __init__(self, detail: OrderDetail) -> None:
@@ -58,10 +59,9 @@ class OrderDetailScreen(Screen[None]):
             yield Static(id="lines", classes="box")
             with Horizontal(id="money"):
                 yield Static(id="totals", classes="box")
-                yield Static(id="payments", classes="box")
-            with Horizontal(id="fulfilment"):
                 yield Static(id="tracking", classes="box")
-                yield Static(id="returns", classes="box")
+            yield Static(id="payments", classes="box")
+            yield Static(id="returns", classes="box")
             yield Static(id="activity", classes="box")
         yield LoadingIndicator(id="detail-loading")
         yield Footer()

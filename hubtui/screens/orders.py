@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -41,12 +41,14 @@ class PageRequest:
     before: Cursor | None = None
     from_end: bool = False
     keep: str | None = None  # order number to keep the cursor on
+    again: bool = False  # the page on screen, read again (refresh)
 
 
 class OrdersScreen(Screen[None]):
     AUTO_FOCUS = "OrdersTable"
     BINDINGS = bindings(ORDERS_COMMANDS)
     HELP_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS
+    HELP_TITLE = "Order list"
 
     order_query: reactive[OrderQuery] = reactive(OrderQuery, init=False)
 
@@ -80,6 +82,7 @@ class OrdersScreen(Screen[None]):
         self.page: Page[OrderRow] | None = None
         self.rows_before = 0  # rows before the current page, for "51–100 of …"
         self.pages_painted = 0  # pages on screen so far: tests and bench/ wait on it
+        self.page_request = PageRequest()  # what brought the page on screen, to read it again
         self.total: int | None = None
         self.microsites: list[str] = []
         self._text_timer: Timer | None = None
@@ -170,7 +173,9 @@ class OrdersScreen(Screen[None]):
             return  # an answer to a question nobody is asking any more
         self.query_one(StatusLine).busy = False
         request, page = message.request, message.page
-        if request.from_end and self.total is not None:
+        if request.again:
+            pass  # the same page read again: nothing moved
+        elif request.from_end and self.total is not None:
             self.rows_before = max(0, self.total - len(page.rows))
         elif request.after is not None and self.page is not None:
             self.rows_before += len(self.page.rows)
@@ -178,9 +183,10 @@ class OrdersScreen(Screen[None]):
             self.rows_before = max(0, self.rows_before - len(page.rows))
         elif request.after is None and request.before is None and not request.from_end:
             self.rows_before = 0
-        if not page.rows and (request.after is not None or request.before is not None):
+        if not page.rows and (request.after is not None or request.before is not None) and not request.again:
             return  # nothing further that way: stay on the page we have
         self.page = page
+        self.page_request = replace(request, keep=None, again=False)
         self.query_one(OrdersTable).show_rows(
             page.rows, cursor_at_end=request.before is not None or request.from_end, keep=request.keep
         )
@@ -223,7 +229,7 @@ class OrdersScreen(Screen[None]):
         else:
             status.update(f"{self.rows_before + 1:,}–{self.rows_before + rows:,} of {total} · {where}")
         self.sub_title = (
-            f"{QUICK_FILTER_LABELS[query.quick_filter]} · {rows} of {total} · {query.microsite or 'all microsites'} · "
+            f"{QUICK_FILTER_LABELS[query.quick_filter]} · {total} orders · {query.microsite or 'all microsites'} · "
             f"{self.context.operator.user_name}"
         )
 
@@ -257,10 +263,16 @@ class OrdersScreen(Screen[None]):
         self.query_one(OrdersTable).action_cursor_up()
 
     def action_refresh(self) -> None:
-        table = self.query_one(OrdersTable)
-        self.load_page(self.order_query, PageRequest(after=None, keep=table.highlighted_number()))
+        """Read the page on screen, its total and the counts again; the cursor stays on its order."""
+        keep = self.query_one(OrdersTable).highlighted_number()
+        self._request(replace(self.page_request, keep=keep, again=True))
         self.count_total(self.order_query)
         self.count_quick_filters(self.order_query.microsite)
+
+    def on_screen_resume(self) -> None:
+        # Back from an order or a dialog: what was done there shows in the list at once.
+        if self.page is not None:
+            self.action_refresh()
 
     # ------------------------------------------------------------------ filters, search, sort
 

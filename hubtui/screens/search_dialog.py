@@ -42,23 +42,23 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
     def compose(self) -> ComposeResult:
         q = self.initial
         with Vertical(classes="dialog", id="search"):
-            yield Label("Advanced search", classes="dialog-title")
+            yield Label("Advanced search — ctrl+s search · ctrl+l clear · esc cancel", classes="dialog-title")
             with VerticalScroll(id="search-fields"):
                 with Grid(id="search-grid"):
                     yield Label("Quick filter")
                     yield Select([(QUICK_FILTER_LABELS[f], f.value) for f in QuickFilter], value=q.quick_filter.value,
                                  allow_blank=False, id="search-quick")
                     yield Label("Period")
-                    yield Select(_options(Period), value=q.period.value if q.period else Select.BLANK,
+                    yield Select(_options(Period), value=q.period.value if q.period else Select.NULL,
                                  prompt="any time", id="search-period")
                     yield Label("From (custom)")
-                    yield Input(str(q.date_from or ""), placeholder="2026-11-01", id="search-from")
+                    yield Input(str(q.date_from or ""), placeholder="e.g. 2026-11-01", id="search-from")
                     yield Label("To (custom)")
-                    yield Input(str(q.date_to or ""), placeholder="2026-11-30", id="search-to")
+                    yield Input(str(q.date_to or ""), placeholder="e.g. 2026-11-30", id="search-to")
                     for field, enum in (("status", OrderStatus), ("order_type", OrderType),
                                         ("payment_status", PaymentStatus), ("payment_method", PaymentMethod)):
                         yield Label(field.replace("_", " ").capitalize())
-                        yield Select(_options(enum), value=getattr(q, field) or Select.BLANK, prompt="any",
+                        yield Select(_options(enum), value=getattr(q, field) or Select.NULL, prompt="any",
                                      id=f"search-{field}")
                     yield Label("Channel")
                     yield Select([], prompt="any", id="search-channel")
@@ -68,9 +68,11 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
                         yield Label(label)
                         yield Input(getattr(q, field) or "", id=f"search-{field}")
             yield Label("", id="search-error", classes="dialog-error")
-            yield Label("ctrl+s search · ctrl+l clear · esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
+        # Compact fields (one line each) so all fifteen fit on a 30-line terminal.
+        for widget in (*self.query(Select), *self.query(Input)):
+            widget.compact = True
         self.load_choices()
 
     @work(thread=True, group="search-choices")
@@ -92,7 +94,7 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
     def _value(self, field: str) -> str | None:
         widget = self.query_one(f"#search-{field}")
         if isinstance(widget, Select):
-            return None if widget.value is Select.BLANK else str(widget.value)
+            return None if widget.is_blank() else str(widget.value)
         value = widget.value.strip()  # type: ignore[attr-defined]
         return value or None
 

@@ -23,12 +23,13 @@ from hubtui.domain.money import format_money
 from hubtui.services.views import OrderRow
 
 # What an operator scans for first comes first; the rest is a scroll to the right at 80 columns.
+# Widths chosen so number, date, customer, total, status and payment fit 80 columns.
 COLUMNS: tuple[tuple[str, int, bool], ...] = (  # (heading, width, right-aligned)
-    ("Number", 9, False), ("Date", 12, False), ("Customer", 20, False), ("Status", 20, False),
-    ("Payment", 11, False), ("Total", 12, True), ("Channel", 11, False), ("Type", 11, False),
-    ("Email", 34, False), ("Tags", 12, False),
+    ("Number", 9, False), ("Date", 11, False), ("Customer", 16, False), ("Total", 11, True),
+    ("Status", 16, False), ("Payment", 10, False), ("Channel", 11, False), ("Type", 11, False),
+    ("Email", 32, False), ("Tags", 12, False),
 )
-GAP = 2
+GAP = 1
 LINE_WIDTH = sum(width for _, width, _ in COLUMNS) + GAP * len(COLUMNS)
 STATUS_STYLES = {
     "Cancelled": "dim", "OnHold": "yellow", "AwaitingApproval": "bold yellow", "ReturnedByWarehouse": "magenta",
@@ -47,10 +48,10 @@ def format_row(row: OrderRow) -> Text:
     channel = "Phone Order" if row.channel == "telephone" else row.channel
     status = row.status + (" !" if row.fraud_score >= 70 else "")
     values = (
-        (row.number, ""), (row.placed_at.strftime("%d %b %H:%M"), ""), (row.customer_name, ""),
+        (row.number, ""), (row.placed_at.strftime("%d/%m %H:%M"), ""), (row.customer_name, ""),
+        (format_money(row.order_total, row.currency, grouping=True), ""),
         (status, STATUS_STYLES.get(row.status, "")), (row.payment_status, PAYMENT_STYLES.get(row.payment_status, "")),
-        (format_money(row.order_total, row.currency, grouping=True), ""), (channel, ""), (row.order_type, ""),
-        (row.customer_email, ""), (row.tags, ""),
+        (channel, ""), (row.order_type, ""), (row.customer_email, ""), (row.tags, ""),
     )
     line = Text(" ", end="", no_wrap=True)
     for (value, style), (_, width, right) in zip(values, COLUMNS):

@@ -25,6 +25,9 @@ class QuickFilterBar(Static):
     def on_mount(self) -> None:
         self._redraw()
 
+    def on_resize(self) -> None:
+        self._redraw()
+
     def watch_active(self) -> None:
         self._redraw()
 
@@ -32,13 +35,22 @@ class QuickFilterBar(Static):
         self._redraw()
 
     def _redraw(self) -> None:
-        # Content (not render()) so the bar's height follows how many lines the text wraps to.
+        # The bar breaks its own lines between whole filters, so a count never wraps away
+        # from its name; as content (not render()) its height follows the line count.
+        width = max(20, self.content_size.width or 78)
         text = Text(end="")
+        used = 0
         for quick, key in zip(QuickFilter, QUICK_FILTER_KEYS):
             count = "…" if self.counts is None else f"{self.counts.get(quick, 0):,}"
             empty = self.counts is not None and not self.counts.get(quick)
             style = "reverse bold" if quick == self.active else ("dim" if empty else "")
-            if text:
+            label = f"{KEY_LABELS.get(key, key)}:{QUICK_FILTER_SHORT[quick]} {count}"
+            if used and used + 1 + len(label) > width:
+                text.append("\n")
+                used = 0
+            elif used:
                 text.append(" ")
-            text.append(f"{KEY_LABELS.get(key, key)}:{QUICK_FILTER_SHORT[quick]} {count}", style=style)
+                used += 1
+            text.append(label, style=style)
+            used += len(label)
         self.update(text)
