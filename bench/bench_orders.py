@@ -1,10 +1,16 @@
-"""Order-list benchmark: services against the bare SQL they need, on a large demo database.
+"""Order-list benchmark: services against the bare SQL they run, on a large demo database.
 
     .venv/bin/python bench/bench_orders.py [--orders 1000000] [--db bench/bench-1m.db] [--rebuild]
 
 Builds the database with `hubtui demo` when it is missing (timing the load), then times,
-in one run, each operation through the services and the same SQL through the bare sqlite3
-driver, and writes the medians and ratios to bench/RESULTS.md.
+in one run, each operation through the services and the same statements through the bare
+sqlite3 driver, and writes the medians and ratios to bench/RESULTS.md (keeping the "TUI"
+section bench_tui.py appends).
+
+"Bare" replays exactly the statements the service ran (recorded on engine.RawRead: for a
+free-text search that is the term look-ups, the candidate count and the page), with the
+same parameters, on a plain sqlite3 connection: the ratio is the cost of the service
+layer (connection checkout, transaction, building the statement, rows to OrderRow).
 """
 
 from __future__ import annotations
@@ -12,14 +18,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import sqlite3
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -27,11 +36,12 @@ sys.path.insert(0, str(HERE.parent))
 from hubtui.domain.order_query import OrderQuery  # noqa: E402
 from hubtui.domain.orders import QuickFilter  # noqa: E402
 from hubtui.services.context import open_context  # noqa: E402
-from hubtui.services.order_reads import get_order, list_orders, quick_filter_counts  # noqa: E402
+from hubtui.services.order_reads import _scope, count_orders, get_order, list_orders, quick_filter_counts  # noqa: E402
 from hubtui.store import order_queries as q  # noqa: E402
-from hubtui.store.engine import Store  # noqa: E402
+from hubtui.store.engine import RawRead, Store  # noqa: E402
 
 REPEAT = 15
+Statements = list[tuple[str, Any]]
 
 
 def median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
@@ -44,20 +54,35 @@ def median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
     return statistics.median(samples)
 
 
-def bare_sql(store: Store, query: OrderQuery, scope: q.Scope, limit: int = 50) -> str:
-    """The SQL a keyset page needs, with its values inlined, for the bare driver."""
-    from sqlalchemy import select
+@contextmanager
+def recording() -> Iterator[Statements]:
+    """The statements (and parameters) the services run on the fast read path."""
+    statements: Statements = []
+    original_all, original_scalar = RawRead.all, RawRead.scalar
 
-    keys = q.sort_columns(query.sort)
-    stmt = select(*q.LIST_COLUMNS).where(*q.conditions(query, scope)).order_by(*[k.desc() for k in keys]).limit(limit + 1)
-    return str(stmt.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
+    def keep(sql: str, params: Any) -> None:
+        if sql != "BEGIN":
+            statements.append((sql, dict(params) if isinstance(params, Mapping) else tuple(params)))
+
+    def all_(self: RawRead, sql: str, params: Any = ()) -> Any:
+        keep(sql, params)
+        return original_all(self, sql, params)
+
+    def scalar(self: RawRead, sql: str, params: Any = ()) -> Any:
+        keep(sql, params)
+        return original_scalar(self, sql, params)
+
+    RawRead.all, RawRead.scalar = all_, scalar  # type: ignore[method-assign]
+    try:
+        yield statements
+    finally:
+        RawRead.all, RawRead.scalar = original_all, original_scalar  # type: ignore[method-assign]
 
 
-def bare_count_sql(store: Store, query: OrderQuery, scope: q.Scope) -> str:
-    from sqlalchemy import func, select
-
-    stmt = select(func.count()).select_from(q.orders).where(*q.conditions(query, scope))
-    return str(stmt.compile(dialect=store.engine.dialect, compile_kwargs={"literal_binds": True}))
+def recorded(action: Callable[[], object]) -> Statements:
+    with recording() as statements:
+        action()
+    return statements
 
 
 def build(db: Path, orders: int) -> float | None:
@@ -86,46 +111,77 @@ def main() -> None:
 
     store = Store(f"sqlite:///{args.db}")
     ctx = open_context(store, "bench", tz=timezone.utc)
-    raw = sqlite3.connect(args.db)
+    raw = sqlite3.connect(args.db, isolation_level=None)
     org = ctx.operator.org_id
     total_orders = raw.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
-    rows: list[tuple[str, float, float | None]] = []
+    rows: list[tuple[str, float, float | None, str]] = []
 
-    def compare(name: str, service: Callable[[], object], sql: str | None) -> None:
+    def bare(statements: Statements) -> Callable[[], object]:
+        return lambda: [raw.execute(sql, params).fetchall() for sql, params in statements]
+
+    def compare(name: str, service: Callable[[], object], statements: Statements | None, note: str = "") -> None:
         service_ms = median_ms(service)
-        bare_ms = median_ms(lambda: raw.execute(sql).fetchall()) if sql else None
-        rows.append((name, service_ms, bare_ms))
+        bare_ms = median_ms(bare(statements)) if statements else None
+        rows.append((name, service_ms, bare_ms, note))
         ratio = f"{service_ms / bare_ms:5.1f}x" if bare_ms else ""
-        print(f"{name:42} {service_ms:8.2f} ms  bare {bare_ms or 0:8.3f} ms  {ratio}", flush=True)
+        print(f"{name:48} {service_ms:8.2f} ms  bare {bare_ms or 0:8.3f} ms  {ratio} {note}", flush=True)
+
+    def plan_of(query: OrderQuery, counting: bool = False) -> str:
+        with store.raw_read() as reader:
+            match = q.resolve_text(reader, query, _scope(ctx, query), counting=counting)
+        return f"plan: {match.plan}" if match else ""
+
+    def list_and_pages(label: str, query: OrderQuery, note: str = "") -> None:
+        first = list_orders(ctx, query)
+        compare(f"first page: {label}", lambda: list_orders(ctx, query), recorded(lambda: list_orders(ctx, query)), note)
+        if first.last is not None and first.has_after:
+            nxt = lambda: list_orders(ctx, query, after=first.last)  # noqa: E731
+            compare(f"next page: {label}", nxt, recorded(nxt))
 
     for quick in QuickFilter:
-        query = OrderQuery(quick_filter=quick)
-        with store.read() as session:
-            from hubtui.services.order_reads import _scope  # the service's own date arithmetic
+        list_and_pages(quick.value, OrderQuery(quick_filter=quick))
 
-            scope = _scope(session, ctx, query)
-        first = list_orders(ctx, query)
-        compare(f"first page: {quick.value}", lambda query=query: list_orders(ctx, query), bare_sql(store, query, scope))
-        if first.last is not None:
-            compare(f"next page: {quick.value}", lambda query=query, first=first: list_orders(ctx, query, after=first.last), None)
+    compare("counts of every quick filter", lambda: quick_filter_counts(ctx), recorded(lambda: quick_filter_counts(ctx)))
+    count_sql = []
+    for f in QuickFilter:
+        query = OrderQuery(quick_filter=f)  # a plain COUNT(*) of the filter instead of the tallies
+        with store.raw_read() as reader:
+            sql, params = q._prepare(reader, query, _scope(ctx, query), None, descending=True, keyset=None, count=True)
+        count_sql.append((sql, params))
+    rows.append(("  bare: a COUNT(*) per quick filter instead of the tallies",
+                 median_ms(bare(count_sql), 3), None, ""))
 
-    count_sql = [bare_count_sql(store, OrderQuery(quick_filter=f), q.Scope(org_id=org)) for f in QuickFilter]
-    compare("counts of every quick filter", lambda: quick_filter_counts(ctx), None)
-    rows.append(("  bare: separate COUNT(*) per quick filter", median_ms(lambda: [raw.execute(s).fetchone() for s in count_sql], 3), None))
     number = raw.execute("SELECT number FROM orders WHERE org_id = ? ORDER BY id DESC LIMIT 1 OFFSET 12345", (org,)).fetchone()[0]
-    compare("lookup by number (full detail)", lambda: get_order(ctx, number), f"SELECT * FROM orders WHERE number = '{number}'")
+    compare("lookup by number (full detail)", lambda: get_order(ctx, number),
+            [("SELECT * FROM orders WHERE number = ?", (number,))], "ORM; bare is the order row only")
+
     email = raw.execute("SELECT customer_email FROM orders WHERE org_id = ? LIMIT 1 OFFSET 777", (org,)).fetchone()[0]
     postcode = raw.execute("SELECT shipping_postcode FROM orders WHERE org_id = ? LIMIT 1 OFFSET 555", (org,)).fetchone()[0]
     for label, query in (
-        (f"email prefix '{email[:8]}'", OrderQuery(email=email[:8])),
-        (f"email exact '{email}'", OrderQuery(email=email)),
-        (f"post code '{postcode.lower()}'", OrderQuery(postcode=postcode.lower())),
+        (f"advanced: email prefix '{email[:8]}'", OrderQuery(email=email[:8])),
+        (f"advanced: email exact '{email}'", OrderQuery(email=email)),
+        (f"advanced: post code '{postcode.lower()}'", OrderQuery(postcode=postcode.lower())),
     ):
-        with store.read() as session:
-            from hubtui.services.order_reads import _scope
+        compare(label, lambda query=query: list_orders(ctx, query), recorded(lambda query=query: list_orders(ctx, query)))
 
-            scope = _scope(session, ctx, query)
-        compare(label, lambda query=query: list_orders(ctx, query), bare_sql(store, query, scope))
+    # The "/" filter bar: free text in e-mails, names, post codes and order numbers.
+    texts = ["edwards", "amelia.e", "ls1 6", "example.co", "zzzz-nobody", "e", "ed", "o'brien", "12345", "BT00123"]
+    for text in texts:
+        query = OrderQuery(text=text)
+        list_and_pages(f"text '{text}'", query, plan_of(query))
+    for text, quick in (("amelia.e", QuickFilter.ON_HOLD), ("edwards", QuickFilter.UNPAID),
+                        ("ls1 6", QuickFilter.HIGH_RISK), ("e", QuickFilter.EXCHANGE_ON_HOLD)):
+        query = OrderQuery(text=text, quick_filter=quick)
+        list_and_pages(f"text '{text}' + {quick.value}", query, plan_of(query))
+    for text in ("amelia.e", "edwards", "zzzz-nobody", "e"):
+        query = OrderQuery(text=text)
+        compare(f"count: text '{text}'", lambda query=query: count_orders(ctx, query),
+                recorded(lambda query=query: count_orders(ctx, query)), plan_of(query, counting=True))
+    like = ("SELECT id FROM orders WHERE org_id = ? AND (customer_email LIKE ? OR customer_name_key LIKE ? "
+            "OR shipping_postcode_key LIKE ?) ORDER BY placed_at DESC, id DESC LIMIT 51")
+    rows.append(("  bare: LIKE '%zzzz-nobody%' without the terms (a scan)",
+                 median_ms(lambda: raw.execute(like, (org, "%zzzz-nobody%", "%zzzz-nobody%", "%ZZZZ-NOBODY%")).fetchall(), 3),
+                 None, ""))
 
     started = time.perf_counter()
     subprocess.run(
@@ -137,24 +193,36 @@ def main() -> None:
     write_results(args.results, total_orders, load_seconds, cli_seconds, rows)
 
 
-def write_results(path: Path, total: int, load_seconds: float | None, cli_seconds: float, rows: list[tuple[str, float, float | None]]) -> None:
+def write_results(
+    path: Path, total: int, load_seconds: float | None, cli_seconds: float,
+    rows: list[tuple[str, float, float | None, str]],
+) -> None:
+    previous = path.read_text() if path.exists() else ""
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}. Database: {total:,} orders (demo data, seed 1).",
-        f"Medians of {REPEAT} runs after one warm-up; bare = the same SQL through the sqlite3 driver.",
+        f"Medians of {REPEAT} runs after one warm-up; bare = the same statements with the same parameters "
+        "through the sqlite3 driver (`bench/bench_orders.py`).",
         "",
     ]
     if load_seconds is not None:
         lines.append(f"- `hubtui demo --orders {total:,}`: {load_seconds:.1f} s")
+    else:
+        kept = re.search(r"^- `hubtui demo --orders.*$", previous, re.MULTILINE)
+        if kept:
+            lines.append(kept[0] + ("" if "earlier run" in kept[0] else " (an earlier run)"))
     lines.append(f"- `hubtui orders list --filter unpaid --limit 50 --json` (whole process): {cli_seconds:.2f} s")
-    lines += ["", "| operation | service ms | bare SQL ms | ratio |", "|---|---:|---:|---:|"]
-    for name, service_ms, bare_ms in rows:
+    lines += ["", "| operation | service ms | bare SQL ms | ratio | note |", "|---|---:|---:|---:|---|"]
+    for name, service_ms, bare_ms, note in rows:
         ratio = f"{service_ms / bare_ms:.1f}" if bare_ms else ""
         bare = f"{bare_ms:.3f}" if bare_ms is not None else ""
-        lines.append(f"| {name} | {service_ms:.2f} | {bare} | {ratio} |")
-    path.write_text("\n".join(lines) + "\n")
+        lines.append(f"| {name} | {service_ms:.2f} | {bare} | {ratio} | {note} |")
+    text = "\n".join(lines) + "\n"
+    if "\n## TUI\n" in previous:  # bench_tui.py's section
+        text += previous[previous.index("\n## TUI\n"):]
+    path.write_text(text)
     print(f"wrote {path}")
 
 

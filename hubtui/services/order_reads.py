@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.numbers import parse_order_number
@@ -16,7 +15,6 @@ from hubtui.domain.orders import (
     QuickFilter,
     balance_due,
     channel_label,
-    matches_quick_filter,
 )
 from hubtui.domain.periods import period_range
 from hubtui.domain.permissions import Permission
@@ -36,6 +34,7 @@ from hubtui.services.views import (
     ReturnSummary,
 )
 from hubtui.store import order_queries as q
+from hubtui.store.engine import RawRead
 from hubtui.store.tables import (
     Activity,
     Microsite,
@@ -54,15 +53,12 @@ def _utc_midnight(day: date, ctx: Context) -> datetime:
     return datetime.combine(day, time(), tzinfo=ctx.tz).astimezone(timezone.utc)
 
 
-def _scope(session: Session | Connection, ctx: Context, query: OrderQuery) -> q.Scope:
-    org_id = ctx.operator.org_id
-    microsite_id = None
-    if query.microsite:
-        microsite_id = session.execute(
-            select(Microsite.id).where(Microsite.org_id == org_id, Microsite.code == query.microsite)
-        ).scalar()
-        if microsite_id is None:
-            raise NotFound(f"Unknown microsite '{query.microsite}' in {ctx.operator.org_code}.")
+def _scope(ctx: Context, query: OrderQuery) -> q.Scope:
+    """The organisation, microsite code and UTC date range a query means for this operator.
+
+    The microsite code is resolved inside the list statement (no extra round trip); an
+    unknown code is reported when the result is empty (see _check_microsite).
+    """
     start: date | None = None
     end: date | None = None
     today = ctx.today()
@@ -74,11 +70,17 @@ def _scope(session: Session | Connection, ctx: Context, query: OrderQuery) -> q.
         start = p_start if start is None or (p_start and p_start > start) else start
         end = p_end if end is None or (p_end and p_end < end) else end
     return q.Scope(
-        org_id=org_id,
-        microsite_id=microsite_id,
+        org_id=ctx.operator.org_id,
+        microsite=query.microsite or None,
         placed_from=_utc_midnight(start, ctx) if start else None,
         placed_to=_utc_midnight(end, ctx) if end else None,
     )
+
+
+def _check_microsite(reader: RawRead, ctx: Context, code: str | None) -> None:
+    """Called when a result came back empty: an unknown microsite is an error, not 'none'."""
+    if code and not q.microsite_exists(reader, ctx.operator.org_id, code):
+        raise NotFound(f"Unknown microsite '{code}' in {ctx.operator.org_code}.")
 
 
 def _period(query: OrderQuery, today: date) -> tuple[date | None, date | None]:
@@ -96,16 +98,6 @@ def _normalised(query: OrderQuery) -> OrderQuery:
     return query
 
 
-def _row(row: Any) -> OrderRow:
-    # Positional: named access on SQLAlchemy rows costs several times more per row.
-    (id_, number, placed_at, first, last, email, channel, order_type, status, payment_status,
-     total, currency, tags, microsite, fraud_score, *_sort_copies) = row
-    return OrderRow(
-        id_, number, placed_at, f"{first} {last}".strip(), email, channel, order_type, status,
-        payment_status, total, currency, tags, microsite or "", fraud_score,
-    )
-
-
 def list_orders(
     ctx: Context,
     query: OrderQuery = OrderQuery(),
@@ -118,15 +110,23 @@ def list_orders(
     """One keyset page of orders: the first, the one after/before a cursor, or the last."""
     ctx.require(Permission.view_orders)
     query = _normalised(query)
-    with ctx.store.read_connection() as connection:
-        scope = _scope(connection, ctx, query)
+    scope = _scope(ctx, query)
+    with ctx.store.raw_read() as reader:
         rows, more = q.fetch_page(
-            connection, query, scope, limit=limit,
+            reader, query, scope, limit=limit,
             after=after.key if after else None,
             before=before.key if before else None,
             from_end=from_end,
         )
-    views = tuple(_row(r) for r in rows)
+        if not rows:
+            _check_microsite(reader, ctx, scope.microsite)
+    # Rows are LIST_COLUMNS in order, which is OrderRow's field order but for the name.
+    views = tuple(
+        OrderRow(i, n, placed, f"{first} {last}".strip(), email, channel, order_type, status, payment, total,
+                 currency, tags, microsite or "", fraud)
+        for (i, n, placed, first, last, email, channel, order_type, status, payment, total, currency, tags,
+             microsite, fraud) in rows
+    )
     first = Cursor(q.sort_key_of(rows[0], query.sort)) if rows else None
     last = Cursor(q.sort_key_of(rows[-1], query.sort)) if rows else None
     if before is not None or from_end:
@@ -136,39 +136,33 @@ def list_orders(
     return Page(views, first, last, has_before, has_after)
 
 
-def _tally_count(rows: list[Any], quick: QuickFilter, today: date) -> int:
-    return sum(
-        int(n)
-        for status, payment_status, order_type, high_risk, n in rows
-        if matches_quick_filter(
-            quick, status=status, payment_status=payment_status, order_type=order_type,
-            fraud_score=100 if high_risk else 0, placed_on=today, today=today,
-        )
-    )
-
-
 def count_orders(ctx: Context, query: OrderQuery = OrderQuery()) -> int:
     """How many orders the query matches (from the tallies when it is a plain quick filter)."""
     ctx.require(Permission.view_orders)
     query = _normalised(query)
-    with ctx.store.read_connection() as session:
-        scope = _scope(session, ctx, query)
+    scope = _scope(ctx, query)
+    with ctx.store.raw_read() as reader:
         if not query.has_search and query.quick_filter not in DATE_FILTERS:
-            rows = q.tally_rows(session, ctx.operator.org_id, scope.microsite_id)
-            return _tally_count(rows, query.quick_filter, ctx.today())
-        return q.count(session, query, scope)
+            rows = q.tally_rows(reader, ctx.operator.org_id, scope.microsite)
+            result = q.tally_counts(rows)[query.quick_filter]
+        else:
+            result = q.count(reader, query, scope)
+        if result == 0:
+            _check_microsite(reader, ctx, scope.microsite)
+        return result
 
 
 def quick_filter_counts(ctx: Context, microsite: str | None = None) -> dict[QuickFilter, int]:
     """The count behind every quick filter, in one read."""
     ctx.require(Permission.view_orders)
     base = OrderQuery(microsite=microsite)
-    with ctx.store.read_connection() as session:
-        scope = _scope(session, ctx, base)
-        rows = q.tally_rows(session, ctx.operator.org_id, scope.microsite_id)
-        counts = {f: _tally_count(rows, f, ctx.today()) for f in QuickFilter if f not in DATE_FILTERS}
+    with ctx.store.raw_read() as reader:
+        rows = q.tally_rows(reader, ctx.operator.org_id, microsite or None)
+        counts: dict[QuickFilter, int] = q.tally_counts(rows)
         for quick in DATE_FILTERS:
-            counts[quick] = q.count(session, base, _scope(session, ctx, base.with_changes(quick_filter=quick)))
+            counts[quick] = q.count(reader, base, _scope(ctx, base.with_changes(quick_filter=quick)))
+        if not rows:
+            _check_microsite(reader, ctx, microsite)
     return {f: counts[f] for f in QuickFilter}
 
 

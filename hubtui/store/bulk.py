@@ -1,10 +1,11 @@
 """Bulk loading for demo data and large imports.
 
 One ORM object at a time manages about 11k rows/s; a million orders with three million
-lines needs far more. On SQLite the loader drops secondary indexes and the tally
-triggers, inserts with the driver's executemany in one transaction, then rebuilds the
-indexes, the tallies and the planner statistics. On PostgreSQL it inserts in batches
-through SQLAlchemy Core with the same tally rebuild.
+lines needs far more. On SQLite the loader drops secondary indexes and the tally and
+search-term triggers, inserts with the driver's executemany in one transaction, then
+rebuilds the indexes, the tallies, the search terms (one INSERT ... SELECT DISTINCT and
+one trigram-index rebuild instead of a trigger per row) and the planner statistics. On
+PostgreSQL it inserts in batches through SQLAlchemy Core with the same rebuilds.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
-from hubtui.store import tally
+from hubtui.store import tally, text_search
 from hubtui.store.engine import Store
 
 BATCH = 20_000
@@ -92,11 +93,14 @@ class BulkLoader:
             self._connection = self.store.engine.connect()
             self._transaction = self._connection.begin()
             tally.drop_triggers(self._connection)
+            text_search.drop_triggers(self._connection)
         return self
 
     def _drop_triggers_sqlite(self) -> None:
-        for name in ("orders_tally_insert", "orders_tally_update", "orders_tally_delete"):
-            self._cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        shim = _SqliteShim(self._cursor)
+        tally.drop_triggers(shim)  # type: ignore[arg-type]
+        text_search.drop_triggers(shim)
+        text_search.drop_fts_triggers(shim)
 
     def count_orders(self, counts: dict[tuple[int, int, str, str, str, bool], int]) -> None:
         """Tallies of the orders inserted, counted by the caller: spares a GROUP BY over the table.
@@ -140,7 +144,7 @@ class BulkLoader:
         try:
             cursor.execute("ROLLBACK" if failed else "COMMIT")
             cursor.execute("BEGIN IMMEDIATE")
-            tally.drop_triggers(shim)  # type: ignore[arg-type]
+            self._drop_triggers_sqlite()
             if not failed:
                 if self._counted is None:
                     tally.rebuild(shim)  # type: ignore[arg-type]
@@ -148,7 +152,11 @@ class BulkLoader:
                     self._update_tallies(cursor.executemany)
             for sql in self._indexes:
                 cursor.execute(sql)
+            if not failed and "orders" in self._tables:
+                text_search.fill(shim)  # after the indexes: DISTINCT reads them, not the table
             tally.create_triggers(shim)  # type: ignore[arg-type]
+            text_search.create_fts_triggers(shim)
+            text_search.create_triggers(shim)
             cursor.execute("COMMIT")
             if not failed:
                 cursor.execute("PRAGMA analysis_limit=2000")  # sampled statistics are enough here
@@ -177,7 +185,10 @@ class BulkLoader:
                 tally.rebuild(self._connection)
             else:
                 self._update_tallies(lambda sql, rows: self._connection.execute(text(sql), rows))
+            if "orders" in self._tables:
+                text_search.fill(self._connection)
             tally.create_triggers(self._connection)
+            text_search.create_triggers(self._connection)
             self._transaction.commit()
             self._connection.exec_driver_sql("ANALYZE")
         finally:

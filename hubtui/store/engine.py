@@ -8,9 +8,13 @@ transactions with BEGIN IMMEDIATE, which serialises writers from their first rea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -62,6 +66,67 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+# The text SQLAlchemy's DateTime type (under SQLModel's UTC type) stores in SQLite.
+SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
+_NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=512)
+def pyformat(sql: str) -> str:
+    """`:name` parameters as psycopg's `%(name)s` (and a literal % doubled)."""
+    return _NAMED_PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def _sqlite_datetime(value: Any) -> datetime | None:
+    """Stored UTC text (no offset) as an aware datetime. Appending the offset and parsing
+    once is five times faster than parsing and then calling replace(tzinfo=...)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(value + "+00:00")
+
+
+def _postgres_datetime(value: Any) -> datetime | None:
+    return None if value is None else value.astimezone(timezone.utc)
+
+
+class RawRead:
+    """A read transaction on a pooled DBAPI connection: the hot list queries' path.
+
+    SQL is written with `:name` parameters (sqlite3's own named style; converted once per
+    statement for psycopg). Values go to the driver as they are, except timestamps, which
+    `timestamp()` turns into what the dialect stores and `datetime()` turns back into an
+    aware UTC datetime: SQLAlchemy's per-row type processing is the cost this path avoids.
+    """
+
+    def __init__(self, dbapi_connection: Any, dialect: str) -> None:
+        self.dialect = dialect
+        self.sqlite = dialect == "sqlite"
+        self._cursor = dbapi_connection.cursor()
+        self.datetime = _sqlite_datetime if self.sqlite else _postgres_datetime
+
+    def timestamp(self, value: datetime) -> Any:
+        if value.utcoffset() is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(timezone.utc)
+        return value.strftime(SQLITE_TIMESTAMP) if self.sqlite else value
+
+    def all(self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self._cursor
+        cursor.execute(sql if self.sqlite else pyformat(sql), params)
+        return cursor.fetchall()
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()) -> Any:
+        cursor = self._cursor
+        cursor.execute(sql if self.sqlite else pyformat(sql), params)
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
 class Store:
     """One database: an engine plus read and write sessions.
 
@@ -90,6 +155,29 @@ class Store:
         with self.engine.connect() as connection:
             with connection.begin():
                 yield connection
+
+    @contextmanager
+    def raw_read(self) -> Iterator[RawRead]:
+        """A read transaction on a DBAPI connection from the pool, without SQLAlchemy's
+        execution layer (about 20 µs instead of 100 µs before the first statement)."""
+        connection = self.engine.raw_connection()
+        reader = RawRead(connection.dbapi_connection, self.dialect)
+        try:
+            if reader.sqlite:
+                # The connection runs in autocommit mode (see _configure_sqlite): one BEGIN
+                # makes the statements below read one snapshot.
+                reader.all("BEGIN")
+            yield reader
+        finally:
+            try:
+                reader.close()
+                if reader.sqlite:
+                    if connection.dbapi_connection.in_transaction:
+                        connection.dbapi_connection.execute("COMMIT")
+                else:
+                    connection.rollback()  # nothing was written; ends the read transaction
+            finally:
+                connection.close()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

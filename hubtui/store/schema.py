@@ -11,6 +11,15 @@ from hubtui.domain.errors import DomainError
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic's filter for comparing the database with the models: the FTS5 index of the
+    search terms (a virtual table and its shadow tables) is made by hand in a migration."""
+    from hubtui.store.text_search import is_fts_table
+
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return not is_fts_table(table)
+
+
 class SchemaOutdated(DomainError):
     """The database was made by an older hubtui; `hubtui db upgrade` brings it up."""
 

@@ -156,9 +156,11 @@ class Order(SQLModel, table=True):
         Index("ix_orders_org_placed", "org_id", "placed_at", "id"),
         Index("ix_orders_org_status_placed", "org_id", "status", "placed_at", "id"),
         Index("ix_orders_org_total", "org_id", "order_total", "id"),
-        Index("ix_orders_org_email", "org_id", "customer_email"),
-        Index("ix_orders_org_postcode", "org_id", "shipping_postcode_key"),
-        Index("ix_orders_org_name", "org_id", "customer_name_key"),
+        # placed_at, id: the newest orders of a few e-mails, names or post codes (free-text
+        # search) come from these indexes alone; only the page's rows are then read.
+        Index("ix_orders_org_email", "org_id", "customer_email", "placed_at", "id"),
+        Index("ix_orders_org_postcode", "org_id", "shipping_postcode_key", "placed_at", "id"),
+        Index("ix_orders_org_name", "org_id", "customer_name_key", "placed_at", "id"),
         Index("ix_orders_org_external_ref", "org_id", "external_ref"),
         Index("ix_orders_customer", "customer_id"),
         Index(
@@ -425,3 +427,19 @@ class Sequence(SQLModel, table=True):
 
     name: str = Field(max_length=32, primary_key=True)
     value: int = 0
+
+
+class SearchTerm(SQLModel, table=True):
+    """A distinct e-mail, name key or post-code key of an organisation's orders.
+
+    Kept by triggers on orders (see store/text_search.py); the free-text search of the
+    order list finds terms here, then orders through the indexes on those columns.
+    """
+
+    __tablename__ = "search_terms"
+    __table_args__ = (Index("ix_search_terms_org_kind_term", "org_id", "kind", "term", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int
+    kind: str = Field(max_length=8)  # email | name | postcode
+    term: str = Field(max_length=254)
