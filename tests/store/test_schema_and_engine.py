@@ -120,3 +120,7 @@ def test_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> None:
         session.execute(text("DELETE FROM orders WHERE id % 11 = 0"))
     tallies, recount = _tallies_and_recount(demo_store)
     assert tallies == recount
+
+
+def test_the_startup_head_constant_is_alembics_head() -> None:
+    assert schema.HEAD_REVISION == schema.head_revision()
