@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/hubtui db upgrade
 	$(BIN)/hubtui demo --if-empty
 	$(BIN)/hubtui
 
