@@ -79,6 +79,33 @@ asyncio.run(main())
 '''
 
 
+def real_start(db: str, user: str = "bench") -> float:
+    """Seconds from starting the `hubtui` command in a terminal to its first painted list.
+
+    The app writes the wall-clock time of that paint to HUBTUI_FIRST_PAINT_REPORT and exits.
+    """
+    import pty
+    import tempfile
+
+    report = Path(tempfile.mkstemp(prefix="hubtui-paint-")[1])
+    started = time.time()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"HUBTUI_FIRST_PAINT_REPORT": str(report), "HUBTUI_CONFIG": "/nonexistent",
+                           "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"})
+        os.execv(sys.executable, [sys.executable, "-m", "hubtui.cli", "--db", db, "--user", user])
+    while True:  # drain the terminal so the app never blocks on output
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:
+            break
+    os.waitpid(pid, 0)
+    painted = float(report.read_text())
+    report.unlink()
+    return painted - started
+
+
 def run_child(db: str, pages: int) -> dict:
     started = time.time()
     out = subprocess.run(
@@ -99,11 +126,14 @@ def main() -> None:
     if not Path(args.small_db).exists():
         subprocess.run([sys.executable, "-m", "hubtui.cli", "demo", "--db", f"sqlite:///{args.small_db}",
                         "--orders", "1000"], check=True, env={**os.environ, "HUBTUI_USER": "bench"})
-    lines = ["", "## TUI", "", "| database | start to painted list s (median) | page-down repaint ms (median, p90) | RSS MiB |",
+    lines = ["", "## TUI", "",
+             "Start: the `hubtui` command in a terminal (pty) until its first painted list; page-down and memory",
+             "in a headless app, key to paint.", "",
+             "| database | start to painted list s (median) | page-down repaint ms (median, p90) | RSS MiB |",
              "|---|---:|---:|---:|"]
     for label, db in (("1,000 orders", args.small_db), ("1,000,000 orders", args.db)):
         runs = [run_child(f"sqlite:///{db}", 20) for _ in range(args.runs)]
-        first = statistics.median(r["first_paint_s"] for r in runs)
+        first = statistics.median(real_start(f"sqlite:///{db}") for _ in range(args.runs))
         repaints = sorted(ms for r in runs for ms in r["page_down_ms"])
         p90 = repaints[int(len(repaints) * 0.9)]
         rss = max(r["rss_mib"] for r in runs)

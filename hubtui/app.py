@@ -18,6 +18,7 @@ from hubtui.screens.orders import OrdersScreen
 if TYPE_CHECKING:
     from hubtui.config import Settings
     from hubtui.services.context import Context
+    from hubtui.startup import Prefetch
     from hubtui.store.engine import Store
 
 
@@ -46,11 +47,21 @@ class HubApp(App[None]):
     BINDINGS = bindings(APP_COMMANDS)
     COMMANDS = App.COMMANDS | {OrderNumberProvider}
 
-    def __init__(self, *, store: Store, context: Context | None, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store | None,
+        context: Context | None,
+        settings: Settings | None = None,
+        prefetch: Prefetch | None = None,
+    ) -> None:
+        """Either a store and context, or (fast start) the settings and a prefetched first page:
+        the app then opens its own store after the first paint."""
         super().__init__()
         self.store = store
         self.context = context
         self.settings = settings
+        self.prefetch = prefetch
         self.keymap_overrides = self._valid_keymap(settings.key_bindings if settings else {})
 
     def _valid_keymap(self, keys: dict[str, str]) -> dict[str, str]:
@@ -60,6 +71,8 @@ class HubApp(App[None]):
         return {k: v for k, v in keys.items() if k in known_ids()}
 
     def on_mount(self) -> None:
+        if self.context is None and self.prefetch is not None and not self.prefetch.empty_database:
+            self.connect()
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         unknown = getattr(self, "_unknown_binding_ids", None)
@@ -67,15 +80,37 @@ class HubApp(App[None]):
             self.notify(f"Unknown binding ids in config.toml [keys]: {', '.join(unknown)}", severity="warning")
 
     def get_default_screen(self) -> Screen[None]:
+        if self.prefetch is not None and self.context is None:
+            if self.prefetch.empty_database:
+                return EmptyDatabaseScreen()
+            return OrdersScreen(None, self.prefetch)
         if self.context is None:
             return EmptyDatabaseScreen()
         return OrdersScreen(self.context)
+
+    @work(thread=True, exclusive=True, group="connect")
+    def connect(self) -> None:
+        """Fast start: open our own store and operator once the first page is on screen."""
+        from hubtui.services.context import open_context
+        from hubtui.startup import timezone_of
+        from hubtui.store.engine import Store
+
+        assert self.settings is not None and self.prefetch is not None
+        store = Store(self.settings.database_url)
+        context = open_context(store, self.prefetch.user_name, self.prefetch.org_code, tz=timezone_of(self.settings))
+        self.call_from_thread(self._connected, store, context)
+
+    def _connected(self, store: Store, context: Context) -> None:
+        self.store, self.context = store, context
+        for screen in self.screen_stack:
+            if isinstance(screen, OrdersScreen):
+                screen.context_ready(context)
 
     # ------------------------------------------------------------------ commands
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.context is None:
+        if self.context is None or self.store is None:
             return
         scope_commands: tuple[Command, ...] = getattr(screen, "HELP_COMMANDS", APP_COMMANDS)
         for command in scope_commands:
@@ -91,6 +126,7 @@ class HubApp(App[None]):
     def _organisations(self) -> list[tuple[str, str]]:
         from hubtui.services.context import list_organisations
 
+        assert self.store is not None
         return list_organisations(self.store)
 
     def _run_on_screen(self, screen: Screen, action: str) -> None:
@@ -131,7 +167,9 @@ class HubApp(App[None]):
         from hubtui.screens.order_detail import OrderDetailScreen
         from hubtui.services.order_reads import get_order
 
-        assert self.context is not None
+        if self.context is None:
+            self.call_from_thread(self.notify, "Still opening the database; try again in a moment.", timeout=2)
+            return
         try:
             detail = get_order(self.context, text)
         except DomainError as error:
@@ -143,7 +181,7 @@ class HubApp(App[None]):
         from hubtui.domain.errors import DomainError
         from hubtui.services.context import open_context
 
-        assert self.context is not None
+        assert self.context is not None and self.store is not None
         try:
             self.context = open_context(self.store, self.context.operator.user_name, code, tz=self.context.tz)
         except DomainError as error:

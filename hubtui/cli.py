@@ -61,21 +61,29 @@ def fail(message: str) -> NoReturn:
 
 @contextmanager
 def handled_errors() -> Iterator[None]:
-    """Turn every error a person can act on into one line on stderr and exit status 1."""
-    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+    """Turn every error a person can act on into one line on stderr and exit status 1.
 
+    SQLAlchemy's exception classes are looked at only when something failed: importing them
+    loads all of SQLAlchemy, which the TUI's fast start keeps out of this process.
+    """
     from hubtui.domain.errors import DomainError
 
     try:
         yield
     except (DomainError, ConfigError) as error:
         fail(str(error))
-    except DBAPIError as error:
-        fail(f"database error: {error.orig}")
-    except (ArgumentError, NoSuchModuleError) as error:
-        fail(f"cannot use that database URL: {error}")
     except OSError as error:
         fail(f"cannot open the database: {error}")
+    except Exception as error:
+        if not type(error).__module__.startswith("sqlalchemy"):
+            raise
+        from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+        if isinstance(error, DBAPIError):
+            fail(f"database error: {error.orig}")
+        if isinstance(error, (ArgumentError, NoSuchModuleError)):
+            fail(f"cannot use that database URL: {error}")
+        raise
 
 
 def _settings(db: str | None, org: str | None, user: str | None) -> Settings:
@@ -143,20 +151,26 @@ def root(
         return
     with handled_errors():
         settings = _settings(db, org, user)
-        store = open_store(settings)
-        from hubtui.services import database
+        _timezone(settings)  # a bad time zone is refused before anything starts
+        from hubtui import startup
+
+        pending = startup.start(settings)  # the first page is read in a second process...
+        from hubtui.app import HubApp  # ...while this one loads Textual
 
         launch: Callable[[], Any]
-        if not database.has_organisations(store):
-            from hubtui.app import HubApp
-
-            launch = HubApp(store=store, context=None, settings=settings).run
+        if pending is not None:
+            prefetch = pending.result()
+            if prefetch.error:
+                fail(prefetch.error)
+            launch = HubApp(store=None, context=None, settings=settings, prefetch=prefetch).run
         else:
+            store = open_store(settings)
+            from hubtui.services import database
             from hubtui.services.context import open_context as open_service_context
 
-            ctx = open_service_context(store, settings.user, settings.org, tz=_timezone(settings))
-            from hubtui.app import HubApp
-
+            ctx = None
+            if database.has_organisations(store):
+                ctx = open_service_context(store, settings.user, settings.org, tz=_timezone(settings))
             launch = HubApp(store=store, context=ctx, settings=settings).run
     launch()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,12 +20,15 @@ from hubtui.commands import APP_COMMANDS, ORDERS_COMMANDS, QUICK_FILTER_LABELS, 
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
-from hubtui.domain.permissions import Permission, can
-from hubtui.services.context import Context
+from hubtui.domain.permissions import Permission, Role, can
 from hubtui.services.views import Cursor, OrderRow, Page
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
 from hubtui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:  # the services import the SQL stack, which a fast start loads after the first paint
+    from hubtui.services.context import Context
+    from hubtui.startup import Prefetch
 
 PAGE_SIZE = 50
 PERIOD_CYCLE: tuple[Period | None, ...] = (
@@ -76,9 +82,11 @@ class OrdersScreen(Screen[None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, context: Context | None, prefetch: Prefetch | None = None) -> None:
         super().__init__()
         self.context = context
+        self.prefetch = prefetch  # the first page, read while Textual loaded (see hubtui.startup)
+        self._waiting_for_context = False
         self.page: Page[OrderRow] | None = None
         self.rows_before = 0  # rows before the current page, for "51–100 of …"
         self.pages_painted = 0  # pages on screen so far: tests and bench/ wait on it
@@ -101,19 +109,48 @@ class OrdersScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter-text", Input).display = False
         self._update_title()
+        if self.context is None and self.prefetch is not None and self.prefetch.page is not None:
+            self._show_prefetch(self.prefetch)
+            return
         self.load_microsites()
         self.watch_order_query(self.order_query)  # the first query is the default: no change fires
 
+    def _show_prefetch(self, prefetch: Prefetch) -> None:
+        assert prefetch.page is not None
+        self.total = prefetch.total
+        self.query_one(QuickFilterBar).counts = {QuickFilter(k): n for k, n in prefetch.counts.items()}
+        self.on_orders_screen_page_loaded(self.PageLoaded(self.order_query, PageRequest(), prefetch.page))
+
+    def context_ready(self, context: Context) -> None:
+        """The app has its own store now: everything the screen does from here uses it."""
+        self.context = context
+        self.load_microsites()
+        if self._waiting_for_context:
+            self._waiting_for_context = False
+            self.watch_order_query(self.order_query)
+
+    @property
+    def _operator(self) -> tuple[str, str, str]:
+        """(user name, role, organisation code), known before the context is."""
+        if self.context is not None:
+            operator = self.context.operator
+            return operator.user_name, operator.role.value, operator.org_code
+        assert self.prefetch is not None
+        return self.prefetch.user_name, self.prefetch.role, self.prefetch.org_code
+
     def _update_title(self) -> None:
-        operator = self.context.operator
-        self.title = operator.org_code
-        self.sub_title = f"{self.order_query.microsite or 'all microsites'} · {operator.user_name} ({operator.role})"
+        user, role, org = self._operator
+        self.title = org
+        self.sub_title = f"{self.order_query.microsite or 'all microsites'} · {user} ({role})"
 
     # ------------------------------------------------------------------ loading
 
     def watch_order_query(self, query: OrderQuery) -> None:
         self.query_one(QuickFilterBar).active = query.quick_filter
         self._update_title()
+        if self.context is None:  # keys pressed in the first moments: answered once connected
+            self._waiting_for_context = True
+            return
         self.total = None
         self.rows_before = 0
         self._request(PageRequest())
@@ -121,6 +158,9 @@ class OrdersScreen(Screen[None]):
         self.count_quick_filters(query.microsite)
 
     def _request(self, request: PageRequest) -> None:
+        if self.context is None:
+            self._waiting_for_context = True
+            return
         self.query_one(StatusLine).busy = True
         self.load_page(self.order_query, request)
 
@@ -195,6 +235,11 @@ class OrdersScreen(Screen[None]):
 
     def _painted(self) -> None:
         self.pages_painted += 1
+        report = os.environ.get("HUBTUI_FIRST_PAINT_REPORT")
+        if self.pages_painted == 1 and report:  # bench/bench_tui.py times a real start this way
+            with open(report, "w") as handle:
+                handle.write(repr(time.time()))
+            self.app.exit()
 
     def on_orders_screen_total_counted(self, message: TotalCounted) -> None:
         if message.query != self.order_query:
@@ -230,7 +275,7 @@ class OrdersScreen(Screen[None]):
             status.update(f"{self.rows_before + 1:,}–{self.rows_before + rows:,} of {total} · {where}")
         self.sub_title = (
             f"{QUICK_FILTER_LABELS[query.quick_filter]} · {total} orders · {query.microsite or 'all microsites'} · "
-            f"{self.context.operator.user_name}"
+            f"{self._operator[0]}"
         )
 
     # ------------------------------------------------------------------ paging
@@ -266,6 +311,8 @@ class OrdersScreen(Screen[None]):
         """Read the page on screen, its total and the counts again; the cursor stays on its order."""
         keep = self.query_one(OrdersTable).highlighted_number()
         self._request(replace(self.page_request, keep=keep, again=True))
+        if self.context is None:
+            return
         self.count_total(self.order_query)
         self.count_quick_filters(self.order_query.microsite)
 
@@ -337,6 +384,9 @@ class OrdersScreen(Screen[None]):
     def action_advanced_search(self) -> None:
         from hubtui.screens.search_dialog import AdvancedSearchDialog
 
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
         def apply(query: OrderQuery | None) -> None:
             if query is not None:
                 self.order_query = query
@@ -363,6 +413,6 @@ class OrdersScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""
         needs = {"new_order": Permission.create_order, "pay": Permission.record_payment}.get(action)
-        if needs is not None and not can(self.context.operator.role, needs):
+        if needs is not None and not can(Role(self._operator[1]), needs):
             return None
         return True

@@ -29,18 +29,25 @@ def test_an_empty_database_opens_the_empty_database_screen(tmp_path, env, launch
     [app] = launched
     assert app.context is None
     assert app.settings.database_url == db_url(path)
-    assert app.store.url == db_url(path)
-    assert path.exists()  # the schema was created on the way in
+    assert app.prefetch.empty_database  # read by the start-up process, which also made the schema
+    assert path.exists()
 
 
 def test_a_demo_database_opens_for_the_named_operator_and_organisation(demo_db, env, launched):
     ran = invoke(["--db", db_url(demo_db), "--user", "wendy", "--org", "bfix"], env)
     assert ran.code == 0, ran.explain()
     [app] = launched
-    operator = app.context.operator
-    assert (operator.user_name, operator.role, operator.org_code) == ("wendy", "warehouse", "BFIX")
+    prefetch = app.prefetch  # the fast start hands the app the operator and the first page
+    assert (prefetch.user_name, prefetch.role, prefetch.org_code, prefetch.org_name) == (
+        "wendy", "warehouse", "BFIX", "BetterFixings")
     assert app.settings.user == "wendy"
-    assert app.context.operator.org_name == "BetterFixings"
+    from hubtui.domain.order_query import OrderQuery
+    from hubtui.services.context import open_context
+    from hubtui.services.order_reads import list_orders
+    from hubtui.store.engine import Store
+
+    ctx = open_context(Store(db_url(demo_db)), "wendy", "BFIX")
+    assert prefetch.page.rows == list_orders(ctx, OrderQuery()).rows
 
 
 def test_an_unknown_operator_is_refused_before_the_tui_starts(demo_db, env, launched):

@@ -107,3 +107,29 @@ async def test_order_list_counts_only_the_chosen_organisation(demo_store):
         assert f"of {other:,}" not in shown
         assert "sam" in app.screen.sub_title
         await quit_with_ctrl_q(pilot)
+
+
+async def test_fast_start_shows_the_prefetched_page_then_connects(demo_db):
+    """The CLI's fast start: the first page comes from hubtui.startup, the store comes later."""
+    from hubtui.config import Settings
+    from hubtui.domain.order_query import OrderQuery
+    from hubtui.domain.orders import QuickFilter
+    from hubtui.services.order_reads import list_orders
+    from hubtui.startup import read
+    from hubtui.widgets.orders_table import OrdersTable
+
+    settings = Settings(database_url=f"sqlite:///{demo_db}", user="alice", timezone="UTC")
+    prefetch = read(settings)
+    assert prefetch.error is None and prefetch.page is not None
+    app = HubApp(store=None, context=None, settings=settings, prefetch=prefetch)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(OrdersTable)
+        await wait_for(pilot, lambda: table.row_count > 0, "the prefetched page")
+        assert [r.number for r in table.rows] == [r.number for r in prefetch.page.rows]
+        assert app.focused is table
+        await wait_for(pilot, lambda: app.context is not None, "the app's own store")
+        await pilot.press("5")
+        expected = list_orders(app.context, OrderQuery(quick_filter=QuickFilter.UNPAID))
+        await wait_for(pilot, lambda: [r.number for r in table.rows] == [r.number for r in expected.rows],
+                       "the unpaid orders")
+        await quit_with_ctrl_q(pilot)
