@@ -18,7 +18,7 @@ from hubtui.screens.orders import OrdersScreen
 if TYPE_CHECKING:
     from hubtui.config import Settings
     from hubtui.services.context import Context
-    from hubtui.startup import Prefetch
+    from hubtui.startup import Pending, Prefetch
     from hubtui.store.engine import Store
 
 
@@ -54,6 +54,7 @@ class HubApp(App[None]):
         context: Context | None,
         settings: Settings | None = None,
         prefetch: Prefetch | None = None,
+        pending: Pending | None = None,
     ) -> None:
         """Either a store and context, or (fast start) the settings and a prefetched first page:
         the app then opens its own store after the first paint."""
@@ -62,6 +63,8 @@ class HubApp(App[None]):
         self.context = context
         self.settings = settings
         self.prefetch = prefetch
+        self.pending = pending  # a prefetch still running: its answer arrives after the app starts
+        self.startup_error: str | None = None  # set when the prefetch refused: the CLI reports it
         self.keymap_overrides = self._valid_keymap(settings.key_bindings if settings else {})
 
     def _valid_keymap(self, keys: dict[str, str]) -> dict[str, str]:
@@ -71,7 +74,9 @@ class HubApp(App[None]):
         return {k: v for k, v in keys.items() if k in known_ids()}
 
     def on_mount(self) -> None:
-        if self.context is None and self.prefetch is not None and not self.prefetch.empty_database:
+        if self.pending is not None:
+            self.await_prefetch()
+        elif self.context is None and self.prefetch is not None and not self.prefetch.empty_database:
             self.connect()
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
@@ -80,6 +85,8 @@ class HubApp(App[None]):
             self.notify(f"Unknown binding ids in config.toml [keys]: {', '.join(unknown)}", severity="warning")
 
     def get_default_screen(self) -> Screen[None]:
+        if self.pending is not None:
+            return OrdersScreen(None, None)  # filled when the prefetch answers
         if self.prefetch is not None and self.context is None:
             if self.prefetch.empty_database:
                 return EmptyDatabaseScreen()
@@ -87,6 +94,25 @@ class HubApp(App[None]):
         if self.context is None:
             return EmptyDatabaseScreen()
         return OrdersScreen(self.context)
+
+    @work(thread=True, group="prefetch")
+    def await_prefetch(self) -> None:
+        """Textual started while the start-up process read; take its answer when it comes."""
+        assert self.pending is not None
+        self.call_from_thread(self.use_prefetch, self.pending.result())
+
+    def use_prefetch(self, prefetch: Prefetch) -> None:
+        self.prefetch = prefetch
+        if prefetch.error:
+            self.startup_error = prefetch.error
+            self.exit(return_code=1)
+        elif prefetch.empty_database:
+            self.push_screen(EmptyDatabaseScreen())  # the default screen itself cannot be switched
+        else:
+            screen = self.screen_stack[0]
+            if isinstance(screen, OrdersScreen):
+                screen.show_prefetch(prefetch)
+            self.connect()
 
     @work(thread=True, exclusive=True, group="connect")
     def connect(self) -> None:

@@ -157,12 +157,10 @@ def root(
         pending = startup.start(settings)  # the first page is read in a second process...
         from hubtui.app import HubApp  # ...while this one loads Textual
 
-        launch: Callable[[], Any]
+        app: Any
         if pending is not None:
-            prefetch = pending.result()
-            if prefetch.error:
-                fail(prefetch.error)
-            launch = HubApp(store=None, context=None, settings=settings, prefetch=prefetch).run
+            # Textual starts now; the first page arrives when the start-up process has read it.
+            app = HubApp(store=None, context=None, settings=settings, pending=pending)
         else:
             store = open_store(settings)
             from hubtui.services import database
@@ -171,8 +169,10 @@ def root(
             ctx = None
             if database.has_organisations(store):
                 ctx = open_service_context(store, settings.user, settings.org, tz=_timezone(settings))
-            launch = HubApp(store=store, context=ctx, settings=settings).run
-    launch()
+            app = HubApp(store=store, context=ctx, settings=settings)
+    app.run()
+    if app.startup_error:  # e.g. an unknown operator, found by the start-up process
+        fail(app.startup_error)
 
 
 # --------------------------------------------------------------------------- demo

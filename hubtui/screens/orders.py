@@ -109,14 +109,20 @@ class OrdersScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter-text", Input).display = False
         self._update_title()
-        if self.context is None and self.prefetch is not None and self.prefetch.page is not None:
-            self._show_prefetch(self.prefetch)
+        if self.context is None:
+            if self.prefetch is not None and self.prefetch.page is not None:
+                self.show_prefetch(self.prefetch)
+            else:
+                self.query_one(StatusLine).busy = True  # the start-up read is on its way
             return
         self.load_microsites()
         self.watch_order_query(self.order_query)  # the first query is the default: no change fires
 
-    def _show_prefetch(self, prefetch: Prefetch) -> None:
+    def show_prefetch(self, prefetch: Prefetch) -> None:
+        """Show the page the start-up process read (see hubtui.startup)."""
         assert prefetch.page is not None
+        self.prefetch = prefetch
+        self._update_title()
         self.total = prefetch.total
         self.query_one(QuickFilterBar).counts = {QuickFilter(k): n for k, n in prefetch.counts.items()}
         self.on_orders_screen_page_loaded(self.PageLoaded(self.order_query, PageRequest(), prefetch.page))
@@ -135,7 +141,8 @@ class OrdersScreen(Screen[None]):
         if self.context is not None:
             operator = self.context.operator
             return operator.user_name, operator.role.value, operator.org_code
-        assert self.prefetch is not None
+        if self.prefetch is None:
+            return "", "agent", "hubtui"  # the first instants of a fast start
         return self.prefetch.user_name, self.prefetch.role, self.prefetch.org_code
 
     def _update_title(self) -> None:

@@ -133,3 +133,34 @@ async def test_fast_start_shows_the_prefetched_page_then_connects(demo_db):
         await wait_for(pilot, lambda: [r.number for r in table.rows] == [r.number for r in expected.rows],
                        "the unpaid orders")
         await quit_with_ctrl_q(pilot)
+
+
+async def test_fast_start_takes_the_answer_of_the_start_up_process(demo_db):
+    """As the CLI runs it: Textual starts while a forked process reads the first page."""
+    from hubtui import startup
+    from hubtui.config import Settings
+    from hubtui.widgets.orders_table import OrdersTable
+
+    settings = Settings(database_url=f"sqlite:///{demo_db}", user="sam", timezone="UTC")
+    expected = startup.read(settings)
+    app = HubApp(store=None, context=None, settings=settings, pending=startup.start(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(OrdersTable)
+        await wait_for(pilot, lambda: table.row_count > 0, "the page read by the start-up process")
+        assert [r.number for r in table.rows] == [r.number for r in expected.page.rows]
+        assert app.screen.title == "BTOOLS"
+        await wait_for(pilot, lambda: app.context is not None, "the app's own store")
+        assert app.context.operator.user_name == "sam"
+        await quit_with_ctrl_q(pilot)
+
+
+async def test_fast_start_with_an_unknown_operator_closes_with_the_reason(demo_db):
+    from hubtui import startup
+    from hubtui.config import Settings
+
+    settings = Settings(database_url=f"sqlite:///{demo_db}", user="nobody", timezone="UTC")
+    app = HubApp(store=None, context=None, settings=settings, pending=startup.start(settings))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: not app.is_running, "the app to close")
+    assert app.return_code == 1
+    assert "Unknown user 'nobody'" in app.startup_error
