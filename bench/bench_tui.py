@@ -93,7 +93,7 @@ def real_start(db: str, user: str = "bench") -> float:
     if pid == 0:
         os.environ.update({"HUBTUI_FIRST_PAINT_REPORT": str(report), "HUBTUI_CONFIG": "/nonexistent",
                            "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"})
-        os.execv(sys.executable, [sys.executable, "-m", "hubtui.cli", "--db", db, "--user", user])
+        os.execv(sys.executable, [sys.executable, "-m", "hubtui", "--db", db, "--user", user])
     while True:  # drain the terminal so the app never blocks on output
         try:
             if not os.read(fd, 65536):

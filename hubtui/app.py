@@ -105,7 +105,8 @@ class HubApp(App[None]):
         self.prefetch = prefetch
         if prefetch.error:
             self.startup_error = prefetch.error
-            self.exit(return_code=1)
+            # After the next refresh: closing while the first screen still mounts upsets Textual.
+            self.call_after_refresh(self.exit, return_code=1)
         elif prefetch.empty_database:
             self.push_screen(EmptyDatabaseScreen())  # the default screen itself cannot be switched
         else:

@@ -154,7 +154,8 @@ def root(
         _timezone(settings)  # a bad time zone is refused before anything starts
         from hubtui import startup
 
-        pending = startup.start(settings)  # the first page is read in a second process...
+        # The first page is read in a second process (forked before Typer loaded, if it could)...
+        pending = startup.take_early(settings) or startup.start(settings)
         from hubtui.app import HubApp  # ...while this one loads Textual
 
         app: Any

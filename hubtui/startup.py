@@ -114,3 +114,63 @@ def start(settings: Settings) -> Pending | None:
             os._exit(0)
     os.close(write_end)
     return Pending(pid, read_end)
+
+
+_early: tuple[Settings, Pending] | None = None
+
+
+def _tui_options(argv: list[str]) -> dict[str, str] | None:
+    """--db/--org/--user when the command line only opens the TUI; None for anything else."""
+    names = {"--db": "db", "--org": "org", "--user": "user"}
+    found: dict[str, str] = {}
+    args = iter(argv)
+    for arg in args:
+        name, eq, value = arg.partition("=")
+        if name not in names:
+            return None
+        if not eq:
+            value = next(args, "")
+        if not value or value.startswith("-"):
+            return None
+        found[names[name]] = value
+    return found
+
+
+def start_early(argv: list[str]) -> None:
+    """Fork the start-up read before the CLI loads Typer: about 0.1 s off the first paint."""
+    global _early
+    options = _tui_options(argv)
+    if options is None:
+        return
+    from hubtui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(**options)
+    except ConfigError:
+        return  # the CLI reports it
+    pending = start(settings)
+    if pending is not None:
+        _early = (settings, pending)
+
+
+def take_early(settings: Settings) -> Pending | None:
+    """The early read, if it was started for exactly these settings."""
+    global _early
+    if _early is None:
+        return None
+    early_settings, pending = _early
+    _early = None
+    if early_settings != settings:
+        pending.result()  # reap the child; its answer is for other settings
+        return None
+    return pending
+
+
+def main() -> None:
+    """The `hubtui` command: fork the TUI's start-up read first, then run the CLI."""
+    import sys
+
+    start_early(sys.argv[1:])
+    from hubtui.cli import main as cli_main
+
+    cli_main()
