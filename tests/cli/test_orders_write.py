@@ -304,7 +304,7 @@ MORE_REFUSALS = {
 }
 
 
-def _check_refusal(refusal: Refusal, demo_db: Path, run: Callable[[list[str]], Any]) -> None:
+def _assert_refused_and_unchanged(refusal: Refusal, demo_db: Path, run: Callable[[list[str]], Any]) -> None:
     order = pick_order(demo_db, refusal.where, org=refusal.org)
     before = snapshot(demo_db, order["number"])
     ran = run([*refusal.args(order), "--db", db_url(demo_db)])
@@ -318,9 +318,9 @@ def _check_refusal(refusal: Refusal, demo_db: Path, run: Callable[[list[str]], A
 
 @pytest.mark.parametrize("name", REFUSALS, ids=list(REFUSALS))
 def test_refused_in_a_child_process_and_the_store_is_unchanged(name, demo_db, hubtui):
-    _check_refusal(REFUSALS[name], demo_db, lambda args: hubtui(*args))
+    _assert_refused_and_unchanged(REFUSALS[name], demo_db, lambda args: hubtui(*args))
 
 
 @pytest.mark.parametrize("name", MORE_REFUSALS, ids=list(MORE_REFUSALS))
 def test_refused_and_the_store_is_unchanged(name, demo_db, env):
-    _check_refusal(MORE_REFUSALS[name], demo_db, lambda args: invoke(args, env))
+    _assert_refused_and_unchanged(MORE_REFUSALS[name], demo_db, lambda args: invoke(args, env))

@@ -101,7 +101,7 @@ def test_cancelling_needs_a_reason(current):
 
 
 def test_reason_is_not_needed_for_other_moves():
-    check_transition(S.Pending, S.Approved)
+    assert check_transition(S.Pending, S.Approved) is None
 
 
 @pytest.mark.parametrize("status", list(OrderStatus))

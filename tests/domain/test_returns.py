@@ -106,7 +106,7 @@ def test_spec_main_path_moves():
         (R.ProcessReturn, R.ReturnProcessingProblem),
         (R.ReturnProcessingProblem, R.ProcessReturn),
     ]:
-        check_rma_transition(current, target)
+        assert check_rma_transition(current, target) is None
 
 
 def test_finals():

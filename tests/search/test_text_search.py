@@ -66,7 +66,7 @@ def all_facts(search_demo: SharedDemo) -> list[Fact]:
     return _facts(search_demo)
 
 
-def check(ctx: Context, all_facts: list[Fact], query: OrderQuery, placed: tuple[date, date] | None = None) -> list[str]:
+def assert_matches_oracle(ctx: Context, all_facts: list[Fact], query: OrderQuery, placed: tuple[date, date] | None = None) -> list[str]:
     """Every page, walked forwards, and the count agree with the oracle; returns it."""
     expected = text_oracle(all_facts, query, TODAY, placed)
     rows, _ = walk(ctx, query, LIMIT)
@@ -78,7 +78,7 @@ def check(ctx: Context, all_facts: list[Fact], query: OrderQuery, placed: tuple[
 @pytest.mark.parametrize(("text", "found"), TEXTS, ids=[repr(t) for t, _ in TEXTS])
 def test_text_matches_the_oracle(text: str, found: bool | None, plan_setting: str, ctx: Context,
                                  all_facts: list[Fact]) -> None:
-    expected = check(ctx, all_facts, OrderQuery(text=text))
+    expected = assert_matches_oracle(ctx, all_facts, OrderQuery(text=text))
     if found is not None:
         assert bool(expected) == found, "the fixture data no longer decides this text"
     if text.strip() not in ("e", "E", "BT", "bt"):
@@ -123,7 +123,7 @@ def test_the_plan_settings_really_use_every_plan(search_demo: SharedDemo, monkey
 @pytest.mark.parametrize("text", ["e", "ed", "amelia", "ls1", "12", "o'brien"])
 def test_text_with_each_quick_filter(quick: QuickFilter, text: str, plan_setting: str, ctx: Context,
                                      all_facts: list[Fact]) -> None:
-    check(ctx, all_facts, OrderQuery(quick_filter=quick, text=text))
+    assert_matches_oracle(ctx, all_facts, OrderQuery(quick_filter=quick, text=text))
 
 
 @pytest.mark.parametrize("period", list(PERIODS))
@@ -131,9 +131,9 @@ def test_text_with_each_quick_filter(quick: QuickFilter, text: str, plan_setting
 def test_text_with_a_period_and_other_fields(period: Period, text: str, plan_setting: str, ctx: Context,
                                              all_facts: list[Fact]) -> None:
     placed = PERIODS[period]
-    check(ctx, all_facts, OrderQuery(period=period, text=text), placed)
-    check(ctx, all_facts, OrderQuery(period=period, text=text, microsite="bt-uk", channel="web"), placed)
-    check(ctx, all_facts, OrderQuery(quick_filter=QuickFilter.UNFULFILLED, period=period, text=text), placed)
+    assert_matches_oracle(ctx, all_facts, OrderQuery(period=period, text=text), placed)
+    assert_matches_oracle(ctx, all_facts, OrderQuery(period=period, text=text, microsite="bt-uk", channel="web"), placed)
+    assert_matches_oracle(ctx, all_facts, OrderQuery(quick_filter=QuickFilter.UNFULFILLED, period=period, text=text), placed)
 
 
 @pytest.mark.parametrize("text", ["e", "smith", "sw1", "BT00001"])
@@ -147,7 +147,7 @@ def test_text_with_search_fields(text: str, plan_setting: str, ctx: Context, all
         OrderQuery(text=text, number="BT0000123"),
         OrderQuery(text=text, microsite="bt-ie"),
     ):
-        check(ctx, all_facts, query)
+        assert_matches_oracle(ctx, all_facts, query)
 
 
 @pytest.mark.parametrize("sort", list(SortKey))
@@ -155,8 +155,8 @@ def test_text_with_search_fields(text: str, plan_setting: str, ctx: Context, all
 @pytest.mark.parametrize("text", ["e", "amelia", "12"])
 def test_text_with_every_sort(sort: SortKey, descending: bool, text: str, plan_setting: str, ctx: Context,
                               all_facts: list[Fact]) -> None:
-    check(ctx, all_facts, OrderQuery(text=text, sort=sort, descending=descending))
-    check(ctx, all_facts, OrderQuery(text=text, sort=sort, descending=descending,
+    assert_matches_oracle(ctx, all_facts, OrderQuery(text=text, sort=sort, descending=descending))
+    assert_matches_oracle(ctx, all_facts, OrderQuery(text=text, sort=sort, descending=descending,
                                      quick_filter=QuickFilter.UNFULFILLED))
 
 
@@ -198,9 +198,9 @@ def sql(search_demo: SharedDemo) -> Sql:
 
 
 def test_blank_text_filters_nothing(ctx: Context, all_facts: list[Fact]) -> None:
-    everything = check(ctx, all_facts, OrderQuery(quick_filter=QuickFilter.UNPAID))
+    everything = assert_matches_oracle(ctx, all_facts, OrderQuery(quick_filter=QuickFilter.UNPAID))
     for blank in ("", "   ", "\t"):
-        assert check(ctx, all_facts, OrderQuery(quick_filter=QuickFilter.UNPAID, text=blank)) == everything
+        assert assert_matches_oracle(ctx, all_facts, OrderQuery(quick_filter=QuickFilter.UNPAID, text=blank)) == everything
 
 
 def test_other_organisations_orders_never_match(search_demo: SharedDemo) -> None:
@@ -227,10 +227,10 @@ def test_prefix_searches_read_through_either_plan(fields: dict[str, str], plan_s
                                                   all_facts: list[Fact]) -> None:
     """The advanced search's lone prefix field takes its page from its covering index (top) while
     few orders match, and walks the date index otherwise; both must list the oracle."""
-    check(ctx, all_facts, OrderQuery(**fields))
-    check(ctx, all_facts, OrderQuery(**fields, descending=False))
-    check(ctx, all_facts, OrderQuery(**fields, period=Period.THIS_MONTH), PERIODS[Period.THIS_MONTH])
-    check(ctx, all_facts, OrderQuery(**fields, quick_filter=QuickFilter.UNPAID))
+    assert_matches_oracle(ctx, all_facts, OrderQuery(**fields))
+    assert_matches_oracle(ctx, all_facts, OrderQuery(**fields, descending=False))
+    assert_matches_oracle(ctx, all_facts, OrderQuery(**fields, period=Period.THIS_MONTH), PERIODS[Period.THIS_MONTH])
+    assert_matches_oracle(ctx, all_facts, OrderQuery(**fields, quick_filter=QuickFilter.UNPAID))
     query = OrderQuery(**fields)
     pages = [list_orders(ctx, query, from_end=True, limit=LIMIT)]
     while pages[-1].has_before:

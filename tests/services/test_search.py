@@ -73,7 +73,7 @@ def sql(shared: SharedDemo) -> Sql:
     return shared.sql
 
 
-def check(ctx: Context, all_facts: list[Fact], query: OrderQuery, placed: tuple[date, date] | None = None) -> list[str]:
+def assert_matches_oracle(ctx: Context, all_facts: list[Fact], query: OrderQuery, placed: tuple[date, date] | None = None) -> list[str]:
     """Pages and count agree with the oracle; returns the expected numbers."""
     expected = oracle(all_facts, query, ctx.today(), placed)
     rows, _ = walk(ctx, query, LIMIT)
@@ -127,7 +127,7 @@ TEXT_SEARCHES = [
 
 @pytest.mark.parametrize(("field", "value", "found"), TEXT_SEARCHES, ids=[f"{f}={v!r}" for f, v, _ in TEXT_SEARCHES])
 def test_text_search_prefixes(field: str, value: str, found: bool | None, ctx: Context, all_facts: list[Fact]) -> None:
-    expected = check(ctx, all_facts, OrderQuery(**{field: value}))
+    expected = assert_matches_oracle(ctx, all_facts, OrderQuery(**{field: value}))
     if found is not None:
         assert bool(expected) == found
     if value.strip():
@@ -155,7 +155,7 @@ def test_number_search(ctx: Context, all_facts: list[Fact], sql: Sql) -> None:
     for typed in (mine, mine.lower(), str(int(mine[2:])), f" {mine} "):
         assert [r.number for r in list_orders(ctx, OrderQuery(number=typed)).rows] == [mine]
         assert count_orders(ctx, OrderQuery(number=typed)) == 1
-    assert check(ctx, all_facts, OrderQuery(number=mine)) == [mine]
+    assert assert_matches_oracle(ctx, all_facts, OrderQuery(number=mine)) == [mine]
     assert list_orders(ctx, OrderQuery(number=theirs)).rows == ()
     assert count_orders(ctx, OrderQuery(number=theirs)) == 0
     with pytest.raises(DomainError):
@@ -174,7 +174,7 @@ EQUALITY_SEARCHES = (
 
 @pytest.mark.parametrize(("field", "value"), EQUALITY_SEARCHES, ids=[f"{f}={v}" for f, v in EQUALITY_SEARCHES])
 def test_equality_searches(field: str, value: str, ctx: Context, all_facts: list[Fact]) -> None:
-    expected = check(ctx, all_facts, OrderQuery(**{field: value}))
+    expected = assert_matches_oracle(ctx, all_facts, OrderQuery(**{field: value}))
     assert all(getattr(f, field) == value for f in all_facts if f.number in set(expected))
 
 
@@ -186,9 +186,9 @@ def test_the_demo_has_members_for_most_equality_searches(ctx: Context, all_facts
 
 @pytest.mark.parametrize("period", [p for p in Period if p is not Period.CUSTOM])
 def test_periods(period: Period, ctx: Context, all_facts: list[Fact]) -> None:
-    expected = check(ctx, all_facts, OrderQuery(period=period), PERIODS[period])
+    expected = assert_matches_oracle(ctx, all_facts, OrderQuery(period=period), PERIODS[period])
     assert expected
-    combined = check(ctx, all_facts, OrderQuery(period=period, quick_filter=QuickFilter.UNFULFILLED), PERIODS[period])
+    combined = assert_matches_oracle(ctx, all_facts, OrderQuery(period=period, quick_filter=QuickFilter.UNFULFILLED), PERIODS[period])
     assert set(combined) <= set(expected)
 
 
@@ -199,8 +199,8 @@ def test_periods(period: Period, ctx: Context, all_facts: list[Fact]) -> None:
 )
 def test_custom_period(date_from: date, date_to: date, ctx: Context, all_facts: list[Fact]) -> None:
     placed = (date_from, date.fromordinal(date_to.toordinal() + 1))
-    with_period = check(ctx, all_facts, OrderQuery(period=Period.CUSTOM, date_from=date_from, date_to=date_to), placed)
-    without = check(ctx, all_facts, OrderQuery(date_from=date_from, date_to=date_to), placed)
+    with_period = assert_matches_oracle(ctx, all_facts, OrderQuery(period=Period.CUSTOM, date_from=date_from, date_to=date_to), placed)
+    without = assert_matches_oracle(ctx, all_facts, OrderQuery(date_from=date_from, date_to=date_to), placed)
     assert with_period == without
 
 
@@ -222,7 +222,7 @@ COMBINED = [
 @pytest.mark.parametrize("query", COMBINED, ids=[q.describe() for q in COMBINED])
 def test_search_with_a_quick_filter(query: OrderQuery, ctx: Context, all_facts: list[Fact]) -> None:
     placed = PERIODS.get(query.period) if query.period else None
-    expected = check(ctx, all_facts, query, placed)
+    expected = assert_matches_oracle(ctx, all_facts, query, placed)
     if query.period is Period.LAST_MONTH and query.quick_filter is QuickFilter.TODAY:
         assert expected == []
     else:
@@ -257,10 +257,10 @@ def test_dates_are_the_operators_local_dates(zone: str, shared: SharedDemo, all_
 @pytest.mark.parametrize("value", ["a\U0010ffff", "a\ud7ff"])
 @pytest.mark.parametrize("field", ["email", "name", "postcode"])
 def test_prefix_search_ending_in_the_last_code_points(field: str, value: str, ctx: Context, all_facts: list[Fact]) -> None:
-    assert check(ctx, all_facts, OrderQuery(**{field: value})) == []
+    assert assert_matches_oracle(ctx, all_facts, OrderQuery(**{field: value})) == []
 
 
 @pytest.mark.parametrize("value", ["😀", "日本", "e\u0301", "ß", "\u00a0"])
 @pytest.mark.parametrize("field", ["email", "name", "postcode"])
 def test_other_unicode_searches(field: str, value: str, ctx: Context, all_facts: list[Fact]) -> None:
-    check(ctx, all_facts, OrderQuery(**{field: value}))
+    assert_matches_oracle(ctx, all_facts, OrderQuery(**{field: value}))

@@ -27,7 +27,7 @@ SELECT org_id, microsite_id, status, payment_status, order_type, high_risk, n FR
 """
 
 
-def tallies_match(sql: Sql) -> None:
+def assert_tallies_match(sql: Sql) -> None:
     recount = {tuple(r[:6]): r[6] for r in sql.rows(RECOUNT)}
     kept = {tuple(r[:6]): r[6] for r in sql.rows(TALLIES)}
     assert kept == recount
@@ -35,7 +35,7 @@ def tallies_match(sql: Sql) -> None:
 
 
 def test_demo_tallies_start_right(sql: Sql) -> None:
-    tallies_match(sql)
+    assert_tallies_match(sql)
 
 
 def test_tallies_follow_a_day_of_service_writes(context_for, catalog: Catalog, bfix_catalog: Catalog, sql: Sql) -> None:
@@ -47,7 +47,7 @@ def test_tallies_follow_a_day_of_service_writes(context_for, catalog: Catalog, b
     b = place(alice, catalog, microsite="bt-ie", order_type="PreOrder")
     c = place(alice, catalog, order_type="Exchange")
     d = place(bfix, bfix_catalog, microsite="bf-de")
-    tallies_match(sql)
+    assert_tallies_match(sql)
 
     record_payment(alice, a.number, PaymentDraft("Cash", "Paid", amount=100))  # partial: Approved, Pending
     record_payment(alice, a.number, PaymentDraft("Cash", "Paid"))  # the rest: Paid
@@ -55,7 +55,7 @@ def test_tallies_follow_a_day_of_service_writes(context_for, catalog: Catalog, b
     sql.execute("UPDATE orders SET fraud_score = 90 WHERE number = ?", (b.number,))
     record_payment(alice, b.number, PaymentDraft("Bacs", "Authorized"))  # -> AwaitingApproval
     record_payment(bfix, d.number, PaymentDraft("FOC", "Paid"))
-    tallies_match(sql)
+    assert_tallies_match(sql)
 
     change_status(alice, a.number, "SentToWarehouse")
     for target in ("AcceptedInWarehouse", "ReadyToDispatch", "Dispatched"):
@@ -69,7 +69,7 @@ def test_tallies_follow_a_day_of_service_writes(context_for, catalog: Catalog, b
     add_note(alice, c.number, "waiting for the old item")
     update_details(alice, c.number, OrderChanges(tags="exchange"), expected_version=3)
     sql.execute("UPDATE orders SET fraud_score = 10 WHERE number = ?", (b.number,))
-    tallies_match(sql)
+    assert_tallies_match(sql)
 
     counts_after = quick_filter_counts(alice)
     assert counts_after[QuickFilter.ALL] == counts_before[QuickFilter.ALL] + 3
@@ -87,4 +87,4 @@ def test_refused_writes_leave_tallies_alone(alice, catalog: Catalog, sql: Sql) -
     with pytest.raises(DomainError):
         record_payment(alice, order.number, PaymentDraft("Cash", "Paid", amount=order.order_total + 1))
     assert [tuple(r) for r in sql.rows(TALLIES)] == [tuple(r) for r in before]
-    tallies_match(sql)
+    assert_tallies_match(sql)
