@@ -275,13 +275,18 @@ def _prefix_top(
     params: dict[str, Any] = {"org_id": scope.org_id, f"{column}_lo": low, "probe": TOP_LIMIT}
     if high is not None:
         params[f"{column}_hi"] = high
+    _bind_period(reader, scope, keyset, params)
+    return int(reader.scalar(sql, params)) < TOP_LIMIT
+
+
+def _bind_period(reader: RawRead, scope: Scope, keyset: Sequence[Any] | None, params: dict[str, Any]) -> None:
+    """The date range, and the date keyset when there is one, as statement parameters."""
     if scope.placed_from is not None:
         params["placed_from"] = reader.timestamp(scope.placed_from)
     if scope.placed_to is not None:
         params["placed_to"] = reader.timestamp(scope.placed_to)
     if keyset is not None:
         _bind_keyset(reader, SortKey.PLACED, keyset, params)
-    return int(reader.scalar(sql, params)) < TOP_LIMIT
 
 
 def _branches(
@@ -326,12 +331,7 @@ def _text_params(reader: RawRead, match: TextMatch, scope: Scope, keyset: Sequen
         params[f"x_{kind}"] = match.needles.of(kind)
     for i, (low, high) in enumerate(match.needles.numbers):
         params[f"n{i}_lo"], params[f"n{i}_hi"] = low, high
-    if scope.placed_from is not None:
-        params["placed_from"] = reader.timestamp(scope.placed_from)
-    if scope.placed_to is not None:
-        params["placed_to"] = reader.timestamp(scope.placed_to)
-    if keyset is not None:
-        _bind_keyset(reader, SortKey.PLACED, keyset, params)
+    _bind_period(reader, scope, keyset, params)
     return params
 
 
@@ -528,10 +528,7 @@ def _prepare(
         params = _text_params(reader, text, scope, by_date)
     else:
         params = {"org_id": scope.org_id}
-        if scope.placed_from is not None:
-            params["placed_from"] = reader.timestamp(scope.placed_from)
-        if scope.placed_to is not None:
-            params["placed_to"] = reader.timestamp(scope.placed_to)
+        _bind_period(reader, scope, None, params)
     if scope.microsite:
         params["microsite"] = scope.microsite
     for name in equals:
