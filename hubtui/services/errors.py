@@ -26,11 +26,12 @@ class UnknownUser(NotFound):
 
 
 class InvalidInput(DomainError):
-    """Bad input; `field` names the field the message belongs next to."""
+    """Bad input; `field` names the field the message belongs next to, `line` the order line (1-based)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, *, line: int | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.line = line
 
 
 class ConflictError(DomainError):

@@ -155,20 +155,20 @@ def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[Order
     lines = []
     for line_no, line in enumerate(draft.lines, start=1):
         if line.quantity <= 0:
-            raise InvalidInput(f"Line {line_no}: quantity must be at least 1.", "quantity")
+            raise InvalidInput(f"Line {line_no}: quantity must be at least 1.", "quantity", line=line_no)
         product = session.scalars(
             select(Product).where(Product.org_id == ctx.operator.org_id, Product.stock_code == line.stock_code)
         ).first()
         if product is None:
-            raise InvalidInput(f"Line {line_no}: no product with stock code {line.stock_code}.", "stock_code")
+            raise InvalidInput(f"Line {line_no}: no product with stock code {line.stock_code}.", "stock_code", line=line_no)
         if not product.active:
-            raise InvalidInput(f"Line {line_no}: {product.stock_code} is no longer sold.", "stock_code")
+            raise InvalidInput(f"Line {line_no}: {product.stock_code} is no longer sold.", "stock_code", line=line_no)
         unit_price = product.price if line.unit_price is None else line.unit_price
         if unit_price < 0 or line.discount < 0:
-            raise InvalidInput(f"Line {line_no}: prices and discounts cannot be negative.", "unit_price")
+            raise InvalidInput(f"Line {line_no}: prices and discounts cannot be negative.", "unit_price", line=line_no)
         gross = unit_price * line.quantity
         if line.discount > gross:
-            raise InvalidInput(f"Line {line_no}: the discount is more than the line is worth.", "discount")
+            raise InvalidInput(f"Line {line_no}: the discount is more than the line is worth.", "discount", line=line_no)
         lines.append(
             OrderLine(
                 order_id=0, line_no=line_no, product_id=product.id, stock_code=product.stock_code,
@@ -313,6 +313,7 @@ def record_payment(
                 order.order_total, order.paid_total, totals.get(PaymentStatus.Authorized.value, 0),
                 order.refunded_total, status,  # type: ignore[arg-type]
             ).value
+        was = order.status
         moved_to = status_after_payment(OrderStatus(order.status), status, order.fraud_score)  # type: ignore[arg-type]
         if moved_to is not None:
             order.status = moved_to.value
@@ -322,6 +323,15 @@ def record_payment(
         if draft.reference:
             summary += f" ref {draft.reference}"
         audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
+        if moved_to is not None:
+            # The move is its own entry, so the history reads as status changes too.
+            why = f"payment {status.value}"  # type: ignore[union-attr]
+            if moved_to == OrderStatus.AwaitingApproval:
+                why += f", fraud score {order.fraud_score}"
+            audit.record(
+                session, ctx, order_id=order.id, action="status", summary=f"Status {was} → {moved_to.value} ({why})",
+                before={"status": was}, after={"status": order.status},
+            )
         number = order.number
     return _read_back(ctx, number)
 

@@ -81,7 +81,8 @@ def test_paying_an_incomplete_order_moves_it_on(where, expected_status, demo_db,
     assert state["payments.count"] == before["payments.count"] + 1
     assert state["orders.count"] == before["orders.count"]
     logged = _new_activity(demo_db, order["id"], last_activity)
-    assert [(a["action"], a["user_name"]) for a in logged] == [("payment", "alice")]
+    assert [(a["action"], a["user_name"]) for a in logged] == [("payment", "alice"), ("status", "alice")]
+    assert logged[1]["summary"].startswith(f"Status Incomplete → {expected_status} (payment Paid")
     assert "CardOverPhone" in logged[0]["summary"] and "AUTH-77" in logged[0]["summary"]
 
 

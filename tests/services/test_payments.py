@@ -55,7 +55,13 @@ def test_each_offline_method_and_status(method: str, status: str, alice, catalog
     assert (payment.method, payment.status, payment.amount, payment.reference, payment.source, payment.recorded_by) == (
         method, status, amount, "R-1", "operator", "alice",
     )
-    entry = paid.activity[0]
+    moved = order_status != "Incomplete"
+    # Newest first: a payment that moves the order logs the move after the payment.
+    assert [a.action for a in paid.activity[:3]] == (["status", "payment", "placed"] if moved else ["payment", "placed"])
+    if moved:
+        assert paid.activity[0].summary == f"Status Incomplete → {order_status} (payment {status})"
+        assert (paid.activity[0].before, paid.activity[0].after) == ({"status": "Incomplete"}, {"status": order_status})
+    entry = paid.activity[1 if moved else 0]
     assert entry.action == "payment"
     assert entry.user_name == "alice"
     assert entry.before == {"status": "Incomplete", "payment_status": "Pending", "paid_total": 0}
@@ -68,7 +74,7 @@ def test_each_offline_method_and_status(method: str, status: str, alice, catalog
     )
     stored = sql.rows("SELECT method, status, amount, source FROM payments WHERE order_id = ?", (row["id"],))
     assert [tuple(p) for p in stored] == [(method, status, amount, "operator")]
-    assert [a["action"] for a in sql.activity(order.number)] == ["placed", "payment"]
+    assert [a["action"] for a in sql.activity(order.number)] == ["placed", "payment"] + (["status"] if moved else [])
 
 
 def test_amount_defaults_to_the_balance_due(alice, catalog: Catalog, sql: Sql) -> None:
@@ -94,7 +100,7 @@ def test_partial_then_rest_paid_accumulates(alice, catalog: Catalog, sql: Sql) -
     assert (second.paid_total, second.balance_due, second.payment_status) == (total, 0, "Paid")
     assert second.status == "Approved"
     assert [p.amount for p in second.payments] == [1234, total - 1234]
-    assert [a.action for a in second.activity] == ["payment", "payment", "placed"]
+    assert [a.action for a in second.activity] == ["payment", "status", "payment", "placed"]
     assert second.activity[0].before == {"status": "Approved", "payment_status": "Pending", "paid_total": 1234}
     assert second.activity[0].after == {"status": "Approved", "payment_status": "Paid", "paid_total": total}
 
@@ -142,7 +148,10 @@ def test_fraud_score_sends_the_order_to_approval(
     assert paid.status == moved_to
     assert paid.fraud_score == score
     assert sql.order(order.number)["status"] == moved_to
-    assert paid.activity[0].after["status"] == moved_to
+    move = paid.activity[0]
+    assert (move.action, move.after) == ("status", {"status": moved_to})
+    if moved_to == "AwaitingApproval":
+        assert move.summary == f"Status Incomplete → AwaitingApproval (payment {status}, fraud score {score})"
 
 
 @pytest.mark.parametrize("status", ["Paid", "Authorized", "Pending"])

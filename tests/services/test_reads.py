@@ -30,7 +30,7 @@ def test_detail_has_lines_payments_and_activity_newest_first(alice, catalog: Cat
         tuple(r) for r in stored_lines
     ]
     assert [(p.method, p.status, p.amount) for p in detail.payments] == [("Cash", "Paid", 500), ("Cheque", "Pending", 700)]
-    assert [a.action for a in detail.activity] == ["status", "payment", "note", "payment", "placed"]
+    assert [a.action for a in detail.activity] == ["status", "payment", "note", "status", "payment", "placed"]
     ids = [a.id for a in detail.activity]
     assert ids == sorted(ids, reverse=True)
     assert ids == [r["id"] for r in reversed(sql.activity(order.number))]
