@@ -7,7 +7,7 @@ edit with ConflictError, so nothing is silently overwritten.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hubtui.domain.money import format_money
 from hubtui.domain.numbers import format_order_number, parse_order_number
+from hubtui.domain.order_draft import QuantityError, address_problems, check_quantity
 from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import (
     OFFLINE_PAYMENT_METHODS,
@@ -142,6 +143,13 @@ def _address_of(customer: Customer) -> Address:
     )
 
 
+def _require_complete(address: Address, prefix: str) -> None:
+    problems = address_problems(asdict(address))
+    if problems:
+        part, message = next(iter(problems.items()))
+        raise InvalidInput(f"The {prefix} address is incomplete: {message}", f"{prefix}_{part}")
+
+
 def _set_address(order: Order, prefix: str, address: Address) -> None:
     for part in ("name", "line1", "line2", "city", "postcode", "country"):
         setattr(order, f"{prefix}_{part}", getattr(address, part))
@@ -154,8 +162,10 @@ def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[Order
         raise InvalidInput("An order needs at least one line.", "lines")
     lines = []
     for line_no, line in enumerate(draft.lines, start=1):
-        if line.quantity <= 0:
-            raise InvalidInput(f"Line {line_no}: quantity must be at least 1.", "quantity", line=line_no)
+        try:
+            check_quantity(line.quantity)
+        except QuantityError as error:
+            raise InvalidInput(f"Line {line_no}: {error}", "quantity", line=line_no) from None
         product = session.scalars(
             select(Product).where(Product.org_id == ctx.operator.org_id, Product.stock_code == line.stock_code)
         ).first()
@@ -231,8 +241,12 @@ def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
             updated_at=now,
             updated_by=ctx.operator.user_name,
         )
-        _set_address(order, "shipping", draft.shipping or _address_of(customer))
-        _set_address(order, "billing", draft.billing or draft.shipping or _address_of(customer))
+        shipping = draft.shipping or _address_of(customer)
+        billing = draft.billing or shipping
+        _require_complete(shipping, "shipping")
+        _require_complete(billing, "billing")
+        _set_address(order, "shipping", shipping)
+        _set_address(order, "billing", billing)
         session.add(order)
         session.flush()
         for line in lines:

@@ -181,3 +181,34 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    """A customer as the new-order wizard offers it."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    company_id: int | None
+    company_name: str
+    address: Address
+
+
+@dataclass(frozen=True)
+class CompanyChoice:
+    id: int
+    name: str
+    account_number: str
+    phone: str
+    contacts: int
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    id: int
+    stock_code: str
+    name: str
+    price: int  # minor units, tax-inclusive
+    currency: str

@@ -122,7 +122,7 @@ class Scope:
     placed_to: datetime | None = None  # exclusive, UTC
 
 
-def _prefix_end(prefix: str) -> str | None:
+def prefix_end(prefix: str) -> str | None:
     """The first string after every string that starts with `prefix` (None: no such string)."""
     while prefix:
         code = ord(prefix[-1]) + 1
@@ -347,7 +347,7 @@ def _prefixes(query: OrderQuery) -> tuple[tuple[str, str, str | None], ...]:
     ):
         if raw and key(raw):
             low = key(raw)
-            found.append((column, low, _prefix_end(low)))
+            found.append((column, low, prefix_end(low)))
     return tuple(found)
 
 

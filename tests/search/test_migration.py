@@ -1,4 +1,4 @@
-"""Revision 0002 on a database made by revision 0001: `hubtui db upgrade` fills the terms."""
+"""Revisions 0002 and 0003 on a database made by revision 0001: `hubtui db upgrade` fills the terms."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def test_upgrade_from_0001_fills_the_terms(tmp_path: Path, demo_template: Path) 
     orders = sql.scalar("SELECT COUNT(*) FROM orders")
     assert orders == 2000
 
-    assert schema.upgrade(store.engine) == schema.head_revision() == "0002"
+    assert schema.upgrade(store.engine) == schema.head_revision() == "0003"
+    assert _index_columns(sql, "ix_customers_org_first_name") == ["org_id", "first_name_key"]
 
     assert terms(sql) == recount(sql)
     assert len(terms(sql)) > 500
@@ -112,6 +113,6 @@ def test_db_upgrade_command_on_an_0001_file(tmp_path: Path, demo_template: Path)
     _at_0001_with_orders(path, demo_template).dispose()
     result = CliRunner().invoke(app, ["db", "upgrade", "--db", f"sqlite:///{path}"])
     assert result.exit_code == 0, result.output
-    assert "0002" in result.output
+    assert "0003" in result.output
     sql = Sql(path)
     assert terms(sql) == recount(sql) and terms(sql)

@@ -217,3 +217,27 @@ def test_place_order_refuses_text_longer_than_its_column(field: str, value: str,
         assert refused.value.field == field
     finally:
         assert sql.snapshot() == before
+
+
+def test_a_quantity_above_the_limit_names_its_line(alice, catalog: Catalog, sql: Sql) -> None:
+    (code_a, _), (code_b, _) = catalog.products[:2]
+    before = sql.snapshot()
+    with pytest.raises(InvalidInput) as refused:
+        place_order(alice, NewOrder(customer_id=catalog.customers[0], lines=(NewLine(code_a, 1), NewLine(code_b, 10_000))))
+    assert (refused.value.field, refused.value.line) == ("quantity", 2)
+    assert "Line 2" in str(refused.value) and "9,999" in str(refused.value)
+    assert sql.snapshot() == before
+
+
+@pytest.mark.parametrize(("part", "value", "field"), [
+    ("postcode", "", "shipping_postcode"), ("line1", " ", "shipping_line1"), ("country", "G1", "shipping_country"),
+])
+def test_an_incomplete_delivery_address_is_refused(part, value, field, alice, catalog: Catalog, sql: Sql) -> None:
+    (code, _), = catalog.products[:1]
+    address = replace(Address("A Person", "1 High St", "", "Leeds", "LS1 1AA", "GB"), **{part: value})
+    before = sql.snapshot()
+    with pytest.raises(InvalidInput) as refused:
+        place_order(alice, NewOrder(customer_id=catalog.customers[0], lines=(NewLine(code, 1),), shipping=address))
+    assert refused.value.field == field
+    assert "shipping address is incomplete" in str(refused.value)
+    assert sql.snapshot() == before

@@ -1,0 +1,123 @@
+"""The order an agent is building on the phone, before it is placed.
+
+Pure rules the wizard and the place-order service share: what a quantity may be, how a
+picked product joins the lines, what the draft adds up to, and what a delivery address
+must hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from hubtui.domain.errors import DomainError
+
+MAX_QUANTITY = 9999  # more than this on one phone line is a typing slip, not an order
+COUNTRY_CODE_LENGTH = 2
+
+
+class QuantityError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    stock_code: str
+    name: str
+    unit_price: int  # minor units, tax-inclusive
+    quantity: int = 1
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class DraftTotals:
+    lines: int  # number of lines
+    items: int  # units over all lines
+    lines_total: int
+    shipping: int
+    order_total: int
+
+
+def check_quantity(quantity: int) -> int:
+    if quantity < 1:
+        raise QuantityError("Quantity must be at least 1.")
+    if quantity > MAX_QUANTITY:
+        raise QuantityError(f"Quantity is at most {MAX_QUANTITY:,}.")
+    return quantity
+
+
+def parse_quantity(text: str) -> int:
+    """A quantity as typed: a whole number from 1 to MAX_QUANTITY."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise QuantityError("Type a quantity.")
+    if not cleaned.lstrip("+-").isdigit() or not cleaned.isascii():
+        raise QuantityError(f"'{cleaned}' is not a whole number.")
+    return check_quantity(int(cleaned))
+
+
+def add_product(lines: tuple[DraftLine, ...], line: DraftLine) -> tuple[tuple[DraftLine, ...], int]:
+    """Add a picked product; picking one already on the order adds to that line's quantity.
+
+    Returns the new lines and the index of the line that changed.
+    """
+    for index, existing in enumerate(lines):
+        if existing.stock_code == line.stock_code:
+            merged = replace(existing, quantity=check_quantity(existing.quantity + line.quantity))
+            return lines[:index] + (merged,) + lines[index + 1:], index
+    check_quantity(line.quantity)
+    return lines + (line,), len(lines)
+
+
+def set_quantity(lines: tuple[DraftLine, ...], index: int, quantity: int) -> tuple[DraftLine, ...]:
+    check_quantity(quantity)
+    return lines[:index] + (replace(lines[index], quantity=quantity),) + lines[index + 1:]
+
+
+def remove_line(lines: tuple[DraftLine, ...], index: int) -> tuple[DraftLine, ...]:
+    return lines[:index] + lines[index + 1:]
+
+
+def totals(lines: tuple[DraftLine, ...], shipping: int = 0) -> DraftTotals:
+    lines_total = sum(line.total for line in lines)
+    return DraftTotals(
+        lines=len(lines),
+        items=sum(line.quantity for line in lines),
+        lines_total=lines_total,
+        shipping=shipping,
+        order_total=lines_total + shipping,
+    )
+
+
+# A delivery address needs these; line2 is optional. Names as on the Address view.
+REQUIRED_ADDRESS_PARTS = {"name": "a name", "line1": "the first line", "city": "a town or city",
+                          "postcode": "a post code", "country": "a country code"}
+
+
+def address_problems(parts: dict[str, str]) -> dict[str, str]:
+    """What is missing or wrong in an address, by part: {"postcode": "Give a post code."}."""
+    problems = {}
+    for part, what in REQUIRED_ADDRESS_PARTS.items():
+        if not parts.get(part, "").strip():
+            problems[part] = f"Give {what}."
+    country = parts.get("country", "").strip()
+    if country and (len(country) != COUNTRY_CODE_LENGTH or not country.isalpha() or not country.isascii()):
+        problems["country"] = "The country is a two-letter code such as GB or IE."
+    return problems
+
+
+__all__ = [
+    "MAX_QUANTITY",
+    "DraftLine",
+    "DraftTotals",
+    "QuantityError",
+    "add_product",
+    "address_problems",
+    "check_quantity",
+    "parse_quantity",
+    "remove_line",
+    "set_quantity",
+    "totals",
+]
