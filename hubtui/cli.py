@@ -33,9 +33,11 @@ app = typer.Typer(
 orders_app = typer.Typer(help="List, show and change orders.", no_args_is_help=True)
 db_app = typer.Typer(help="Create, upgrade and inspect the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Operators and their roles.", no_args_is_help=True)
+customers_app = typer.Typer(help="Customers orders are taken for.", no_args_is_help=True)
 app.add_typer(orders_app, name="orders")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(customers_app, name="customers")
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: HUBTUI_DATABASE_URL, else a local SQLite file).")]
 OrgOption = Annotated[str | None, typer.Option("--org", help="Organisation code, e.g. BTOOLS.")]
@@ -545,6 +547,40 @@ def users_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         return
     for u in users:
         typer.echo(f"{u.name:<16} {u.role:<11} {u.default_org or '-':<8} {'' if u.active else 'inactive '}{u.full_name}")
+
+
+# --------------------------------------------------------------------------- customers
+
+
+@customers_app.command("add")
+def customers_add(
+    first_name: Annotated[str, typer.Option("--first-name")],
+    last_name: Annotated[str, typer.Option("--last-name")],
+    email: Annotated[str, typer.Option("--email")],
+    phone: Annotated[str, typer.Option("--phone")],
+    line1: Annotated[str, typer.Option("--line1", help="First line of the address.")],
+    city: Annotated[str, typer.Option("--city")],
+    postcode: Annotated[str, typer.Option("--postcode")],
+    line2: Annotated[str, typer.Option("--line2")] = "",
+    country: Annotated[str, typer.Option("--country", help="Two-letter code.")] = "GB",
+    company: Annotated[str | None, typer.Option("--company", help="Account number of the company they order for.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """Add a customer (complete: name, e-mail, phone and address), so orders can be taken for them."""
+    with handled_errors():
+        from hubtui.services.customers import NewCustomer, create_customer
+        from hubtui.services.views import Address
+
+        address = Address(f"{first_name} {last_name}".strip(), line1, line2, city, postcode, country)
+        added = create_customer(open_context(db, org, user),
+                                NewCustomer(first_name, last_name, email, phone, address, company))
+    if as_json:
+        emit_json(added)
+        return
+    typer.echo(f"Added customer {added.name} <{added.email}> (id {added.id}).")
 
 
 def main() -> None:

@@ -1,0 +1,91 @@
+"""Adding a customer: complete and checked, so every order placed for them can be delivered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+from hubtui.domain.order_draft import address_problems
+from hubtui.domain.permissions import Permission
+from hubtui.services import audit
+from hubtui.services.catalogue import get_customer, phone_key
+from hubtui.services.context import Context
+from hubtui.services.errors import InvalidInput
+from hubtui.services.views import Address, CustomerChoice
+from hubtui.store.tables import Company, Customer
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_LIMITS = {"first_name": 80, "last_name": 80, "email": 254, "phone": 40}
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    address: Address
+    company_account: str | None = None  # a company's account number: the customer orders for it
+
+
+def _check(draft: NewCustomer) -> None:
+    for name, what in (("first_name", "a first name"), ("last_name", "a last name"), ("email", "an e-mail address"),
+                       ("phone", "a phone number")):
+        value = getattr(draft, name).strip()
+        if not value:
+            raise InvalidInput(f"Give {what}.", name)
+        if len(value) > _LIMITS[name]:
+            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} is at most {_LIMITS[name]} characters.", name)
+    if not _EMAIL.fullmatch(draft.email.strip()):
+        raise InvalidInput(f"'{draft.email.strip()}' is not an e-mail address.", "email")
+    digits = phone_key(draft.phone)
+    if not digits.isdigit() or len(digits) < 7:
+        raise InvalidInput(f"'{draft.phone.strip()}' is not a phone number (at least 7 digits).", "phone")
+    problems = address_problems(asdict(draft.address))
+    if problems:
+        part, message = next(iter(problems.items()))
+        raise InvalidInput(f"The address is incomplete: {message}", part)
+
+
+def create_customer(ctx: Context, draft: NewCustomer) -> CustomerChoice:
+    """A new customer of the operator's organisation; an e-mail already on file is refused."""
+    ctx.require(Permission.create_order)
+    _check(draft)
+    email = draft.email.strip().lower()
+    first, last = draft.first_name.strip(), draft.last_name.strip()
+    a = draft.address
+    with ctx.store.write() as session:
+        taken = session.scalars(
+            select(Customer.id).where(Customer.org_id == ctx.operator.org_id, Customer.email == email)
+        ).first()
+        if taken is not None:
+            raise InvalidInput(f"{email} is already a customer of {ctx.operator.org_code}; find them by that e-mail.",
+                               "email")
+        company_id = None
+        if draft.company_account:
+            company_id = session.scalars(
+                select(Company.id).where(Company.org_id == ctx.operator.org_id,
+                                         Company.account_number == draft.company_account.strip().upper())
+            ).first()
+            if company_id is None:
+                raise InvalidInput(f"No company with account number {draft.company_account} in "
+                                   f"{ctx.operator.org_code}.", "company")
+        customer = Customer(
+            org_id=ctx.operator.org_id, company_id=company_id, email=email, first_name=first, last_name=last,
+            first_name_key=first.lower(), last_name_key=last.lower(), phone=draft.phone.strip(),
+            phone_key=phone_key(draft.phone), line1=a.line1.strip(), line2=a.line2.strip(), city=a.city.strip(),
+            postcode=a.postcode.strip().upper(), country=a.country.strip().upper(), created_at=ctx.now(),
+        )
+        session.add(customer)
+        session.flush()
+        audit.record(session, ctx, action="customer", summary=f"Customer added: {first} {last} <{email}>",
+                     after={"customer_id": customer.id, "email": email, "company_id": company_id})
+        customer_id = customer.id
+    found = get_customer(ctx, customer_id)  # type: ignore[arg-type]
+    assert found is not None
+    return found
+
+
+__all__ = ["NewCustomer", "create_customer"]
