@@ -43,7 +43,8 @@ class HubApp(App[None]):
     TITLE = "hubtui"
     # Each screen's stylesheet lives beside it; the app loads them all, because a screen's own
     # CSS_PATH is not read for the default screen.
-    CSS_PATH = ["screens/orders.tcss", "screens/order_detail.tcss", "screens/dialogs.tcss"]
+    CSS_PATH = ["screens/orders.tcss", "screens/order_detail.tcss", "screens/dialogs.tcss", "screens/payment_dialog.tcss",
+                "screens/new_order.tcss"]
     BINDINGS = bindings(APP_COMMANDS)
     COMMANDS = App.COMMANDS | {OrderNumberProvider}
 

@@ -54,6 +54,7 @@ QUICK_FILTER_SHORT = {
     QuickFilter.RETURNED_FROM_WAREHOUSE: "Returned", QuickFilter.ON_HOLD: "Hold", QuickFilter.EXCHANGE_ON_HOLD: "Exch.hold",
 }
 KEY_LABELS = {
+    "plus": "+", "delete": "del",
     "escape": "esc", "minus": "-", "equals_sign": "=", "question_mark": "?", "colon": ":", "slash": "/",
     "left_square_bracket": "[", "right_square_bracket": "]",
 }
@@ -112,7 +113,24 @@ ORDER_COMMANDS = (
     Command("order.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the order again", "order: refresh", show=False),
 )
 
-ALL_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS
+NEW_ORDER_COMMANDS = (
+    Command("new_order.save", "ctrl+s", "save", "Review/Place",
+            "On customer or products: go to the review; on the review: place the order"),
+    Command("new_order.leave", "escape", "leave", "Leave",
+            "Leave the new order (asks first when something is entered); back out of a quantity or a company"),
+    Command("new_order.customer", "f2", "go_step('customer')", "Customer", "Step 1: find the customer"),
+    Command("new_order.products", "f3", "go_step('products')", "Products", "Step 2: add products and quantities"),
+    Command("new_order.review", "f4", "go_step('review')", "Review", "Step 3: addresses, shipping, reference, totals"),
+    Command("new_order.companies", "ctrl+t", "toggle_companies", "Companies",
+            "Customer step: search companies (B2B) instead of people, and back"),
+    Command("new_order.next", "down", "move(1)", "Next", "Move down the search results while typing", show=False),
+    Command("new_order.previous", "up", "move(-1)", "Previous", "Move up the search results while typing", show=False),
+    Command("new_order.more", "plus", "change_quantity(1)", "+1", "On a line: one more", show=False),
+    Command("new_order.less", "minus", "change_quantity(-1)", "-1", "On a line: one fewer", show=False),
+    Command("new_order.remove", "delete", "remove_line", "Remove", "On a line: remove it from the order", show=False),
+)
+
+ALL_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:

@@ -185,7 +185,21 @@ class OrderDetailScreen(Screen[None]):
         self.notify(f"{what} arrives in a later release of hubtui.", severity="warning")
 
     def action_pay(self) -> None:
-        self._later("Recording payments")
+        from hubtui.screens.payment_dialog import PaymentDialog, recorded_message
+
+        d = self.detail
+        if d is None:
+            return
+        dialog = PaymentDialog(self.context, d)
+
+        def saved(result: OrderDetail | None) -> None:
+            if result is not None:
+                self.post_message(self.Loaded(result))
+                self.notify(recorded_message(result), timeout=4)
+            elif dialog.stale:
+                self.load()  # someone else changed the order while the dialog was open: show their change
+
+        self.app.push_screen(dialog, saved)
 
     def action_edit_lines(self) -> None:
         self._later("Editing lines")
@@ -281,12 +295,28 @@ def _totals(d: OrderDetail) -> RenderableType:
 def _payments(d: OrderDetail) -> RenderableType:
     if not d.payments:
         return Text("Payments\n", style="bold") + Text("none yet", style="dim")
-    table = Table(title="Payments", title_justify="left", box=None, expand=True, padding=(0, 1))
-    for name in ("When", "Method", "Status", "Amount", "Reference", "By"):
-        table.add_column(name, justify="right" if name == "Amount" else "left", no_wrap=True)
-    for p in d.payments:
-        table.add_row(f"{p.recorded_at:%d %b %H:%M}", p.method, p.status, _money(d, p.amount), p.reference, p.recorded_by)
-    return table
+    # Columns as wide as their longest value, so rows of separate grids line up; each comment gets
+    # a whole line under its payment instead of a narrow wrapped cell, so this fits 80 columns.
+    rows = [(f"{p.recorded_at:%d %b %H:%M}", p.recorded_by, p.method, p.status, _money(d, p.amount), p.reference)
+            for p in d.payments]
+    header = ("When", "By", "Method", "Status", "Amount", "Reference")
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(5)]
+    widths[1] = min(widths[1], 12)
+
+    def grid(cells: tuple[str, ...], style: str = "") -> Table:
+        table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+        for i, width in enumerate(widths):
+            table.add_column(width=width, justify="right" if i == 4 else "left", no_wrap=True, overflow="ellipsis")
+        table.add_column(ratio=1, overflow="fold")
+        table.add_row(*cells, style=style)
+        return table
+
+    parts: list[RenderableType] = [Text("Payments", style="bold"), grid(header, style="bold")]
+    for payment, row in zip(d.payments, rows):
+        parts.append(grid(row))
+        if payment.comment:
+            parts.append(Text(f"  {payment.comment}", style="italic dim"))
+    return Group(*parts)
 
 
 def _tracking(d: OrderDetail) -> RenderableType:

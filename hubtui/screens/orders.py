@@ -21,7 +21,7 @@ from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
 from hubtui.domain.permissions import Permission, Role, can
-from hubtui.services.views import Cursor, OrderRow, Page
+from hubtui.services.views import Cursor, OrderDetail, OrderRow, Page
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
 from hubtui.widgets.status_line import StatusLine
@@ -412,10 +412,51 @@ class OrdersScreen(Screen[None]):
             self.app.open_order(number)  # type: ignore[attr-defined]
 
     def action_new_order(self) -> None:
-        self.notify("Taking phone orders arrives with the new-order wizard.", severity="warning")
+        from hubtui.screens.new_order import NewOrderScreen
+
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        self.app.push_screen(NewOrderScreen(self.context))
 
     def action_pay(self) -> None:
-        self.notify("Recording payments arrives with the payment dialog.", severity="warning")
+        """The payment dialog for the highlighted order, read in full first (the row lacks the balance due)."""
+        number = self.query_one(OrdersTable).highlighted_number()
+        if number is None:
+            return
+        context = self.context
+        if context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+
+        def read() -> None:
+            from hubtui.services.order_reads import get_order
+
+            try:
+                detail = get_order(context, number)
+            except Exception as error:  # e.g. the database is busy: say so; the list stays as it is
+                self.app.call_from_thread(self.notify, str(error), title=f"Could not read {number}", severity="error")
+                return
+            self.app.call_from_thread(open_dialog, detail)
+
+        def open_dialog(detail: OrderDetail) -> None:
+            from hubtui.domain.payments import payment_refusal
+            from hubtui.screens.payment_dialog import PaymentDialog, recorded_message
+
+            refusal = payment_refusal(detail.number, detail.status, detail.balance_due, detail.currency)
+            if refusal is not None:
+                self.notify(refusal, title="No payment", severity="warning")
+                return
+
+            def saved(result: OrderDetail | None) -> None:
+                # The list reads its page again when it is back on top (on_screen_resume), so the row
+                # shows the new status without more work here.
+                if result is not None:
+                    self.notify(recorded_message(result), timeout=4)
+
+            self.app.push_screen(PaymentDialog(context, detail), saved)
+
+        self.run_worker(read, thread=True, exclusive=True, group="order-for-payment")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""

@@ -73,7 +73,7 @@ def test_writes_keep_tallies_right_on_postgres(pg_url: str) -> None:
     assert paid.payment_status == "Paid" and paid.status in ("Approved", "AwaitingApproval")
     cancelled = change_status(ctx, paid.number, "Cancelled", reason="CustomerRequest")
     assert cancelled.status == "Cancelled" and cancelled.cancel_reason == "CustomerRequest"
-    assert [a.action for a in get_order(ctx, placed.number).activity][:3] == ["status", "payment", "placed"]
+    assert [a.action for a in get_order(ctx, placed.number).activity][:4] == ["status", "status", "payment", "placed"]
     with store.read() as session:
         tallies = dict(session.execute(text(
             "SELECT org_id || '/' || microsite_id || '/' || status || '/' || payment_status || '/' || order_type || '/' || high_risk, n "

@@ -1,0 +1,255 @@
+"""The phone-order wizard (`n`): customer, products, review; ctrl+s places the order.
+
+The draft lives only on this screen until it is placed: nothing is written before ctrl+s
+on the review, and a refusal then (a product withdrawn meanwhile, an incomplete address)
+leads the agent to the field or line it names, with nothing written.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
+
+from hubtui.commands import APP_COMMANDS, NEW_ORDER_COMMANDS, bindings
+from hubtui.domain.errors import DomainError, MoneyError
+from hubtui.domain.money import format_money
+from hubtui.domain.order_draft import totals
+from hubtui.services.context import Context
+from hubtui.services.views import CustomerChoice, OrderDetail
+from hubtui.screens.new_order_customer import CustomerStep
+from hubtui.screens.new_order_products import ProductsStep
+from hubtui.screens.new_order_review import ReviewStep
+
+STEPS = (("customer", "1 Customer"), ("products", "2 Products"), ("review", "3 Review"))
+FIRST_FIELD = {"customer": "#customer-search", "products": "#product-search", "review": "#shipping_name"}
+
+
+class NewOrderScreen(Screen[None]):
+    AUTO_FOCUS = "#customer-search"
+    BINDINGS = bindings(NEW_ORDER_COMMANDS)
+    HELP_COMMANDS = APP_COMMANDS + NEW_ORDER_COMMANDS
+    HELP_TITLE = "New phone order"
+
+    class _Placed(Message):
+        def __init__(self, detail: OrderDetail) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class _Refused(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
+        self.step = "customer"
+        self.customer: CustomerChoice | None = None
+        self.placing = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="wizard-steps")
+        with ContentSwitcher(initial="customer", id="wizard-body"):
+            yield CustomerStep(self.context, self._customer_picked, id="customer")
+            yield ProductsStep(self.context, id="products")
+            yield ReviewStep(id="review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "New phone order"
+        operator = self.context.operator
+        self.sub_title = f"{operator.org_code} · {operator.user_name} ({operator.role})"
+        self._draw_steps()
+
+    @property
+    def products(self) -> ProductsStep:
+        return self.query_one(ProductsStep)
+
+    @property
+    def review(self) -> ReviewStep:
+        return self.query_one(ReviewStep)
+
+    @property
+    def customer_step(self) -> CustomerStep:
+        return self.query_one(CustomerStep)
+
+    def _draw_steps(self) -> None:
+        bar = Text()
+        for name, label in STEPS:
+            bar.append(f" {label} ", style="bold reverse" if name == self.step else "dim")
+            bar.append(" › " if name != "review" else "")
+        c = self.customer
+        bar.append("   ")
+        bar.append(c.name if c else "no customer yet", style="bold" if c else "italic dim")
+        t = totals(self.products.lines)
+        if t.lines:
+            bar.append(f" · {t.lines} line{'s' if t.lines != 1 else ''} · "
+                       f"{format_money(t.lines_total, self.products.currency, grouping=True)}")
+        self.query_one("#wizard-steps", Static).update(bar)
+
+    # ------------------------------------------------------------------ moving between steps
+
+    def action_go_step(self, step: str) -> None:
+        self.step = step
+        self.query_one(ContentSwitcher).current = step
+        if step == "review":
+            self.review.use_lines(self.products.lines, self.products.currency)
+        self._draw_steps()
+        self.set_focus(self.query_one(FIRST_FIELD[step]))  # now, not after the keys already typed
+
+    def _customer_picked(self, customer: CustomerChoice) -> None:
+        self.customer = customer
+        self.customer_step.set_error(None)
+        self.review.use_customer(customer)
+        self.action_go_step("products")
+
+    @on(ProductsStep.LinesChanged)
+    def _lines_changed(self) -> None:
+        self._draw_steps()
+
+    def action_move(self, delta: int) -> None:
+        if self.step == "customer":
+            self.customer_step.move(delta)
+        elif self.step == "products":
+            self.products.move(delta)
+        else:  # on the review the arrows walk the form
+            self.focus_next() if delta > 0 else self.focus_previous()
+
+    def action_toggle_companies(self) -> None:
+        if self.step != "customer":
+            self.action_go_step("customer")
+        self.customer_step.toggle_companies()
+
+    def action_change_quantity(self, delta: int) -> None:
+        self.products.change_quantity(delta)
+
+    def action_remove_line(self) -> None:
+        self.products.remove()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("change_quantity", "remove_line"):
+            # Only on the lines table: in a search box these keys type.
+            return isinstance(self.focused, DataTable)
+        if action == "toggle_companies":
+            return True if self.step == "customer" else None
+        return True
+
+    # ------------------------------------------------------------------ leaving
+
+    def action_leave(self) -> None:
+        if self.products.close_editor() or self.customer_step.back():
+            return
+        if not self.products.lines and self.customer is None:
+            self.app.pop_screen()
+            return
+        from hubtui.screens.dialogs import ConfirmDialog
+
+        lines = len(self.products.lines)
+        what = f"its {lines} line{'s' if lines != 1 else ''}" if lines else "the customer chosen"
+        self.app.push_screen(ConfirmDialog(f"Leave this phone order? {what.capitalize()} will be lost."),
+                             self._leave_confirmed)
+
+    def _leave_confirmed(self, leave: bool | None) -> None:
+        if leave:
+            self.app.pop_screen()
+
+    # ------------------------------------------------------------------ placing
+
+    def _ready(self) -> bool:
+        """Customer and lines are there; otherwise show what is missing where it is missing."""
+        if self.customer is None:
+            self.action_go_step("customer")
+            self.customer_step.set_error("Choose a customer first: type an e-mail, phone or name, then enter.")
+            return False
+        if not self.products.lines:
+            self.action_go_step("products")
+            self.products.set_error("Add at least one product: type a stock code or name, then enter.")
+            return False
+        return True
+
+    def action_save(self) -> None:
+        if self.placing or not self._ready():
+            return
+        if self.step != "review":
+            self.action_go_step("review")
+            return
+        wrong = self.review.check()
+        if wrong:
+            self.query_one(f"#{wrong[0]}", Input).focus()
+            return
+        self.place()
+
+    def _draft(self):  # type: ignore[no-untyped-def]
+        from hubtui.services.order_writes import NewLine, NewOrder
+
+        review = self.review
+        shipping = review.address("shipping")
+        assert self.customer is not None
+        return NewOrder(
+            customer_id=self.customer.id,
+            lines=tuple(NewLine(line.stock_code, line.quantity) for line in self.products.lines),
+            shipping_total=review.shipping_charge(),
+            customer_reference=review.field("customer_reference").value.strip(),
+            shipping=shipping,
+            billing=shipping if review.bill_to_shipping else review.address("billing"),
+        )
+
+    def place(self) -> None:
+        try:
+            draft = self._draft()
+        except MoneyError as error:
+            self.review.field("shipping_total").set_error(str(error))
+            return
+        self.placing = True
+        # The step bar, not the header: a header retitled just before the screen closes can
+        # update itself after its parts are gone.
+        self.query_one("#wizard-steps", Static).update(Text(" Placing the order…", style="bold"))
+        self._place(draft)
+
+    @work(thread=True, group="order-writes")
+    def _place(self, draft) -> None:  # type: ignore[no-untyped-def]
+        from hubtui.services.order_writes import place_order
+
+        try:
+            self.post_message(self._Placed(place_order(self.context, draft)))
+        except Exception as error:  # refused: nothing was written; the message says what to fix
+            self.post_message(self._Refused(error))
+
+    @on(_Placed)
+    def _placed(self, message: _Placed) -> None:
+        from hubtui.screens.order_detail import OrderDetailScreen
+
+        d = message.detail
+        self.app.pop_screen()
+        self.app.push_screen(OrderDetailScreen(self.context, d.number, d))
+        self.app.notify(f"{d.number} placed for {d.customer_name}: {format_money(d.order_total, d.currency, grouping=True)}."
+                        " p records the payment.", title="Phone order placed", timeout=6)
+
+    @on(_Refused)
+    def _refused(self, message: _Refused) -> None:
+        from hubtui.services.errors import InvalidInput
+
+        self.placing = False
+        self._draw_steps()
+        error = message.error
+        if isinstance(error, InvalidInput) and error.line is not None:
+            self.action_go_step("products")
+            self.products.show_problem(error.line, str(error))
+            return
+        if isinstance(error, InvalidInput) and error.field == "customer":
+            self.customer = None
+            self.action_go_step("customer")
+            self.customer_step.set_error(str(error))
+            return
+        if isinstance(error, InvalidInput) and error.field and self.review.query(f"#field-{error.field}"):
+            self.action_go_step("review")
+            self.review.field(error.field).set_error(str(error))
+            self.query_one(f"#{error.field}", Input).focus()
+            return
+        severity_title = "Not placed" if isinstance(error, DomainError) else "Could not place the order"
+        self.notify(f"{error} Nothing was saved.", title=severity_title, severity="error", timeout=10)

@@ -1,0 +1,266 @@
+"""Step 2 of a phone order: find products as the agent types, pick with enter, set quantities.
+
+Picking a product adds a line (or one more of a line already there) and asks for its
+quantity at once, so "2 enter" finishes the line; enter alone keeps what is shown.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hubtui.domain.money import format_money
+from hubtui.domain.order_draft import (
+    DraftLine,
+    QuantityError,
+    add_product,
+    parse_quantity,
+    remove_line,
+    set_quantity,
+    totals,
+)
+from hubtui.services.context import Context
+from hubtui.services.views import ProductChoice
+from hubtui.widgets.eager_input import EagerInput
+
+
+def product_label(p: ProductChoice) -> Text:
+    text = Text(p.stock_code.ljust(13), style="bold")
+    name = p.name if len(p.name) <= 44 else p.name[:43] + "…"
+    text.append(" " + name.ljust(44))
+    text.append(format_money(p.price, p.currency, grouping=True).rjust(11))
+    return text
+
+
+class ProductsStep(Vertical):
+    class LinesChanged(Message):
+        """The draft's lines changed (the screen's step bar shows the running total)."""
+
+    class _Found(Message):
+        def __init__(self, text: str, found: tuple[ProductChoice, ...]) -> None:
+            super().__init__()
+            self.text = text
+            self.found = found
+
+    def __init__(self, context: Context, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.context = context
+        self.found: tuple[ProductChoice, ...] = ()
+        self.lines: tuple[DraftLine, ...] = ()
+        self.currency = "GBP"
+        self.editing: int | None = None  # the line whose quantity is being typed
+        self.problem_line: int | None = None  # 0-based line the last refusal named
+        self.shown_for: str | None = None  # the text whose answer the list shows
+        self.pick_when_found: str | None = None  # enter came before the answer for this text
+
+    def compose(self) -> ComposeResult:
+        yield Label("Products: type a stock code or words of the name", classes="step-prompt")
+        yield EagerInput(placeholder="BT-DRI-1000 · bosch drill", id="product-search", compact=True,
+                         on_enter=self._enter_in_search)
+        yield Label("", id="product-error", classes="field-error")
+        yield OptionList(id="product-results")
+        yield DataTable(id="draft-lines", cursor_type="row", zebra_stripes=False)
+        with Horizontal(id="quantity-editor"):
+            yield Label("", id="quantity-caption")
+            yield EagerInput("1", id="line-quantity", compact=True, restrict=r"[0-9]*", max_length=4,
+                             on_enter=self._quantity_entered)
+            yield Label("", id="quantity-error", classes="field-error")
+        yield Static("", id="running-total")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#draft-lines", DataTable)
+        for label, key, width in (("#", "no", 2), ("Stock code", "code", 13), ("Product", "name", 22), ("Qty", "qty", 5),
+                                  ("Unit", "unit", 10), ("Total", "total", 11)):
+            table.add_column(label, key=key, width=width)
+        self.query_one("#quantity-editor").display = False
+        self._redraw()
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#product-search", Input)
+
+    @property
+    def results(self) -> OptionList:
+        return self.query_one("#product-results", OptionList)
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#draft-lines", DataTable)
+
+    def set_error(self, message: str | None) -> None:
+        self.query_one("#product-error", Label).update(message or "")
+
+    # ------------------------------------------------------------------ searching
+
+    @on(Input.Changed, "#product-search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.search_input.value != self.pick_when_found:  # typed on after enter: that enter is void
+            self.pick_when_found = None
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, group="wizard-products")
+    def search(self, text: str) -> None:
+        from hubtui.services.catalogue import search_products
+
+        try:
+            found = search_products(self.context, text)
+        except Exception as error:  # shown next to the search, the wizard stays usable
+            self.app.call_from_thread(self.set_error, f"Could not search: {error}")
+            return
+        self.post_message(self._Found(text, found))
+
+    @on(_Found)
+    def _found(self, message: _Found) -> None:
+        if message.text != self.search_input.value:
+            return
+        self.found = message.found
+        results = self.results
+        results.clear_options()
+        results.add_options([Option(product_label(p), id=p.stock_code) for p in message.found])
+        if message.found:
+            results.highlighted = 0
+            self.currency = message.found[0].currency
+            self.set_error(None)
+        elif message.text.strip():
+            self.set_error(f"No product on sale matches “{message.text.strip()}”.")
+        else:
+            self.set_error(None)
+        self.shown_for = message.text
+        if self.pick_when_found == message.text:
+            self.pick_when_found = None
+            self.pick(self.results.highlighted)
+
+    def move(self, delta: int) -> None:
+        results = self.results
+        if results.option_count:
+            current = results.highlighted if results.highlighted is not None else -delta
+            results.highlighted = max(0, min(results.option_count - 1, current + delta))
+
+    # ------------------------------------------------------------------ picking and quantities
+
+    def _enter_in_search(self, value: str) -> None:
+        if self.shown_for != value:  # the list still shows an older search: pick from the answer to this one
+            self.pick_when_found = value
+            return
+        self.pick(self.results.highlighted)
+
+    @on(OptionList.OptionSelected, "#product-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.pick(event.option_index)
+
+    def pick(self, index: int | None) -> None:
+        if index is None or index >= len(self.found):
+            self.set_error("Type a stock code or part of a name, then enter to add the product."
+                           if not self.search_input.value.strip() else "Nothing to add: no product matches.")
+            return
+        product = self.found[index]
+        try:
+            self.lines, changed = add_product(self.lines, DraftLine(product.stock_code, product.name, product.price))
+        except QuantityError as error:
+            self.set_error(str(error))
+            return
+        self.set_error(None)
+        self._lines_changed()
+        self.edit_quantity(changed)
+
+    def edit_quantity(self, index: int) -> None:
+        self.editing = index
+        line = self.lines[index]
+        self.query_one("#quantity-caption", Label).update(f"Quantity of {line.stock_code}: ")
+        self.query_one("#quantity-error", Label).update("")
+        editor = self.query_one("#line-quantity", Input)
+        editor.value = str(line.quantity)
+        self.query_one("#quantity-editor").display = True
+        self.table.move_cursor(row=index)
+        self.screen.set_focus(editor)
+
+    def _quantity_entered(self, value: str) -> None:
+        if self.editing is None:
+            return
+        try:
+            quantity = parse_quantity(value)
+            self.lines = set_quantity(self.lines, self.editing, quantity)
+        except QuantityError as error:
+            self.query_one("#quantity-error", Label).update(f" {error}")
+            return
+        self.close_editor()
+        self._lines_changed()
+
+    def close_editor(self) -> bool:
+        """Leave the quantity as it was and go back to the search; True if an edit was open."""
+        if self.editing is None:
+            return False
+        self.editing = None
+        self.query_one("#quantity-editor").display = False
+        self.screen.set_focus(self.search_input)
+        return True
+
+    @on(DataTable.RowSelected, "#draft-lines")
+    def _line_chosen(self, event: DataTable.RowSelected) -> None:
+        self.edit_quantity(event.cursor_row)
+
+    def change_quantity(self, delta: int) -> None:
+        row = self.table.cursor_row
+        if not self.lines or row >= len(self.lines):
+            return
+        try:
+            self.lines = set_quantity(self.lines, row, self.lines[row].quantity + delta)
+        except QuantityError as error:
+            self.set_error(f"Line {row + 1}: {error} (del removes the line)")
+            return
+        self.set_error(None)
+        self._lines_changed()
+
+    def remove(self) -> None:
+        row = self.table.cursor_row
+        if not self.lines or row >= len(self.lines):
+            return
+        self.lines = remove_line(self.lines, row)
+        if self.problem_line is not None:
+            self.problem_line = None if self.problem_line == row else self.problem_line - (self.problem_line > row)
+        self.set_error(None)
+        self._lines_changed()
+        if not self.lines:
+            self.search_input.focus()
+
+    def show_problem(self, line_no: int, message: str) -> None:
+        """A refusal from placing the order that names a line (e.g. a product no longer sold)."""
+        self.problem_line = line_no - 1
+        self._redraw()
+        self.set_error(f"{message} Remove it (del) or change it.")
+        if 0 <= self.problem_line < len(self.lines):
+            self.table.move_cursor(row=self.problem_line)
+            self.table.focus()
+
+    def _lines_changed(self) -> None:
+        self._redraw()
+        self.post_message(self.LinesChanged())
+
+    def _redraw(self) -> None:
+        table = self.table
+        cursor = table.cursor_row
+        table.clear()
+        for i, line in enumerate(self.lines):
+            flag = "bold red" if i == self.problem_line else ""
+            table.add_row(
+                Text(str(i + 1), style=flag), Text(line.stock_code, style=flag), line.name,
+                Text(str(line.quantity), justify="right"),
+                Text(format_money(line.unit_price, self.currency, grouping=True), justify="right"),
+                Text(format_money(line.total, self.currency, grouping=True), justify="right"),
+            )
+        if self.lines:
+            table.move_cursor(row=min(cursor, len(self.lines) - 1))
+        t = totals(self.lines)
+        summary = Text()
+        if self.lines:
+            summary.append(f"{t.lines} line{'s' if t.lines != 1 else ''} · {t.items} item{'s' if t.items != 1 else ''} · ")
+            summary.append(f"lines total {format_money(t.lines_total, self.currency, grouping=True)}", style="bold")
+            summary.append("\ntab to the lines: enter quantity · + − · del remove · ctrl+s review", style="dim")
+        else:
+            summary.append("No lines yet: pick a product with enter.", style="dim")
+        self.query_one("#running-total", Static).update(summary)

@@ -1,0 +1,127 @@
+"""Step 3 of a phone order: where it goes, what shipping costs, the caller's reference, the totals."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Checkbox, Input, Label, Static
+
+from hubtui.domain.errors import MoneyError
+from hubtui.domain.money import format_money, parse_money
+from hubtui.domain.order_draft import DraftLine, address_problems, totals
+from hubtui.services.views import Address, CustomerChoice
+from hubtui.widgets.form_field import FormField
+
+ADDRESS_PARTS = (("name", "Name", 160), ("line1", "Address", 160), ("line2", "", 160), ("city", "Town or city", 80),
+                 ("postcode", "Post code", 16), ("country", "Country", 2))
+
+
+class ReviewStep(VerticalScroll):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.customer: CustomerChoice | None = None
+        self.lines: tuple[DraftLine, ...] = ()
+        self.currency = "GBP"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="review-customer")
+        yield Label("Ship to", classes="step-prompt")
+        for part, caption, limit in ADDRESS_PARTS:
+            yield FormField(caption, input_id=f"shipping_{part}", max_length=limit, id=f"field-shipping_{part}")
+        yield Checkbox("Bill to the same address", True, id="billing-same", compact=True)
+        with Vertical(id="billing-fields"):
+            yield Label("Bill to", classes="step-prompt")
+            for part, caption, limit in ADDRESS_PARTS:
+                yield FormField(caption, input_id=f"billing_{part}", max_length=limit, id=f"field-billing_{part}")
+        yield FormField("Shipping charge", "0.00", input_id="shipping_total", max_length=12, id="field-shipping_total")
+        yield FormField("Customer ref.", input_id="customer_reference", max_length=64,
+                        placeholder="their PO or reference (optional)", id="field-customer_reference")
+        yield Static("", id="review-totals")
+
+    def on_mount(self) -> None:
+        self.query_one("#billing-fields").display = False
+
+    def field(self, name: str) -> FormField:
+        """A field by the service's name for it: shipping_postcode, billing_city, shipping_total…"""
+        return self.query_one(f"#field-{name}", FormField)
+
+    def use_customer(self, customer: CustomerChoice) -> None:
+        """Fill both addresses from the customer the agent picked (then they are the agent's to edit)."""
+        self.customer = customer
+        for prefix in ("shipping", "billing"):
+            for part, _caption, _limit in ADDRESS_PARTS:
+                self.field(f"{prefix}_{part}").value = getattr(customer.address, part)
+        self.clear_errors()
+        self.refresh_summary()
+
+    def use_lines(self, lines: tuple[DraftLine, ...], currency: str) -> None:
+        self.lines, self.currency = lines, currency
+        self.refresh_summary()
+
+    @on(Checkbox.Changed, "#billing-same")
+    def _billing_same(self, event: Checkbox.Changed) -> None:
+        self.query_one("#billing-fields").display = not event.value
+
+    @on(Input.Changed, "#shipping_total")
+    def _shipping_typed(self) -> None:
+        self.refresh_summary()
+
+    def address(self, prefix: str) -> Address:
+        return Address(**{part: self.field(f"{prefix}_{part}").value.strip() for part, _c, _l in ADDRESS_PARTS})
+
+    @property
+    def bill_to_shipping(self) -> bool:
+        return self.query_one("#billing-same", Checkbox).value
+
+    def shipping_charge(self) -> int:
+        return parse_money(self.field("shipping_total").value or "0")
+
+    def clear_errors(self) -> None:
+        for field in self.query(FormField):
+            field.set_error(None)
+
+    def check(self) -> list[str]:
+        """Mark every field that is wrong, next to it; the names of those fields, first one first."""
+        self.clear_errors()
+        wrong = []
+        prefixes = ("shipping",) if self.bill_to_shipping else ("shipping", "billing")
+        for prefix in prefixes:
+            parts = {part: self.field(f"{prefix}_{part}").value for part, _c, _l in ADDRESS_PARTS}
+            for part, message in address_problems(parts).items():
+                self.field(f"{prefix}_{part}").set_error(message)
+                wrong.append(f"{prefix}_{part}")
+        try:
+            if self.shipping_charge() < 0:
+                raise MoneyError("The shipping charge cannot be negative.")
+        except MoneyError as error:
+            self.field("shipping_total").set_error(str(error))
+            wrong.append("shipping_total")
+        return wrong
+
+    def refresh_summary(self) -> None:
+        c = self.customer
+        who = Text()
+        if c is None:
+            who.append("No customer chosen yet (F2).", style="bold red")
+        else:
+            who.append(c.name, style="bold")
+            who.append(f" · {c.email} · {c.phone}")
+            if c.company_name:
+                who.append(f" · {c.company_name}", style="italic")
+        self.query_one("#review-customer", Static).update(who)
+        try:
+            shipping = max(0, self.shipping_charge())
+        except MoneyError:
+            shipping = 0
+        t = totals(self.lines, shipping)
+        table = Table(box=None, show_header=False, padding=(0, 1))
+        table.add_column(width=22)
+        table.add_column(justify="right", width=12)
+        money = lambda v: format_money(v, self.currency, grouping=True)  # noqa: E731
+        table.add_row(f"{t.lines} line(s), {t.items} item(s)", money(t.lines_total))
+        table.add_row("Shipping", money(t.shipping))
+        table.add_row(Text("Order total", style="bold"), Text(money(t.order_total), style="bold"))
+        self.query_one("#review-totals", Static).update(table)
