@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
-from rich.text import Text
+from textual.widgets import Input, Label, Static
 
 from hubtui.services.context import Context
 from hubtui.services.views import CompanyChoice, CustomerChoice
-from hubtui.widgets.eager_input import EagerInput
+from hubtui.widgets.search_picker import SearchPicker
 
 PEOPLE_PROMPT = "Customer: type an e-mail, phone number or name"
 COMPANY_PROMPT = "Company: type part of its name or its account number"
+PEOPLE_PLACEHOLDER = "amelia.e… · 07700 900123 · Amelia Ev…"
+COMPANY_PLACEHOLDER = "Acme… · BT10011"
 NOT_FOUND_HINT = (
     "No {what} matches “{text}”. Check the spelling, or try the e-mail address or phone number"
     "{company}. Orders are taken for existing customers only: a new customer is added with "
@@ -50,7 +50,10 @@ def company_label(c: CompanyChoice) -> Text:
     return text
 
 
-class CustomerStep(Vertical):
+class CustomerStep(SearchPicker):
+    SEARCH_ID = "customer-search"
+    RESULTS_ID = "customer-results"
+
     class _Found(Message):
         def __init__(self, text: str, companies: bool, found: tuple[CustomerChoice, ...] | tuple[CompanyChoice, ...]) -> None:
             super().__init__()
@@ -68,28 +71,16 @@ class CustomerStep(Vertical):
         super().__init__(id=id)
         self.context = context
         self.on_pick = on_pick  # called at once, so keys typed ahead land in the next step
-        self.pick_when_found: str | None = None  # enter came before the answer for this text
         self.companies = False  # searching companies instead of people
         self.company: CompanyChoice | None = None  # whose contacts are listed
         self.came_back_from: int | None = None  # the company whose contacts esc just left
-        self.found: tuple[CustomerChoice, ...] | tuple[CompanyChoice, ...] = ()
-        self.shown_for: str | None = None  # the text whose answer the list shows
 
     def compose(self) -> ComposeResult:
         yield Label(PEOPLE_PROMPT, id="customer-mode", classes="step-prompt")
-        yield EagerInput(placeholder="amelia.e… · 07700 900123 · Amelia Ev…", id="customer-search", compact=True,
-                         on_enter=self._enter_in_search)
+        yield self.search_box(PEOPLE_PLACEHOLDER)
         yield Label("", id="customer-error", classes="field-error")
-        yield OptionList(id="customer-results")
+        yield self.results_list()
         yield Static("", id="customer-hint", classes="step-hint")
-
-    @property
-    def search_input(self) -> Input:
-        return self.query_one("#customer-search", Input)
-
-    @property
-    def results(self) -> OptionList:
-        return self.query_one("#customer-results", OptionList)
 
     def set_error(self, message: str | None) -> None:
         self.query_one("#customer-error", Label).update(message or "")
@@ -100,8 +91,7 @@ class CustomerStep(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         self.set_error(None)
         self.company = None
-        if self.search_input.value != self.pick_when_found:  # typed on after enter: that enter is void
-            self.pick_when_found = None
+        self.search_changed()
         self.search(event.value, self.companies)
 
     @work(thread=True, exclusive=True, group="wizard-customers")
@@ -119,12 +109,10 @@ class CustomerStep(Vertical):
     def _found(self, message: _Found) -> None:
         if message.text != self.search_input.value or message.companies != self.companies or self.company:
             return  # the agent typed on: a newer search is coming
-        self.found = message.found
         label = company_label if message.companies else customer_label
-        self._fill([label(choice) for choice in message.found])  # type: ignore[arg-type]
         ids = [choice.id for choice in message.found]
-        if self.came_back_from in ids:  # esc from a company's contacts: that company stays highlighted
-            self.results.highlighted = ids.index(self.came_back_from)
+        # esc from a company's contacts: that company stays highlighted
+        highlight = ids.index(self.came_back_from) if self.came_back_from in ids else 0
         self.came_back_from = None
         text = message.text.strip()
         hint = ""
@@ -137,45 +125,22 @@ class CustomerStep(Vertical):
             hint = "enter picks the highlighted " + ("company, then its contact" if message.companies else "customer")
             hint += " · ↑↓ choose · ctrl+t " + ("people" if message.companies else "companies")
         self.query_one("#customer-hint", Static).update(hint)
-        self.shown_for = message.text
-        if self.pick_when_found == message.text:
-            self.pick_when_found = None
-            self.pick(self.results.highlighted)
-
-    def _fill(self, labels: list[Text]) -> None:
-        results = self.results
-        results.clear_options()
-        results.add_options([Option(label, id=str(i)) for i, label in enumerate(labels)])
-        if labels:
-            results.highlighted = 0
+        self.show_answer(message.text, message.found, [label(c) for c in message.found], highlight)  # type: ignore[arg-type]
 
     def toggle_companies(self) -> None:
         self.companies = not self.companies
         self.company = None
         self.query_one("#customer-mode", Label).update(COMPANY_PROMPT if self.companies else PEOPLE_PROMPT)
-        self.search_input.placeholder = "Acme… · BT10011" if self.companies else "amelia.e… · 07700 900123 · Amelia Ev…"
+        self.search_input.placeholder = COMPANY_PLACEHOLDER if self.companies else PEOPLE_PLACEHOLDER
         self.results.clear_options()
         self.found = ()
         self.screen.set_focus(self.search_input)
         self.search(self.search_input.value, self.companies)
 
-    def move(self, delta: int) -> None:
-        results = self.results
-        if results.option_count:
-            current = results.highlighted if results.highlighted is not None else -delta
-            results.highlighted = max(0, min(results.option_count - 1, current + delta))
-
     # ------------------------------------------------------------------ picking
 
-    def _enter_in_search(self, value: str) -> None:
-        if self.shown_for != value and self.company is None:  # pick from the answer to what is typed now
-            self.pick_when_found = value
-            return
-        self.pick(self.results.highlighted)
-
-    @on(OptionList.OptionSelected, "#customer-results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.pick(event.option_index)
+    def answer_pending(self) -> bool:
+        return self.company is None  # a company's contacts are not a search: enter picks from them at once
 
     def pick(self, index: int | None) -> None:
         if index is None or index >= len(self.found):
@@ -199,8 +164,7 @@ class CustomerStep(Vertical):
     @on(_ContactsFound)
     def _contacts(self, message: _ContactsFound) -> None:
         self.company = message.company
-        self.found = message.contacts
-        self._fill([customer_label(c) for c in message.contacts])
+        self.show_answer(self.search_input.value, message.contacts, [customer_label(c) for c in message.contacts])
         self.query_one("#customer-mode", Label).update(f"Contacts of {message.company.name} — esc back to companies")
         hint = ("enter picks the highlighted contact · esc back to companies" if message.contacts
                 else f"{message.company.name} has no contacts yet. esc back to companies.")

@@ -9,10 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Input, Label, Static
 
 from hubtui.domain.money import format_money
 from hubtui.domain.order_draft import (
@@ -27,6 +26,7 @@ from hubtui.domain.order_draft import (
 from hubtui.services.context import Context
 from hubtui.services.views import ProductChoice
 from hubtui.widgets.eager_input import EagerInput
+from hubtui.widgets.search_picker import SearchPicker
 
 
 def product_label(p: ProductChoice) -> Text:
@@ -37,7 +37,10 @@ def product_label(p: ProductChoice) -> Text:
     return text
 
 
-class ProductsStep(Vertical):
+class ProductsStep(SearchPicker):
+    SEARCH_ID = "product-search"
+    RESULTS_ID = "product-results"
+
     class LinesChanged(Message):
         """The draft's lines changed (the screen's step bar shows the running total)."""
 
@@ -50,20 +53,16 @@ class ProductsStep(Vertical):
     def __init__(self, context: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.context = context
-        self.found: tuple[ProductChoice, ...] = ()
         self.lines: tuple[DraftLine, ...] = ()
         self.currency = "GBP"
         self.editing: int | None = None  # the line whose quantity is being typed
         self.problem_line: int | None = None  # 0-based line the last refusal named
-        self.shown_for: str | None = None  # the text whose answer the list shows
-        self.pick_when_found: str | None = None  # enter came before the answer for this text
 
     def compose(self) -> ComposeResult:
         yield Label("Products: type a stock code or words of the name", classes="step-prompt")
-        yield EagerInput(placeholder="BT-DRI-1000 · bosch drill", id="product-search", compact=True,
-                         on_enter=self._enter_in_search)
+        yield self.search_box("BT-DRI-1000 · bosch drill")
         yield Label("", id="product-error", classes="field-error")
-        yield OptionList(id="product-results")
+        yield self.results_list()
         yield DataTable(id="draft-lines", cursor_type="row", zebra_stripes=False)
         with Horizontal(id="quantity-editor"):
             yield Label("", id="quantity-caption")
@@ -81,14 +80,6 @@ class ProductsStep(Vertical):
         self._redraw()
 
     @property
-    def search_input(self) -> Input:
-        return self.query_one("#product-search", Input)
-
-    @property
-    def results(self) -> OptionList:
-        return self.query_one("#product-results", OptionList)
-
-    @property
     def table(self) -> DataTable:
         return self.query_one("#draft-lines", DataTable)
 
@@ -99,8 +90,7 @@ class ProductsStep(Vertical):
 
     @on(Input.Changed, "#product-search")
     def _typed(self, event: Input.Changed) -> None:
-        if self.search_input.value != self.pick_when_found:  # typed on after enter: that enter is void
-            self.pick_when_found = None
+        self.search_changed()
         self.search(event.value)
 
     @work(thread=True, exclusive=True, group="wizard-products")
@@ -117,41 +107,17 @@ class ProductsStep(Vertical):
     @on(_Found)
     def _found(self, message: _Found) -> None:
         if message.text != self.search_input.value:
-            return
-        self.found = message.found
-        results = self.results
-        results.clear_options()
-        results.add_options([Option(product_label(p), id=p.stock_code) for p in message.found])
+            return  # the agent typed on: a newer search is coming
         if message.found:
-            results.highlighted = 0
             self.currency = message.found[0].currency
             self.set_error(None)
         elif message.text.strip():
             self.set_error(f"No product on sale matches “{message.text.strip()}”.")
         else:
             self.set_error(None)
-        self.shown_for = message.text
-        if self.pick_when_found == message.text:
-            self.pick_when_found = None
-            self.pick(self.results.highlighted)
-
-    def move(self, delta: int) -> None:
-        results = self.results
-        if results.option_count:
-            current = results.highlighted if results.highlighted is not None else -delta
-            results.highlighted = max(0, min(results.option_count - 1, current + delta))
+        self.show_answer(message.text, message.found, [product_label(p) for p in message.found])
 
     # ------------------------------------------------------------------ picking and quantities
-
-    def _enter_in_search(self, value: str) -> None:
-        if self.shown_for != value:  # the list still shows an older search: pick from the answer to this one
-            self.pick_when_found = value
-            return
-        self.pick(self.results.highlighted)
-
-    @on(OptionList.OptionSelected, "#product-results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.pick(event.option_index)
 
     def pick(self, index: int | None) -> None:
         if index is None or index >= len(self.found):

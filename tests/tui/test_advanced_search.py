@@ -6,7 +6,6 @@ Select widget's own tests do not cover); text fields are typed with real key pre
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Label, Select
 
 from hubtui.domain.order_query import OrderQuery

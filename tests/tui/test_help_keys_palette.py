@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets._footer import FooterKey
 

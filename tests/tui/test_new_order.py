@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label
 
 from hubtui.domain.money import format_money
 from hubtui.screens.dialogs import ConfirmDialog

@@ -8,7 +8,6 @@ list having painted a new page and settled (not reading, total known).
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input
 
 from hubtui.commands import KEY_LABELS, QUICK_FILTER_KEYS, QUICK_FILTER_SHORT

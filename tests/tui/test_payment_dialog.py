@@ -406,7 +406,7 @@ async def test_the_stores_refusal_goes_next_to_the_field_it_names(make_app, alic
     before = row_counts(demo_db)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start_list(pilot)
+        await start_list(pilot)
         dialog = PaymentDialog(alice, replace(order, balance_due=total * 2))
         await app.push_screen(dialog)
         await wait_for(pilot, lambda: app.screen is dialog and app.focused is dialog.query_one(ChoiceRow), "the dialog")

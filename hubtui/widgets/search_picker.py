@@ -1,0 +1,86 @@
+"""A search box over its answers: type to search, arrows move the highlight, enter picks.
+
+Subclasses run the search (in a worker) and call `show_answer`; they say what picking
+does. The box keeps enter honest: an enter pressed while the list still shows the answer
+to an older text waits for the answer to what is typed now, and is dropped if the agent
+types on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from hubtui.widgets.eager_input import EagerInput
+
+
+class SearchPicker(Vertical):
+    SEARCH_ID: ClassVar[str]
+    RESULTS_ID: ClassVar[str]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.found: tuple[Any, ...] = ()
+        self.shown_for: str | None = None  # the text whose answer the list shows
+        self.pick_when_found: str | None = None  # enter came before the answer for this text
+
+    def search_box(self, placeholder: str) -> EagerInput:
+        return EagerInput(placeholder=placeholder, id=self.SEARCH_ID, compact=True, on_enter=self._enter_in_search)
+
+    def results_list(self) -> OptionList:
+        return OptionList(id=self.RESULTS_ID)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one(f"#{self.SEARCH_ID}", Input)
+
+    @property
+    def results(self) -> OptionList:
+        return self.query_one(f"#{self.RESULTS_ID}", OptionList)
+
+    def search_changed(self) -> None:
+        """Call when the box's text changes: an enter waiting for an older text no longer applies."""
+        if self.search_input.value != self.pick_when_found:
+            self.pick_when_found = None
+
+    def show_answer(self, text: str, found: Sequence[Any], labels: Sequence[Text], highlight: int = 0) -> None:
+        self.found = tuple(found)
+        results = self.results
+        results.clear_options()
+        results.add_options([Option(label, id=str(i)) for i, label in enumerate(labels)])
+        if labels:
+            results.highlighted = min(highlight, len(labels) - 1)
+        self.shown_for = text
+        if self.pick_when_found == text:
+            self.pick_when_found = None
+            self.pick(results.highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self.results:
+            self.pick(event.option_index)
+
+    def move(self, delta: int) -> None:
+        results = self.results
+        if results.option_count:
+            current = results.highlighted if results.highlighted is not None else -delta
+            results.highlighted = max(0, min(results.option_count - 1, current + delta))
+
+    def _enter_in_search(self, value: str) -> None:
+        if self.shown_for != value and self.answer_pending():
+            self.pick_when_found = value
+            return
+        self.pick(self.results.highlighted)
+
+    def answer_pending(self) -> bool:
+        """Whether an answer to the box's text is still to come (subclasses may know better)."""
+        return True
+
+    def pick(self, index: int | None) -> None:
+        raise NotImplementedError
