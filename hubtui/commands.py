@@ -123,6 +123,8 @@ NEW_ORDER_COMMANDS = (
     Command("new_order.review", "f4", "go_step('review')", "Review", "Step 3: addresses, shipping, reference, totals"),
     Command("new_order.companies", "ctrl+t", "toggle_companies", "Companies",
             "Customer step: search companies (B2B) instead of people, and back"),
+    Command("new_order.new_customer", "ctrl+n", "new_customer", "New customer",
+            "Customer step: add a caller not on file yet (name, e-mail, phone and address, all checked)"),
     Command("new_order.next", "down", "move(1)", "Next", "Move down the search results while typing", show=False),
     Command("new_order.previous", "up", "move(-1)", "Previous", "Move up the search results while typing", show=False),
     Command("new_order.more", "plus", "change_quantity(1)", "+1", "On a line: one more", show=False),
@@ -130,7 +132,26 @@ NEW_ORDER_COMMANDS = (
     Command("new_order.remove", "delete", "remove_line", "Remove", "On a line: remove it from the order", show=False),
 )
 
-ALL_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS
+# Commands, not bare bindings, so that `?` over the dialog explains its keys.
+CHOICE_COMMANDS = (
+    Command("choice.previous", "left", "move(-1)", "Previous",
+            "Method or status: the choice to the left (or type its first letter)", show=False),
+    Command("choice.next", "right", "move(1)", "Next",
+            "Method or status: the choice to the right (or type its first letter)", show=False),
+    Command("choice.next_field", "enter", "next_field", "Next field",
+            "Method or status: on to the next field (in an input, enter does the same; in the comment it saves)",
+            show=False),
+)
+PAYMENT_COMMANDS = (
+    Command("dialog.save", "ctrl+s", "save", "Save", "Record the payment, from any field"),
+    Command("dialog.cancel", "escape", "cancel", "Cancel", "Close without recording anything"),
+    # A modal screen cuts the app's own bindings off, `?` among them.
+    Command("dialog.help", "f1,question_mark", "app.help", "Help", "These keys (? types itself in a text field)"),
+)
+
+
+ALL_COMMANDS = (APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS + PAYMENT_COMMANDS
+                + CHOICE_COMMANDS)
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:

@@ -125,6 +125,17 @@ class NewOrderScreen(Screen[None]):
             self.action_go_step("customer")
         self.customer_step.toggle_companies()
 
+    def action_new_customer(self) -> None:
+        from hubtui.screens.new_customer_dialog import NewCustomerDialog
+
+        def added(customer: CustomerChoice | None) -> None:
+            if customer is not None:
+                self.notify(f"Customer added: {customer.name} <{customer.email}>.", timeout=4)
+                self._customer_picked(customer)
+
+        typed = self.customer_step.search_input.value if not self.customer_step.companies else ""
+        self.app.push_screen(NewCustomerDialog(self.context, typed), added)
+
     def action_change_quantity(self, delta: int) -> None:
         self.products.change_quantity(delta)
 
@@ -135,7 +146,7 @@ class NewOrderScreen(Screen[None]):
         if action in ("change_quantity", "remove_line"):
             # Only on the lines table: in a search box these keys type.
             return isinstance(self.focused, DataTable)
-        if action == "toggle_companies":
+        if action in ("toggle_companies", "new_customer"):
             return True if self.step == "customer" else None
         return True
 

@@ -24,8 +24,7 @@ PEOPLE_PLACEHOLDER = "amelia.e… · 07700 900123 · Amelia Ev…"
 COMPANY_PLACEHOLDER = "Acme… · BT10011"
 NOT_FOUND_HINT = (
     "No {what} matches “{text}”. Check the spelling, or try the e-mail address or phone number"
-    "{company}. Orders are taken for existing customers only: a new customer is added with "
-    "`hubtui customers add` (name, e-mail, phone and address), then found here."
+    "{company}. A caller not on file yet: ctrl+n adds them (name, e-mail, phone and address)."
 )
 
 
@@ -122,8 +121,9 @@ class CustomerStep(SearchPicker):
                 company="" if message.companies else ", or press ctrl+t to search companies",
             )
         elif message.found:
-            hint = "enter picks the highlighted " + ("company, then its contact" if message.companies else "customer")
+            hint = "enter picks " + ("the company, then its contact" if message.companies else "the customer")
             hint += " · ↑↓ choose · ctrl+t " + ("people" if message.companies else "companies")
+            hint += " · ctrl+n new customer"
         self.query_one("#customer-hint", Static).update(hint)
         self.show_answer(message.text, message.found, [label(c) for c in message.found], highlight)  # type: ignore[arg-type]
 

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from hubtui.commands import Command, bindings
+from hubtui.commands import CHOICE_COMMANDS, PAYMENT_COMMANDS, bindings
 from hubtui.domain.errors import DomainError, MoneyError
 from hubtui.domain.money import format_money
 from hubtui.domain.orders import PaymentMethod
@@ -40,24 +40,6 @@ if TYPE_CHECKING:
 # The fields a refusal can name (InvalidInput.field); each has its error line under it.
 CHECKED_FIELDS = ("method", "status", "amount")
 HINT = "ctrl+s save · esc cancel · ←→ or a letter choose · enter next"
-
-# Commands, not bare bindings, so that `?` over the dialog explains its keys.
-CHOICE_COMMANDS = (
-    Command("choice.previous", "left", "move(-1)", "Previous",
-            "Method or status: the choice to the left (or type its first letter)", show=False),
-    Command("choice.next", "right", "move(1)", "Next",
-            "Method or status: the choice to the right (or type its first letter)", show=False),
-    Command("choice.next_field", "enter", "next_field", "Next field",
-            "Method or status: on to the next field (in an input, enter does the same; in the comment it saves)",
-            show=False),
-)
-PAYMENT_COMMANDS = (
-    Command("dialog.save", "ctrl+s", "save", "Save", "Record the payment, from any field"),
-    Command("dialog.cancel", "escape", "cancel", "Cancel", "Close without recording anything"),
-    # A modal screen cuts the app's own bindings off, `?` among them.
-    Command("dialog.help", "f1,question_mark", "app.help", "Help", "These keys (? types itself in a text field)"),
-)
-
 
 class ChoiceRow(Widget, can_focus=True):
     """A few fixed choices on one line, all in view: ←/→ move, a letter picks the next choice

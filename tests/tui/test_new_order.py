@@ -155,7 +155,7 @@ async def test_no_match_says_how_to_find_or_add_a_customer(make_app) -> None:
         screen = await open_wizard(pilot)
         await search(pilot, screen.customer_step, "zzqx")
         hint = static_text(screen.query_one("#customer-hint"))
-        assert "No customer matches “zzqx”" in hint and "ctrl+t" in hint and "hubtui customers add" in hint
+        assert "No customer matches “zzqx”" in hint and "ctrl+t" in hint and "ctrl+n adds them" in hint
         await pilot.press("enter")
         assert "no match" in str(screen.query_one("#customer-error", Label).content)
         assert screen.step == "customer"
@@ -404,3 +404,79 @@ async def test_enter_before_the_answer_picks_from_the_answer(make_app, db: Db) -
         step = screen.products
         await wait_for(pilot, lambda: step.editing is not None, "the product picked from the new answer")
         assert [l.stock_code for l in step.lines] == [product["stock_code"]]
+
+
+async def _new_customer_dialog(pilot, typed: str):
+    from hubtui.screens.new_customer_dialog import NewCustomerDialog
+
+    app = pilot.app
+    screen = await open_wizard(pilot)
+    await search(pilot, screen.customer_step, typed)
+    assert screen.customer_step.found == ()
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: isinstance(app.screen, NewCustomerDialog), "the new-customer dialog")
+    return screen, app.screen
+
+
+async def test_a_caller_not_on_file_is_added_and_chosen(make_app, db: Db) -> None:
+    before = db.scalar("SELECT COUNT(*) FROM customers")
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, dialog = await _new_customer_dialog(pilot, "zed quirke")
+        assert (dialog.field("first_name").value, dialog.field("last_name").value) == ("Zed", "Quirke")
+        assert dialog.field("country").value == "GB"
+        assert app.focused is dialog.query_one("#customer_first_name")
+        await pilot.press("enter", "enter")  # the names are there: on to the e-mail
+        for text in ("Zed.Quirke@Example.com", "07700 900111", "1 High Street", "", "Leeds", "ls1 4ap"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen and screen.step == "products", "the products step")
+        assert screen.customer.name == "Zed Quirke"
+        assert screen.review.address("shipping").postcode == "LS1 4AP"
+    row = db.one("SELECT * FROM customers WHERE email = 'zed.quirke@example.com'")
+    assert (row["first_name"], row["last_name"], row["phone_key"], row["line1"], row["city"], row["country"]) == (
+        "Zed", "Quirke", "07700900111", "1 High Street", "Leeds", "GB")
+    assert db.scalar("SELECT COUNT(*) FROM customers") == before + 1
+    assert db.scalar("SELECT COUNT(*) FROM activity WHERE action = 'customer' AND user_name = 'alice'") == 1
+
+
+async def test_an_incomplete_new_customer_is_refused_field_by_field(make_app, db: Db) -> None:
+    taken = db.customer("1")["email"]
+    before = db.scalar("SELECT COUNT(*) FROM customers")
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, dialog = await _new_customer_dialog(pilot, "07700 900222")
+        assert dialog.field("phone").value == "07700 900222"
+        await type_text(pilot, "Ann")
+        await pilot.press("enter")
+        await type_text(pilot, "Other")
+        await pilot.press("enter")
+        await type_text(pilot, "ann.example.com")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.field("email").error != "", "the e-mail refused")
+        assert "is not an e-mail address" in dialog.field("email").error
+        assert app.focused is dialog.query_one("#customer_email")
+
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "ann.other@example.com")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.field("line1").error != "", "the address refused")
+        assert dialog.field("email").error == "" and "Give the first line" in dialog.field("line1").error
+        assert "Give the first line" in region_text(app, dialog.query_one("#new-customer"))
+        assert app.focused is dialog.query_one("#customer_line1")
+
+        for text in ("2 Low Road", "", "Leeds", "LS2 1AA"):
+            await type_text(pilot, text)
+            await pilot.press("enter")
+        for _ in range(6):  # back up from the country to the e-mail
+            await pilot.press("shift+tab")
+        assert app.focused is dialog.query_one("#customer_email")
+        await type_text(pilot, taken.upper())  # the e-mail's text is selected: typing replaces it
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "already a customer" in dialog.field("email").error, "the e-mail taken")
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the wizard, no customer chosen")
+        assert screen.customer is None
+    assert db.scalar("SELECT COUNT(*) FROM customers") == before

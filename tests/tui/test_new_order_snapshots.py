@@ -60,3 +60,19 @@ async def test_review_step(snapshot, make_app, demo_db, size) -> None:
         assert screen.step == "review"
         svg = await _shot(app, pilot)
     assert snapshot.use_extension(SVGImageExtension) == svg
+
+
+@SIZES
+async def test_new_customer_dialog(snapshot, make_app, size) -> None:
+    from hubtui.screens.new_customer_dialog import NewCustomerDialog
+
+    from .helpers import wait_for
+
+    app = make_app("alice")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_wizard(pilot)
+        await search(pilot, screen.customer_step, "zed quirke")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewCustomerDialog), "the new-customer dialog")
+        svg = await _shot(app, pilot)
+    assert snapshot.use_extension(SVGImageExtension) == svg
