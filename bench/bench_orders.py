@@ -220,8 +220,8 @@ def write_results(
         bare = f"{bare_ms:.3f}" if bare_ms is not None else ""
         lines.append(f"| {name} | {service_ms:.2f} | {bare} | {ratio} | {note} |")
     text = "\n".join(lines) + "\n"
-    if "\n## TUI\n" in previous:  # bench_tui.py's section
-        text += previous[previous.index("\n## TUI\n"):]
+    if "\n## " in previous:  # the other benchmarks' sections
+        text += previous[previous.index("\n## "):]
     path.write_text(text)
     print(f"wrote {path}")
 

@@ -19,6 +19,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from results import replace_section  # noqa: E402
+
 CHILD = r'''
 import asyncio, json, sys, time
 started = float(sys.argv[2])
@@ -126,8 +130,7 @@ def main() -> None:
     if not Path(args.small_db).exists():
         subprocess.run([sys.executable, "-m", "hubtui.cli", "demo", "--db", f"sqlite:///{args.small_db}",
                         "--orders", "1000"], check=True, env={**os.environ, "HUBTUI_USER": "bench"})
-    lines = ["", "## TUI", "",
-             "Start: the `hubtui` command in a terminal (pty) until its first painted list; page-down and memory",
+    lines = ["Start: the `hubtui` command in a terminal (pty) until its first painted list; page-down and memory",
              "in a headless app, key to paint.", "",
              "| database | start to painted list s (median) | page-down repaint ms (median, p90) | RSS MiB |",
              "|---|---:|---:|---:|"]
@@ -139,10 +142,7 @@ def main() -> None:
         rss = max(r["rss_mib"] for r in runs)
         print(f"{label}: start {first:.3f} s, page-down {statistics.median(repaints):.1f} ms (p90 {p90:.1f}), RSS {rss:.0f} MiB")
         lines.append(f"| {label} | {first:.3f} | {statistics.median(repaints):.1f} ({p90:.1f}) | {rss:.0f} |")
-    text = args.results.read_text() if args.results.exists() else "# Benchmark results\n"
-    if "\n## TUI\n" in text:
-        text = text[: text.index("\n## TUI\n")]
-    args.results.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n")
+    replace_section(args.results, "TUI", lines)
 
 
 if __name__ == "__main__":

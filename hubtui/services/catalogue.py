@@ -142,8 +142,11 @@ def _org_currency(session: Session, ctx: Context) -> str:
 
 
 def search_products(ctx: Context, text: str, limit: int = DEFAULT_LIMIT) -> tuple[ProductChoice, ...]:
-    """Products on sale whose stock code starts with what was typed, then those whose name holds
-    every typed word ("bosch drill" finds "Bosch Cordless Drill A100")."""
+    """Products on sale whose stock code starts with what was typed; failing that, those whose
+    name or code holds every typed word ("bosch drill" finds "Bosch Cordless Drill A100").
+
+    The word search reads every product of the organisation, so it runs only when no stock
+    code starts with the text: an agent reading a code off a catalogue never pays for it."""
     text = text.strip()
     if not text:
         return ()
@@ -158,13 +161,9 @@ def search_products(ctx: Context, text: str, limit: int = DEFAULT_LIMIT) -> tupl
             select(Product).where(on_sale, _starts_with(Product.stock_code, text.upper()))
             .order_by(Product.stock_code).limit(limit)
         ))
-        seen = {p.id for p in by_code}
-        named = [] if len(by_code) >= limit else [
-            p for p in session.scalars(
-                select(Product).where(on_sale, by_name).order_by(Product.name_key, Product.id).limit(limit)
-            ) if p.id not in seen
-        ]
-        found = (by_code + named)[:limit]
+        found = by_code or list(session.scalars(
+            select(Product).where(on_sale, by_name).order_by(Product.name_key, Product.id).limit(limit)
+        ))
         return tuple(ProductChoice(p.id, p.stock_code, p.name, p.price, currency) for p in found)  # type: ignore[arg-type]
 
 

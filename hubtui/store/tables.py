@@ -91,7 +91,7 @@ class Customer(SQLModel, table=True):
     __table_args__ = (
         Index("ix_customers_org_email", "org_id", "email", unique=True),
         Index("ix_customers_org_name", "org_id", "last_name_key", "first_name_key"),
-        Index("ix_customers_org_first_name", "org_id", "first_name_key"),
+        Index("ix_customers_org_first_name", "org_id", "first_name_key", "last_name_key"),
         Index("ix_customers_org_phone", "org_id", "phone_key"),
         Index("ix_customers_company", "company_id"),
     )

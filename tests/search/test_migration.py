@@ -57,7 +57,7 @@ def test_upgrade_from_0001_fills_the_terms(tmp_path: Path, demo_template: Path) 
     assert orders == 2000
 
     assert schema.upgrade(store.engine) == schema.head_revision() == "0003"
-    assert _index_columns(sql, "ix_customers_org_first_name") == ["org_id", "first_name_key"]
+    assert _index_columns(sql, "ix_customers_org_first_name") == ["org_id", "first_name_key", "last_name_key"]
 
     assert terms(sql) == recount(sql)
     assert len(terms(sql)) > 500
