@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
@@ -82,10 +82,6 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
 
     def field(self, name: str) -> FormField:
         return self.query_one(f"#field-{name}", FormField)
-
-    @on(Input.Submitted)
-    def _next(self) -> None:
-        self.focus_next()
 
     def action_save(self) -> None:
         from hubtui.services.customers import NewCustomer

@@ -6,6 +6,9 @@ quantity at once, so "2 enter" finishes the line; enter alone keeps what is show
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,7 +28,7 @@ from hubtui.domain.order_draft import (
 )
 from hubtui.services.context import Context
 from hubtui.services.views import ProductChoice
-from hubtui.widgets.eager_input import EagerInput
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead
 from hubtui.widgets.search_picker import SearchPicker
 
 
@@ -35,6 +38,14 @@ def product_label(p: ProductChoice) -> Text:
     text.append(" " + name.ljust(44))
     text.append(format_money(p.price, p.currency, grouping=True).rjust(11))
     return text
+
+
+class LinesTable(DataTable, TypeAhead):
+    """The draft's lines; enter opens the quantity of the line under the cursor as the key arrives."""
+
+    def __init__(self, *, on_enter: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_enter_now = on_enter
 
 
 class ProductsStep(SearchPicker):
@@ -63,7 +74,8 @@ class ProductsStep(SearchPicker):
         yield self.search_box("BT-DRI-1000 · bosch drill")
         yield Label("", id="product-error", classes="field-error")
         yield self.results_list()
-        yield DataTable(id="draft-lines", cursor_type="row", zebra_stripes=False)
+        yield LinesTable(id="draft-lines", cursor_type="row", zebra_stripes=False,
+                         on_enter=lambda: self.edit_quantity(self.table.cursor_row) if self.lines else None)
         with Horizontal(id="quantity-editor"):
             yield Label("", id="quantity-caption")
             yield EagerInput("1", id="line-quantity", compact=True, restrict=r"[0-9]*", max_length=4,
@@ -165,10 +177,6 @@ class ProductsStep(SearchPicker):
         self.query_one("#quantity-editor").display = False
         self.screen.set_focus(self.search_input)
         return True
-
-    @on(DataTable.RowSelected, "#draft-lines")
-    def _line_chosen(self, event: DataTable.RowSelected) -> None:
-        self.edit_quantity(event.cursor_row)
 
     def change_quantity(self, delta: int) -> None:
         row = self.table.cursor_row

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
@@ -14,9 +17,18 @@ from hubtui.domain.money import format_money, parse_money
 from hubtui.domain.order_draft import DraftLine, address_problems, totals
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.type_ahead import TypeAhead
 
 ADDRESS_PARTS = (("name", "Name", 160), ("line1", "Address", 160), ("line2", "", 160), ("city", "Town or city", 80),
                  ("postcode", "Post code", 16), ("country", "Country", 2))
+
+
+class SameAddressBox(Checkbox, TypeAhead):
+    """Space ticks or unticks it; tab and enter go on to the next field as the key arrives."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_enter_now = lambda: self.screen.focus_next()
 
 
 class ReviewStep(VerticalScroll):
@@ -31,7 +43,7 @@ class ReviewStep(VerticalScroll):
         yield Label("Ship to", classes="step-prompt")
         for part, caption, limit in ADDRESS_PARTS:
             yield FormField(caption, input_id=f"shipping_{part}", max_length=limit, id=f"field-shipping_{part}")
-        yield Checkbox("Bill to the same address", True, id="billing-same", compact=True)
+        yield SameAddressBox("Bill to the same address", True, id="billing-same", compact=True)
         with Vertical(id="billing-fields"):
             yield Label("Bill to", classes="step-prompt")
             for part, caption, limit in ADDRESS_PARTS:
@@ -67,7 +79,10 @@ class ReviewStep(VerticalScroll):
 
     @on(Input.Changed, "#shipping_total")
     def _shipping_typed(self) -> None:
-        self.refresh_summary()
+        try:
+            self.refresh_summary()
+        except NoMatches:  # the order was placed and the wizard is closing: nothing left to total
+            pass
 
     def address(self, prefix: str) -> Address:
         return Address(**{part: self.field(f"{prefix}_{part}").value.strip() for part, _c, _l in ADDRESS_PARTS})

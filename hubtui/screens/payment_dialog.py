@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from hubtui.commands import CHOICE_COMMANDS, PAYMENT_COMMANDS, bindings
@@ -32,6 +31,7 @@ from hubtui.domain.payments import (
     payment_amount,
 )
 from hubtui.services.views import OrderDetail
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead
 
 if TYPE_CHECKING:
     from hubtui.services.context import Context
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 CHECKED_FIELDS = ("method", "status", "amount")
 HINT = "ctrl+s save · esc cancel · ←→ or a letter choose · enter next"
 
-class ChoiceRow(Widget, can_focus=True):
+class ChoiceRow(TypeAhead, can_focus=True):
     """A few fixed choices on one line, all in view: ←/→ move, a letter picks the next choice
     that starts with it (c, c, c: Cheque, Cash, CardOverPhone), enter goes on to the next field.
 
@@ -65,6 +65,7 @@ class ChoiceRow(Widget, can_focus=True):
 
     def __init__(self, choices: Sequence[str], value: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.on_enter_now = self.action_next_field
         self.choices = tuple(choices)
         self.set_reactive(ChoiceRow.value, value)
 
@@ -152,15 +153,17 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
             yield Label("", id="payment-status-error", classes="dialog-error payment-field-error")
             with Horizontal(classes="payment-row"):
                 yield Label("Amount", classes="payment-label")
-                yield Input(self._balance_text(), max_length=20, compact=True, id="payment-amount")
+                yield EagerInput(self._balance_text(), max_length=20, compact=True, id="payment-amount")
             yield Label("", id="payment-amount-error", classes="dialog-error payment-field-error")
             with Horizontal(classes="payment-row"):
                 yield Label("Reference", classes="payment-label")
-                yield Input(placeholder="auth code, cheque no., bank ref", max_length=120, compact=True,
-                            id="payment-reference")
+                yield EagerInput(placeholder="auth code, cheque no., bank ref", max_length=120, compact=True,
+                                 id="payment-reference")
             with Horizontal(classes="payment-row"):
                 yield Label("Comment", classes="payment-label")
-                yield Input(placeholder="optional", max_length=400, compact=True, id="payment-comment")
+                # enter in the last field saves
+                yield EagerInput(placeholder="optional", max_length=400, compact=True, id="payment-comment",
+                                 on_enter=lambda _text: self.action_save())
             yield Label("", id="payment-error", classes="dialog-error")
             yield Label(HINT, classes="dialog-hint", id="payment-hint")
 
@@ -199,14 +202,6 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
     @on(Input.Changed, "#payment-amount")
     def _amount_changed(self) -> None:
         self._show_error("amount", "")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        # Enter goes down the form like tab, and saves from the last field.
-        if event.input.id == "payment-comment":
-            self.action_save()
-        else:
-            self.focus_next()
 
     def _show_error(self, field: str | None, message: str) -> None:
         label = self.query_one(f"#payment-{field}-error" if field in CHECKED_FIELDS else "#payment-error", Label)

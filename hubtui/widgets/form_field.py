@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
+from hubtui.widgets.type_ahead import EagerInput
+
 
 class FormField(Vertical):
     DEFAULT_CSS = """
@@ -47,8 +49,9 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(self.caption, classes="field-caption")
-            yield Input(self.initial, placeholder=self.placeholder, max_length=self.max_length, id=self.input_id,
-                        compact=True)
+            # enter goes on to the next field, and keys typed ahead follow it there
+            yield EagerInput(self.initial, placeholder=self.placeholder, max_length=self.max_length, id=self.input_id,
+                             compact=True)
         yield Label("", classes="field-error")
 
     @property

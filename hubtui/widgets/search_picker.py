@@ -8,7 +8,7 @@ types on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,7 +17,15 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from hubtui.widgets.eager_input import EagerInput
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead
+
+
+class ResultList(OptionList, TypeAhead):
+    """The answers; enter picks the highlighted one as the key arrives."""
+
+    def __init__(self, *, id: str, on_enter: Callable[[], None]) -> None:
+        super().__init__(id=id)
+        self.on_enter_now = on_enter
 
 
 class SearchPicker(Vertical):
@@ -34,7 +42,7 @@ class SearchPicker(Vertical):
         return EagerInput(placeholder=placeholder, id=self.SEARCH_ID, compact=True, on_enter=self._enter_in_search)
 
     def results_list(self) -> OptionList:
-        return OptionList(id=self.RESULTS_ID)
+        return ResultList(id=self.RESULTS_ID, on_enter=lambda: self.pick(self.results.highlighted))
 
     @property
     def search_input(self) -> Input:

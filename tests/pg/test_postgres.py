@@ -127,3 +127,33 @@ def test_no_lost_updates_on_postgres(pg_url: str) -> None:
     assert after.customer_reference == "160"
     assert sum(1 for a in get_order(ctx, number, activity_limit=1000).activity if a.action == "edit") == 161
     store.dispose()
+
+
+def test_phone_order_look_ups_and_a_new_customer_on_postgres(pg_url: str) -> None:
+    from hubtui.services.catalogue import company_contacts, search_companies, search_customers, search_products
+    from hubtui.services.customers import NewCustomer, create_customer
+    from hubtui.services.views import Address
+
+    store = Store(pg_url)
+    load_demo(store, orders=50, seed=3, now=FIXED_NOW)
+    ctx = _context(store, "alice")
+    with store.read() as session:
+        email, first, last, phone_key = session.execute(text(
+            "SELECT email, first_name_key, last_name_key, phone_key FROM customers WHERE org_id = :o ORDER BY id LIMIT 1"),
+            {"o": ctx.operator.org_id}).one()
+        code, name = session.execute(text(
+            "SELECT stock_code, name FROM products WHERE org_id = :o AND active ORDER BY id LIMIT 1"),
+            {"o": ctx.operator.org_id}).one()
+    assert [c.email for c in search_customers(ctx, email.upper())] == [email]
+    assert email in [c.email for c in search_customers(ctx, f"{first} {last[:2]}", limit=500)]
+    assert email in [c.email for c in search_customers(ctx, phone_key[:7], limit=500)]
+    assert code in [p.stock_code for p in search_products(ctx, code[:6].lower(), limit=500)]
+    assert code in [p.stock_code for p in search_products(ctx, " ".join(name.lower().split()[:2]), limit=500)]
+    company = search_companies(ctx, "ltd")[0]
+    assert len(company_contacts(ctx, company.id)) == company.contacts
+
+    added = create_customer(ctx, NewCustomer("Zed", "Quirke", "zed@example.com", "07700 900111",
+                                             Address("Zed Quirke", "1 High St", "", "Leeds", "LS1 4AP", "GB")))
+    assert [c.id for c in search_customers(ctx, "zed q")] == [added.id]
+    placed = place_order(ctx, NewOrder(customer_id=added.id, lines=(NewLine(code, 2),)))
+    assert (placed.customer_email, placed.shipping.postcode) == ("zed@example.com", "LS1 4AP")

@@ -411,8 +411,9 @@ async def _new_customer_dialog(pilot, typed: str):
 
     app = pilot.app
     screen = await open_wizard(pilot)
-    await search(pilot, screen.customer_step, typed)
-    assert screen.customer_step.found == ()
+    if typed:
+        await search(pilot, screen.customer_step, typed)
+        assert screen.customer_step.found == ()
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: isinstance(app.screen, NewCustomerDialog), "the new-customer dialog")
     return screen, app.screen
@@ -480,3 +481,65 @@ async def test_an_incomplete_new_customer_is_refused_field_by_field(make_app, db
         await wait_for(pilot, lambda: app.screen is screen, "the wizard, no customer chosen")
         assert screen.customer is None
     assert db.scalar("SELECT COUNT(*) FROM customers") == before
+
+
+async def test_a_form_typed_ahead_fills_each_field_in_turn(make_app, db: Db) -> None:
+    """The new-customer form with every key queued at once: enter and tab move on before the next key."""
+    from textual import events
+
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, dialog = await _new_customer_dialog(pilot, "")
+        keys = [*"Ann", "enter", *"Other", "tab", *"ann.other@example.com", "enter", *"07700 900333", "enter",
+                *"5 Kiln Row", "enter", "enter", *"Hull", "enter", *"HU1 1AA", "ctrl+s"]
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_for(pilot, lambda: app.screen is screen and screen.step == "products", "the customer added")
+        assert screen.customer.name == "Ann Other"
+    row = db.one("SELECT * FROM customers WHERE email = 'ann.other@example.com'")
+    assert (row["phone"], row["line1"], row["line2"], row["city"], row["postcode"]) == (
+        "07700 900333", "5 Kiln Row", "", "Hull", "HU1 1AA")
+
+
+async def test_the_shortest_phone_order_with_a_card_payment(make_app, db: Db) -> None:
+    """The keys of the closing note's count: a known customer, two products, paid by card over the phone.
+
+    Only the search texts are typed; everything else is one of ten command keys.
+    """
+    from hubtui.screens.payment_dialog import PaymentDialog
+
+    customer = db.customer("1")
+    first, second = db.product(0), db.product(1)
+    phone = customer["phone_key"]
+    prefix = next(phone[:n] for n in range(3, len(phone) + 1)
+                  if db.scalar("SELECT COUNT(*) FROM customers WHERE org_id = ? AND phone_key LIKE ?",
+                               (customer["org_id"], phone[:n] + "%")) == 1)
+    codes = [p["stock_code"].split("-", 1)[1].lower() for p in (first, second)]  # "dri-1000": no "bt-"
+    texts = [prefix, *codes]
+    command_keys = ["n", "enter", "enter", "enter", "enter", "enter", "ctrl+s", "ctrl+s", "p", "ctrl+s"]  # as pressed below
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        from .helpers import start_list
+
+        await start_list(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewOrderScreen), "the wizard")
+        screen = app.screen
+        await search(pilot, screen.customer_step, prefix)
+        await pilot.press("enter")
+        for code in codes:
+            await search(pilot, screen.products, code)
+            await pilot.press("enter", "enter")
+        await pilot.press("ctrl+s", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrderDetailScreen), "the placed order")
+        details = app.screen
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is details and details.detail.payment_status == "Paid", "paid")
+    order = db.one("SELECT * FROM orders WHERE number = ?", (details.number,))
+    assert (order["customer_id"], order["status"], order["payment_method"]) == (customer["id"], "Approved",
+                                                                                "CardOverPhone")
+    assert [code for code, *_ in stored_lines(db, details.number)] == [first["stock_code"], second["stock_code"]]
+    typed = sum(len(t) for t in texts)
+    print(f"\nphone order keystrokes: {len(command_keys)} command keys + {typed} typed = {len(command_keys) + typed}")
