@@ -8,26 +8,10 @@ from hubtui.domain.errors import PermissionDenied
 from hubtui.services.errors import ConflictError, InvalidInput
 from hubtui.services.order_reads import get_order
 from hubtui.services.order_writes import PaymentDraft, change_status, record_payment
+from tests.spec_payments import EXPECTED, EXPECTED_FOC, OPERATOR_STATUSES
+from tests.spec_payments import OFFLINE_METHODS as OFFLINE
 
 from .support import Catalog, Sql, place
-
-OFFLINE = ("Bacs", "Cheque", "Cash", "CardOverPhone", "FOC", "MOTO")
-OPERATOR_STATUSES = ("Pending", "Authorized", "Paid", "Declined")
-
-# (payment status of the order, order status, paid total is the order total?) for one payment of the
-# whole balance on a new Incomplete order; FOC pays nothing.
-EXPECTED = {
-    "Pending": ("Pending", "Incomplete", False),
-    "Authorized": ("Authorized", "Approved", False),
-    "Paid": ("Paid", "Approved", True),
-    "Declined": ("Declined", "Incomplete", False),
-}
-EXPECTED_FOC = {
-    "Pending": ("Pending", "Incomplete"),
-    "Authorized": ("Paid", "Approved"),
-    "Paid": ("Paid", "Approved"),
-    "Declined": ("Declined", "Incomplete"),
-}
 
 
 @pytest.mark.parametrize("status", OPERATOR_STATUSES)

@@ -99,8 +99,9 @@ async def test_order_list_counts_only_the_chosen_organisation(demo_store):
     app = HubApp(store=demo_store, context=ctx)
     async with app.run_test(size=SIZE) as pilot:
         assert type(app.screen) is OrdersScreen
-        await wait_for(pilot, lambda: " of " in str(app.screen.query_one(StatusLine).render()),
-                       "the order count")
+        # The page can come before its count ("1–50 of …"): wait for the count itself.
+        await wait_for(pilot, lambda: app.screen.total is not None
+                       and " of …" not in str(app.screen.query_one(StatusLine).render()), "the order count")
         shown = screen_text(app)
         assert app.screen.title == "BFIX"
         assert f"of {expected:,}" in shown

@@ -332,6 +332,7 @@ async def test_leaving_an_empty_wizard_needs_no_question(make_app) -> None:
         await open_wizard(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, OrdersScreen), "the order list at once")
+        assert [type(s) for s in app.screen_stack] == [OrdersScreen], "no question, no wizard left behind"
 
 
 async def test_the_warehouse_cannot_take_orders(make_app) -> None:

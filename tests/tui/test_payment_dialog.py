@@ -23,6 +23,9 @@ from hubtui.screens.payment_dialog import ChoiceRow, PaymentDialog
 from hubtui.services.order_reads import get_order, list_orders
 from hubtui.services.order_writes import NewLine, NewOrder, change_status, place_order
 from hubtui.services.views import OrderDetail
+from tests.spec_payments import EXPECTED, EXPECTED_FOC
+from tests.spec_payments import OFFLINE_METHODS as METHODS
+from tests.spec_payments import OPERATOR_STATUSES as STATUSES
 
 from .helpers import (
     SIZE,
@@ -42,25 +45,7 @@ from .helpers import (
     wait_for,
 )
 
-METHODS = ("Bacs", "Cheque", "Cash", "CardOverPhone", "FOC", "MOTO")
-STATUSES = ("Pending", "Authorized", "Paid", "Declined")
 RECORDED = "28 Nov 12:00"  # FIXED_NOW as the payments table writes it
-
-# One payment of the whole balance on a new Incomplete order: (order's payment status, order status,
-# does it count as paid?). Written out here from SPEC 3 rather than computed by the code under test.
-EXPECTED = {
-    "Pending": ("Pending", "Incomplete", False),
-    "Authorized": ("Authorized", "Approved", False),
-    "Paid": ("Paid", "Approved", True),
-    "Declined": ("Declined", "Incomplete", False),
-}
-# FOC records zero; saved as Paid or Authorized it waives the order's cost.
-EXPECTED_FOC = {
-    "Pending": ("Pending", "Incomplete"),
-    "Authorized": ("Paid", "Approved"),
-    "Paid": ("Paid", "Approved"),
-    "Declined": ("Declined", "Incomplete"),
-}
 
 
 # ---------------------------------------------------------------------- the store, read with sqlite3
