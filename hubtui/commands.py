@@ -22,13 +22,17 @@ class Command:
     help: str  # one line for the help screen
     palette: str | None = None  # "noun: verb" title in the command palette
     show: bool = True  # shown in the footer
+    # Opens a screen: run as the key arrives, so the keys typed after it wait for that screen
+    # (see HubApp.on_event) instead of going to the list behind it. Refused while typing text.
+    priority: bool = False
 
     @property
     def scope(self) -> str:
         return self.id.split(".", 1)[0]
 
     def binding(self) -> Binding:
-        return Binding(self.keys, self.action, self.label, show=self.show, id=self.id, tooltip=self.help)
+        return Binding(self.keys, self.action, self.label, show=self.show, id=self.id, tooltip=self.help,
+                       priority=self.priority)
 
 
 QUICK_FILTER_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "minus", "equals_sign")
@@ -61,7 +65,8 @@ KEY_LABELS = {
 
 APP_COMMANDS = (
     Command("app.help", "question_mark,f1", "help", "Help", "Keys for this screen and what they do", "app: help"),
-    Command("app.jump", "colon", "jump", "Jump", "Open an order by its number (BT prefix optional)", "order: open by number"),
+    Command("app.jump", "colon", "jump", "Jump", "Open an order by its number (BT prefix optional)", "order: open by number",
+            priority=True),
     Command("app.palette", "ctrl+p", "command_palette", "Palette", "Search every command", show=False),
     Command("app.quit", "ctrl+q", "quit", "Quit", "Leave hubtui", "app: quit", show=False),
 )
@@ -71,7 +76,7 @@ ORDERS_COMMANDS = (
     Command("orders.filter", "slash", "focus_filter", "Filter", "Type part of a number, e-mail, name or post code",
             "orders: filter by text"),
     Command("orders.search", "f", "advanced_search", "Search", "Search by any field, period and date range",
-            "orders: advanced search"),
+            "orders: advanced search", priority=True),
     Command("orders.clear", "escape", "clear_search", "Clear", "Clear the text filter and the search", "orders: clear search",
             show=False),
     Command("orders.down", "j", "cursor_down", "Down", "Next order (at the end of the page, the next page)", show=False),
@@ -93,8 +98,9 @@ ORDERS_COMMANDS = (
             "orders: change microsite"),
     Command("orders.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again", "orders: refresh",
             show=False),
-    Command("orders.new", "n", "new_order", "New", "Take a new phone order", "order: new"),
-    Command("orders.pay", "p", "pay", "Pay", "Record a payment for the highlighted order", "order: pay"),
+    Command("orders.new", "n", "new_order", "New", "Take a new phone order", "order: new", priority=True),
+    Command("orders.pay", "p", "pay", "Pay", "Record a payment for the highlighted order", "order: pay",
+            priority=True),
 ) + tuple(
     Command(f"orders.quick.{quick.value}", key, f"quick_filter('{quick.value}')", QUICK_FILTER_LABELS[quick],
             f"Quick filter: {QUICK_FILTER_LABELS[quick].lower()}", f"filter: {quick.value}", show=False)
@@ -103,11 +109,12 @@ ORDERS_COMMANDS = (
 
 ORDER_COMMANDS = (
     Command("order.back", "escape", "back", "Back", "Back to the list"),
-    Command("order.status", "s", "change_status", "Status", "Move the order to another status", "order: change status"),
-    Command("order.pay", "p", "pay", "Pay", "Record a payment", "order: pay"),
+    Command("order.status", "s", "change_status", "Status", "Move the order to another status", "order: change status",
+            priority=True),
+    Command("order.pay", "p", "pay", "Pay", "Record a payment", "order: pay", priority=True),
     Command("order.lines", "l", "edit_lines", "Lines", "Edit the order's lines", "order: edit lines"),
     Command("order.discount", "d", "discount", "Discount", "Add or remove a discount", "order: discount"),
-    Command("order.note", "a", "add_note", "Note", "Add a note to the activity log", "order: add note"),
+    Command("order.note", "a", "add_note", "Note", "Add a note to the activity log", "order: add note", priority=True),
     Command("order.tracking", "t", "tracking", "Tracking", "Set the carrier, tracking number and link", "order: tracking"),
     Command("order.return", "u", "raise_return", "Return", "Raise a return (RMA)", "order: raise return"),
     Command("order.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the order again", "order: refresh", show=False),

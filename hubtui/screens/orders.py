@@ -460,6 +460,8 @@ class OrdersScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""
+        if action in ("new_order", "pay", "advanced_search") and isinstance(self.focused, Input):
+            return False  # these keys run first (priority): in the filter box they are letters to type
         needs = {"new_order": Permission.create_order, "pay": Permission.record_payment}.get(action)
         if needs is not None and not can(Role(self._operator[1]), needs):
             return None

@@ -544,3 +544,47 @@ async def test_the_shortest_phone_order_with_a_card_payment(make_app, db: Db) ->
     assert [code for code, *_ in stored_lines(db, details.number)] == [first["stock_code"], second["stock_code"]]
     typed = sum(len(t) for t in texts)
     print(f"\nphone order keystrokes: {len(command_keys)} command keys + {typed} typed = {len(command_keys) + typed}")
+
+
+async def test_keys_typed_while_a_screen_opens_reach_it(make_app, db: Db) -> None:
+    """":" or "n" and what follows, queued at once: the new screen gets every key, the list behind it none."""
+    from textual import events
+
+    from .helpers import start_list
+
+    customer = db.customer("1")
+    number = db.scalar("SELECT number FROM orders o JOIN organisations g ON g.id = o.org_id "
+                       "WHERE g.code = 'BTOOLS' ORDER BY o.id LIMIT 1 OFFSET 20")
+    app = make_app("alice")
+
+    def queue(*keys: str) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, {"colon": ":"}.get(key, key if len(key) == 1 else None)))
+
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await start_list(pilot)
+        quick = orders.order_query.quick_filter
+        queue("colon", *str(int(number[2:])), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.number == number,
+                       f"the details of {number}")
+        assert orders.order_query.quick_filter == quick, "no digit reached the list's quick filters"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is orders, "the list")
+        queue("n", *customer["email"], "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewOrderScreen) and app.screen.customer is not None,
+                       "the customer picked from keys typed as the wizard opened")
+        assert app.screen.customer.id == customer["id"]
+
+
+async def test_priority_keys_are_letters_in_the_list_filter(make_app) -> None:
+    from .helpers import start_list
+
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await start_list(pilot)
+        await pilot.press("slash")
+        filter_box = orders.query_one("#filter-text", Input)
+        await wait_for(pilot, lambda: app.focused is filter_box, "the filter box")
+        await type_text(pilot, "n:pf")
+        assert filter_box.value == "n:pf"
+        assert app.screen is orders
