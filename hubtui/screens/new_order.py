@@ -121,8 +121,6 @@ class NewOrderScreen(Screen[None]):
             self.focus_next() if delta > 0 else self.focus_previous()
 
     def action_toggle_companies(self) -> None:
-        if self.step != "customer":
-            self.action_go_step("customer")
         self.customer_step.toggle_companies()
 
     def action_new_customer(self) -> None:

@@ -21,6 +21,7 @@ from hubtui.domain.orders import (
     can_set_tracking,
     is_editable,
 )
+from hubtui.domain.payments import payment_refusal
 from hubtui.domain.permissions import Permission, can, status_permission
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
@@ -119,7 +120,8 @@ class OrderDetailScreen(Screen[None]):
         status = OrderStatus(d.status)
         allowed = {
             "change_status": bool(self._status_targets()),
-            "pay": can(role, Permission.record_payment) and status != OrderStatus.Cancelled and d.balance_due > 0,
+            "pay": can(role, Permission.record_payment)
+            and payment_refusal(d.number, d.status, d.balance_due, d.currency) is None,
             "edit_lines": can(role, Permission.edit_order) and is_editable(status),
             "discount": can(role, Permission.edit_order) and is_editable(status),
             "add_note": can(role, Permission.add_note),

@@ -74,13 +74,17 @@ async def search(pilot: Pilot[Any], step: Any, text: str) -> None:
     await wait_for(pilot, lambda: step.shown_for == step.search_input.value == text, f"the results for {text!r}")
 
 
+async def arrow_to(pilot: Pilot[Any], index: int) -> None:
+    """Move a result list's highlight from the first answer to answer `index` with the down arrow."""
+    for _ in range(index):
+        await pilot.press("down")
+
+
 async def pick_customer(pilot: Pilot[Any], screen: Any, typed: str, customer_id: int) -> None:
     """Search, move the highlight to the customer with the arrow keys, enter."""
     step = screen.customer_step
     await search(pilot, step, typed)
-    index = [c.id for c in step.found].index(customer_id)
-    for _ in range(index):
-        await pilot.press("down")
+    await arrow_to(pilot, [c.id for c in step.found].index(customer_id))
     await pilot.press("enter")
     await wait_for(pilot, lambda: screen.step == "products", "the products step after picking the customer")
     assert screen.customer.id == customer_id
@@ -91,9 +95,7 @@ async def add_product(pilot: Pilot[Any], screen: Any, typed: str, stock_code: st
     """Search, arrow to the product, enter, then type the quantity (None: keep 1) and enter."""
     step = screen.products
     await search(pilot, step, typed)
-    index = [p.stock_code for p in step.found].index(stock_code)
-    for _ in range(index):
-        await pilot.press("down")
+    await arrow_to(pilot, [p.stock_code for p in step.found].index(stock_code))
     await pilot.press("enter")
     await wait_for(pilot, lambda: pilot.app.focused is step.query_one("#line-quantity"), "the quantity of the new line")
     if quantity is not None:

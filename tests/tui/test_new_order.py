@@ -12,7 +12,7 @@ from hubtui.screens.order_detail import OrderDetailScreen
 from hubtui.screens.orders import OrdersScreen
 
 from .helpers import SIZE, region_text, static_text, type_text, visible_text, wait_for
-from .new_order_support import Db, add_product, open_wizard, pick_customer, search, stored_lines
+from .new_order_support import Db, add_product, arrow_to, open_wizard, pick_customer, search, stored_lines
 
 
 @pytest.fixture
@@ -123,9 +123,7 @@ async def test_a_company_contact(make_app, db: Db) -> None:
         await pilot.press("ctrl+t")
         assert "Company" in str(step.query_one("#customer-mode", Label).content)
         await search(pilot, step, company["name"][:5])
-        index = [c.id for c in step.found].index(company["id"])
-        for _ in range(index):
-            await pilot.press("down")
+        await arrow_to(pilot, [c.id for c in step.found].index(company["id"]))
         await pilot.press("enter")
         await wait_for(pilot, lambda: step.company is not None, "the company's contacts")
         assert f"Contacts of {company['name']}" in visible_text(app)
@@ -138,9 +136,7 @@ async def test_a_company_contact(make_app, db: Db) -> None:
         assert isinstance(app.screen, NewOrderScreen)
         await pilot.press("enter")
         await wait_for(pilot, lambda: step.company is not None, "the contacts again")
-        index = [c.id for c in step.found].index(contact["id"])
-        for _ in range(index):
-            await pilot.press("down")
+        await arrow_to(pilot, [c.id for c in step.found].index(contact["id"]))
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.step == "products", "the products step")
         assert screen.customer.id == contact["id"] and screen.customer.company_name == company["name"]
