@@ -39,7 +39,9 @@ class SearchPicker(Vertical):
         self.pick_when_found: str | None = None  # enter came before the answer for this text
 
     def search_box(self, placeholder: str) -> EagerInput:
-        return EagerInput(placeholder=placeholder, id=self.SEARCH_ID, compact=True, on_enter=self._enter_in_search)
+        box = EagerInput(placeholder=placeholder, id=self.SEARCH_ID, compact=True, on_enter=self._enter_in_search)
+        box.inline_keys = {"down": lambda: self.move(1), "up": lambda: self.move(-1)}
+        return box
 
     def results_list(self) -> OptionList:
         return ResultList(id=self.RESULTS_ID, on_enter=lambda: self.pick(self.results.highlighted))

@@ -24,12 +24,21 @@ class TypeAhead(Widget):
     widget's default CSS from its first base, and none of them defines `on_event`."""
 
     on_enter_now: Callable[[], None] | None = None  # None: enter does what the widget itself does
+    # Other keys acted on as they arrive, e.g. the arrows of a search box that move its list:
+    # as screen bindings they would run after an enter typed just behind them.
+    inline_keys: dict[str, Callable[[], None]] = {}
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and self.is_attached:
             focused = self.screen.focused
             if focused is not None and focused is not self:
                 focused._forward_event(events.Key(event.key, event.character))
+                return
+            inline = self.inline_keys.get(event.key)
+            if inline is not None:
+                event.stop()
+                event.prevent_default()
+                inline()
                 return
             if event.key in ("tab", "shift+tab") or (event.key == "enter" and self.on_enter_now is not None):
                 event.stop()

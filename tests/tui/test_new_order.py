@@ -584,3 +584,18 @@ async def test_priority_keys_are_letters_in_the_list_filter(make_app) -> None:
         await type_text(pilot, "n:pf")
         assert filter_box.value == "n:pf"
         assert app.screen is orders
+
+
+async def test_down_then_enter_in_one_burst_picks_the_second_answer(make_app, db: Db) -> None:
+    from textual import events
+
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(pilot)
+        step = screen.customer_step
+        await search(pilot, step, "07")
+        second = step.found[1]
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, None))
+        await wait_for(pilot, lambda: screen.customer is not None, "a customer picked")
+        assert screen.customer.id == second.id
