@@ -7,6 +7,7 @@ fixed. Waiting is on conditions the app owns (the count text appearing), never o
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -99,9 +100,10 @@ async def test_order_list_counts_only_the_chosen_organisation(demo_store):
     app = HubApp(store=demo_store, context=ctx)
     async with app.run_test(size=SIZE) as pilot:
         assert type(app.screen) is OrdersScreen
-        # The page can come before its count ("1–50 of …"): wait for the count itself.
-        await wait_for(pilot, lambda: app.screen.total is not None
-                       and " of …" not in str(app.screen.query_one(StatusLine).render()), "the order count")
+        # The page can come before its count ("1–50 of …"), and the widget before its paint:
+        # wait for a painted count.
+        await wait_for(pilot, lambda: re.search(r"of [0-9][0-9,]*", screen_text(app)) is not None,
+                       "a painted order count")
         shown = screen_text(app)
         assert app.screen.title == "BFIX"
         assert f"of {expected:,}" in shown
