@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import work
 from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
+from hubtui.key_holding import HoldsKeys
 from hubtui.commands import ALL_COMMANDS, APP_COMMANDS, Command, bindings, known_ids
 from hubtui.screens.empty import EmptyDatabaseScreen
 from hubtui.screens.orders import OrdersScreen
@@ -40,7 +40,7 @@ class OrderNumberProvider(Provider):
         yield Hit(1.0, f"order: open {number}", partial(app.open_order, number), help="Open this order")
 
 
-class HubApp(App[None]):
+class HubApp(HoldsKeys):
     TITLE = "hubtui"
     # Each screen's stylesheet lives beside it; the app loads them all, because a screen's own
     # CSS_PATH is not read for the default screen.
@@ -68,9 +68,6 @@ class HubApp(App[None]):
         self.pending = pending  # a prefetch still running: its answer arrives after the app starts
         self.startup_error: str | None = None  # set when the prefetch refused: the CLI reports it
         self.keymap_overrides = self._valid_keymap(settings.key_bindings if settings else {})
-        self._held_keys: list[events.Key] = []  # typed while a new screen had no focus yet
-        self._hold_until = 0.0
-        self._hold_timer: Any = None
 
     def _valid_keymap(self, keys: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(keys) - known_ids())
@@ -138,46 +135,6 @@ class HubApp(App[None]):
             if isinstance(screen, OrdersScreen):
                 screen.context_ready(context)
 
-    # ------------------------------------------------------------------ keys typed during a screen change
-
-    # Keys typed right after the key that opens a screen (":1234⏎", "n" then a name) reach the
-    # app before the new screen has focused its first field; Textual would hand them to the
-    # screen itself, where they are lost. They are held until that field has focus (at most
-    # KEY_HOLD_S), then delivered in order.
-    KEY_HOLD_S = 0.5
-
-    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
-        self._hold_keys_briefly()
-        return super().push_screen(*args, **kwargs)
-
-    def switch_screen(self, *args: Any, **kwargs: Any) -> Any:
-        self._hold_keys_briefly()
-        return super().switch_screen(*args, **kwargs)
-
-    def _hold_keys_briefly(self) -> None:
-        self._hold_until = monotonic() + self.KEY_HOLD_S
-        if self._hold_timer is None:
-            self._hold_timer = self.set_interval(0.01, self._release_keys)
-
-    def _holding_keys(self) -> bool:
-        return bool(self._held_keys) or (monotonic() < self._hold_until and self.screen.focused is None)
-
-    def _release_keys(self) -> None:
-        if self.screen.focused is None and monotonic() < self._hold_until:
-            return
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
-        held, self._held_keys = self._held_keys, []
-        for key in held:
-            self.post_message(key)
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and self._holding_keys():
-            self._held_keys.append(events.Key(event.key, event.character))
-            return
-        await super().on_event(event)
-
     # ------------------------------------------------------------------ commands
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -206,7 +163,7 @@ class HubApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "jump":
-            # `:` runs first (a priority key, see KEY_HOLD_S): in a text field it is a character to type
+            # `:` runs first (a priority key, see hubtui.key_holding): in a text field it is a character to type
             from textual.widgets import Input
 
             return not isinstance(self.focused, Input)
@@ -240,9 +197,14 @@ class HubApp(App[None]):
 
     # ------------------------------------------------------------------ orders and organisations
 
-    @work(thread=True, exclusive=True, group="open-order")
     def open_order(self, text: str) -> None:
-        """Open an order by number; an unknown number says so and leaves the screen as it is."""
+        """Open an order by number; an unknown number says so and leaves the screen as it is.
+        Keys typed while it is read are for the order's screen."""
+        worker = self._read_and_open_order(text)
+        self.hold_keys_while(lambda: not worker.is_finished)
+
+    @work(thread=True, exclusive=True, group="open-order")
+    def _read_and_open_order(self, text: str) -> None:
         from hubtui.domain.errors import DomainError
         from hubtui.screens.order_detail import OrderDetailScreen
         from hubtui.services.order_reads import get_order

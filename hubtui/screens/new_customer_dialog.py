@@ -18,6 +18,7 @@ from textual.widgets import Label
 
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.type_ahead import hold_keys_while
 
 if TYPE_CHECKING:
     from hubtui.services.context import Context
@@ -99,6 +100,8 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
             company_account=value["company"] or None,
         )
         self.saving = True
+        # Keys typed from now on are for the wizard.
+        hold_keys_while(self, lambda: self.saving and self.is_attached, writing=True)
         self._create(draft)
 
     @work(thread=True, group="customer-writes")

@@ -23,6 +23,7 @@ from hubtui.services.views import CustomerChoice, OrderDetail
 from hubtui.screens.new_order_customer import CustomerStep
 from hubtui.screens.new_order_products import ProductsStep
 from hubtui.screens.new_order_review import ReviewStep
+from hubtui.widgets.type_ahead import hold_keys_while
 
 STEPS = (("customer", "1 Customer"), ("products", "2 Products"), ("review", "3 Review"))
 FIRST_FIELD = {"customer": "#customer-search", "products": "#product-search", "review": "#shipping_name"}
@@ -215,6 +216,8 @@ class NewOrderScreen(Screen[None]):
             self.review.field("shipping_total").set_error(str(error))
             return
         self.placing = True
+        # Keys typed from now on are for the details.
+        hold_keys_while(self, lambda: self.placing and self.is_attached, writing=True)
         # The step bar, not the header: a header retitled just before the screen closes can
         # update itself after its parts are gone.
         self.query_one("#wizard-steps", Static).update(Text(" Placing the order…", style="bold"))

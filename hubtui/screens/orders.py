@@ -25,6 +25,7 @@ from hubtui.services.views import Cursor, OrderDetail, OrderRow, Page
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
 from hubtui.widgets.status_line import StatusLine
+from hubtui.widgets.type_ahead import hold_keys_while
 
 if TYPE_CHECKING:  # the services import the SQL stack, which a fast start loads after the first paint
     from hubtui.services.context import Context
@@ -168,8 +169,13 @@ class OrdersScreen(Screen[None]):
         if self.context is None:
             self._waiting_for_context = True
             return
-        self.query_one(StatusLine).busy = True
+        status = self.query_one(StatusLine)
+        status.busy = True
         self.load_page(self.order_query, request)
+        if not isinstance(self.focused, Input):
+            # "5 j j p": the j's and the p are for the page the 5 asks for, not the one on screen.
+            # Not while typing a filter: each letter would wait for the answer to the last.
+            hold_keys_while(self, lambda: status.busy and self.is_current)
 
     @work(thread=True, exclusive=True, group="orders-page")
     def load_page(self, query: OrderQuery, request: PageRequest) -> None:
@@ -456,7 +462,8 @@ class OrdersScreen(Screen[None]):
 
             self.app.push_screen(PaymentDialog(context, detail), saved)
 
-        self.run_worker(read, thread=True, exclusive=True, group="order-for-payment")
+        worker = self.run_worker(read, thread=True, exclusive=True, group="order-for-payment")
+        hold_keys_while(self, lambda: not worker.is_finished)  # keys typed now are for the dialog
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""

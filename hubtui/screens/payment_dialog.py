@@ -31,7 +31,7 @@ from hubtui.domain.payments import (
     payment_amount,
 )
 from hubtui.services.views import OrderDetail
-from hubtui.widgets.type_ahead import EagerInput, TypeAhead
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead, hold_keys_while
 
 if TYPE_CHECKING:
     from hubtui.services.context import Context
@@ -233,6 +233,8 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
             comment=self.query_one("#payment-comment", Input).value.strip(),
         )
         self.saving = True
+        # Keys typed from now on are for the details.
+        hold_keys_while(self, lambda: self.saving and self.is_attached, writing=True)
         self.query_one("#payment-hint", Label).update("Saving…")
         self._record(draft)
 

@@ -2,8 +2,9 @@
 
 Subclasses run the search (in a worker) and call `show_answer`; they say what picking
 does. The box keeps enter honest: an enter pressed while the list still shows the answer
-to an older text waits for the answer to what is typed now, and is dropped if the agent
-types on.
+to an older text waits for the answer to what is typed now. Keys typed behind that enter
+are held for what the pick opens; should no answer come in time they reach the box, and
+the text they change drops the waiting enter.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from hubtui.widgets.type_ahead import EagerInput, TypeAhead
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead, hold_keys_while
 
 
 class ResultList(OptionList, TypeAhead):
@@ -85,6 +86,9 @@ class SearchPicker(Vertical):
     def _enter_in_search(self, value: str) -> None:
         if self.shown_for != value and self.answer_pending():
             self.pick_when_found = value
+            # What is typed behind this enter is for what the pick opens (the quantity, the next
+            # step), not more search text.
+            hold_keys_while(self, lambda: self.pick_when_found == value and self.is_attached)
             return
         self.pick(self.results.highlighted)
 

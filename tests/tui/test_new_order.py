@@ -599,3 +599,36 @@ async def test_down_then_enter_in_one_burst_picks_the_second_answer(make_app, db
             app.post_message(events.Key(key, None))
         await wait_for(pilot, lambda: screen.customer is not None, "a customer picked")
         assert screen.customer.id == second.id
+
+
+async def test_a_whole_phone_order_typed_in_one_burst(make_app, db: Db) -> None:
+    """Every key of an order queued at once, before any search has answered (a paste, a fast
+    agent over a slow link): each key acts as if the one before it had finished."""
+    from textual import events
+
+    from hubtui.screens.payment_dialog import PaymentDialog
+
+    from .helpers import start_list
+
+    customer = db.customer("1")
+    first, second = db.product(20), db.product(21)
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        orders = await start_list(pilot)
+        list_query = orders.order_query
+        keys = ["n", *customer["email"], "enter",
+                *first["stock_code"], "enter", "2", "enter",
+                *second["stock_code"], "enter", "enter",
+                "ctrl+s", "ctrl+s", "p", "ctrl+s"]
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_for(pilot, lambda: isinstance(app.screen, OrderDetailScreen)
+                       and app.screen.detail.payment_status == "Paid", "the order placed and paid from one burst")
+        details = app.screen
+        assert not any(isinstance(s, (PaymentDialog, NewOrderScreen)) for s in app.screen_stack)
+        assert orders.order_query == list_query, "no key of the burst reached the list"
+    order = db.one("SELECT * FROM orders WHERE number = ?", (details.number,))
+    assert (order["customer_id"], order["status"], order["payment_method"]) == (customer["id"], "Approved",
+                                                                                "CardOverPhone")
+    assert [(code, qty) for code, qty, _, _ in stored_lines(db, details.number)] == [
+        (first["stock_code"], 2), (second["stock_code"], 1)]

@@ -290,3 +290,22 @@ async def test_quick_filter_labels_stay_whole_at_80_columns(make_app, alice):
         shown = region_text(app, bar)
         for quick, key in QUICK_KEYS:
             assert bar_label(quick, key, counts[quick]) in shown, f"{quick} is split across lines:\n{shown}"
+
+
+async def test_slash_and_text_in_one_burst_all_go_into_the_filter(make_app, alice):
+    """"/" runs once it has bubbled back up from the list; letters typed right behind it
+    wait for it, or j, k, 1-9 would still run list commands on the way to the box."""
+    from textual import events
+
+    text = "jk5 Evans"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_list(pilot)
+        field = screen.query_one("#filter-text", Input)
+        before = (screen.order_query, orders_table(screen).cursor_row)
+        for key in ("slash", *text):
+            app.post_message(events.Key({"slash": "slash", " ": "space"}.get(key, key),
+                                        {"slash": "/"}.get(key, key)))
+        await wait_for(pilot, lambda: field.value == text, f"{text!r} in the filter box")
+        assert (screen.order_query.quick_filter, orders_table(screen).cursor_row) == (
+            before[0].quick_filter, before[1]), "no letter ran a list command"

@@ -19,6 +19,7 @@ from hubtui.domain.money import format_money
 from hubtui.domain.order_query import OrderQuery
 from hubtui.screens.dialogs import JumpDialog
 from hubtui.screens.order_detail import OrderDetailScreen
+from hubtui.screens.orders import OrdersScreen
 from hubtui.screens.payment_dialog import ChoiceRow, PaymentDialog
 from hubtui.services.order_reads import get_order, list_orders
 from hubtui.services.order_writes import NewLine, NewOrder, change_status, place_order
@@ -109,7 +110,8 @@ async def open_payment(pilot, number: str) -> tuple[OrderDetailScreen, PaymentDi
 async def press_p(pilot) -> PaymentDialog:
     app = pilot.app
     await pilot.press("p")
-    await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+    await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
     return app.screen
 
 
@@ -302,7 +304,9 @@ async def test_foc_records_zero_and_locks_the_amount(make_app, alice, demo_db):
         await payments_on_screen(pilot, screen, "FOC", money(0))
 
 
-async def test_while_a_save_waits_for_the_database_esc_and_ctrl_s_wait_too(make_app, alice, demo_db):
+async def test_keys_typed_while_a_save_waits_for_the_database_are_for_the_details(make_app, alice, demo_db):
+    """ctrl+s then esc means the same whether the save takes 5 ms or a second: save, then leave
+    the details. Meanwhile the dialog keeps its answer and a second ctrl+s records nothing."""
     order = new_order(alice, demo_db)
     before = row_counts(demo_db)
     app = make_app()
@@ -319,7 +323,9 @@ async def test_while_a_save_waits_for_the_database_esc_and_ctrl_s_wait_too(make_
         finally:
             lock.execute("COMMIT")
             lock.close()
-        await wait_saved(pilot, screen, 2)
+        await wait_for(pilot, lambda: isinstance(app.screen, OrdersScreen), "the esc typed during the save to "
+                       "leave the details once saved")
+        assert screen.detail.version == 2
     assert stored_payments(demo_db, order.number) == [
         ("CardOverPhone", "Paid", order.order_total, "", "", "alice", "operator")], "one payment, however many ctrl+s"
     assert row_counts(demo_db)[0] == before[0] + 1
@@ -540,3 +546,52 @@ async def test_the_dialog_and_an_error_fit_80_by_24(make_app, alice, demo_db):
         for name in ("method", "status", "amount", "reference", "comment"):
             widget = field(dialog, name)
             assert box.region.contains_region(widget.region), f"{name} is outside the dialog"
+
+
+async def test_keys_queued_on_the_list_pay_the_order_they_lead_to(make_app, alice, demo_db):
+    """p acts as it arrives (a priority key), so it waits for the keys typed before it: "j j p"
+    pays the third row, "k enter p" the order that enter opens, however fast they come."""
+    from textual import events
+
+    oldest, middle, newest = (new_order(alice, demo_db) for _ in range(3))
+    app = make_app()
+
+    def queue(*keys: str) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await start_list(pilot)
+        assert table_numbers(listing)[:3] == [newest.number, middle.number, oldest.number]
+        queue("j", "j", "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        assert app.screen.detail.number == oldest.number
+        queue("escape", "k", "enter", "p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and len(app.screen_stack) == 3,
+                       "the payment dialog over the details")
+        assert app.screen.detail.number == middle.number
+        assert isinstance(app.screen_stack[1], OrderDetailScreen) and app.screen_stack[1].number == middle.number
+
+
+async def test_keys_queued_behind_a_quick_filter_act_on_its_page(make_app, alice, demo_db):
+    """"5 j j p": the j's and the p wait for the page the 5 asks for, not the one on screen."""
+    from textual import events
+
+    from hubtui.domain.orders import QuickFilter
+    from hubtui.services.order_writes import PaymentDraft, record_payment
+
+    for _ in range(3):
+        paid = new_order(alice, demo_db)
+        record_payment(alice, paid.number, PaymentDraft(method="Cash", status="Paid"))
+    unpaid = [row.number for row in list_orders(alice, OrderQuery(quick_filter=QuickFilter.UNPAID), limit=3).rows]
+    third = get_order(alice, unpaid[2])
+    assert third.balance_due > 0 and third.status != "Cancelled", "the demo's third unpaid order can be paid"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await start_list(pilot)
+        assert unpaid[2] not in table_numbers(listing)[:3], "the pages differ where it matters"
+        for key in ("5", "j", "j", "p"):
+            app.post_message(events.Key(key, key))
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        assert app.screen.detail.number == unpaid[2]
+        assert listing.order_query.quick_filter is QuickFilter.UNPAID
