@@ -11,8 +11,8 @@ from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
-from hubtui.key_holding import HoldsKeys
 from hubtui.commands import ALL_COMMANDS, APP_COMMANDS, Command, bindings, known_ids
+from hubtui.key_holding import HoldsKeys
 from hubtui.screens.empty import EmptyDatabaseScreen
 from hubtui.screens.orders import OrdersScreen
 

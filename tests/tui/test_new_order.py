@@ -89,7 +89,8 @@ async def test_a_phone_order_from_search_to_placed(make_app, db: Db) -> None:
         from hubtui.screens.payment_dialog import PaymentDialog
 
         await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is details and details.detail.status == "Approved", "the paid order")
         assert "Approved" in visible_text(app)
@@ -531,7 +532,8 @@ async def test_the_shortest_phone_order_with_a_card_payment(make_app, db: Db) ->
         await wait_for(pilot, lambda: isinstance(app.screen, OrderDetailScreen), "the placed order")
         details = app.screen
         await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is details and details.detail.payment_status == "Paid", "paid")
     order = db.one("SELECT * FROM orders WHERE number = ?", (details.number,))

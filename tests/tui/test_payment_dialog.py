@@ -211,7 +211,8 @@ async def test_two_keys_record_a_phone_order_paid_in_full_by_card(make_app, alic
         await start_list(pilot)
         screen = await jump_to(pilot, short(order.number), order.number)
         await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
         await pilot.press("ctrl+s")
         await wait_saved(pilot, screen, 2)
         assert stored_order(demo_db, order.number) == ("Approved", "Paid", order.order_total, "CardOverPhone", 2)
@@ -476,7 +477,8 @@ async def test_p_on_the_list_pays_the_highlighted_order_and_the_row_shows_it(mak
         listing = await start_list(pilot)
         assert orders_table(listing).highlighted_number() == order.number, "a new order is the newest"
         await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
         dialog = app.screen
         assert dialog.detail == get_order(alice, order.number)
         assert f"Payment on {order.number}" in static_text(field(dialog, "title"))
@@ -564,11 +566,12 @@ async def test_keys_queued_on_the_list_pay_the_order_they_lead_to(make_app, alic
         listing = await start_list(pilot)
         assert table_numbers(listing)[:3] == [newest.number, middle.number, oldest.number]
         queue("j", "j", "p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
         assert app.screen.detail.number == oldest.number
         queue("escape", "k", "enter", "p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and len(app.screen_stack) == 3,
-                       "the payment dialog over the details")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and len(app.screen_stack) == 3
+                       and app.screen.focused is not None, "the payment dialog over the details")
         assert app.screen.detail.number == middle.number
         assert isinstance(app.screen_stack[1], OrderDetailScreen) and app.screen_stack[1].number == middle.number
 
@@ -592,6 +595,7 @@ async def test_keys_queued_behind_a_quick_filter_act_on_its_page(make_app, alice
         assert unpaid[2] not in table_numbers(listing)[:3], "the pages differ where it matters"
         for key in ("5", "j", "j", "p"):
             app.post_message(events.Key(key, key))
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
         assert app.screen.detail.number == unpaid[2]
         assert listing.order_query.quick_filter is QuickFilter.UNPAID

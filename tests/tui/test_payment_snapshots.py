@@ -27,7 +27,8 @@ async def dialog_open(pilot, number: str) -> PaymentDialog:
     await start_list(pilot)
     await jump_to(pilot, short(number), number)
     await pilot.press("p")
-    await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog), "the payment dialog")
+    await wait_for(pilot, lambda: isinstance(app.screen, PaymentDialog) and app.screen.focused is not None,
+                   "the payment dialog, ready")
     for field in app.screen.query(Input):
         field.cursor_blink = False  # a blinking cursor would make the picture depend on timing
     return app.screen
