@@ -13,8 +13,10 @@ Each key is also held until the one before it has been handled. Textual hands a 
 focused widget's queue and runs most bindings only when it has bubbled back up to the app,
 while priority bindings (p, n, :) run at once: "j j p" would pay the first row while the j's
 still queue at the list. A key is handled once it is back at the app, or a widget kept it
-(stopped it); Textual marks a key sent by the app as stopped on its way from the screen up
-to the app, so keys are delivered without a sender.
+(stopped it), and the messages its handling posted (the list telling its screen "open this
+row") have reached the screen. Textual marks a key sent by the app as stopped on its way
+from the screen up to the app, so keys are delivered without a sender. Letters for a text
+field are not waited on: they queue there in order, and nothing they do can be overtaken.
 """
 
 from __future__ import annotations
