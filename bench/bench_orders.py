@@ -20,7 +20,6 @@ import os
 import platform
 import re
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -32,6 +31,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from results import REPEAT, median_ms  # noqa: E402
 
 from hubtui.domain.order_query import OrderQuery  # noqa: E402
 from hubtui.domain.orders import QuickFilter  # noqa: E402
@@ -40,18 +42,7 @@ from hubtui.services.order_reads import _scope, count_orders, get_order, list_or
 from hubtui.store import order_queries as q  # noqa: E402
 from hubtui.store.engine import RawRead, Store  # noqa: E402
 
-REPEAT = 15
 Statements = list[tuple[str, Any]]
-
-
-def median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
-    action()  # warm the page cache and statement caches
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 @contextmanager

@@ -13,11 +13,8 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,26 +22,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from results import replace_section  # noqa: E402
+from results import REPEAT, median_ms, replace_section  # noqa: E402
 
 from hubtui.services.catalogue import search_companies, search_customers, search_products  # noqa: E402
 from hubtui.services.context import open_context  # noqa: E402
 from hubtui.services.order_writes import NewLine, NewOrder, PaymentDraft, place_order, record_payment  # noqa: E402
 from hubtui.store.engine import Store  # noqa: E402
 
-REPEAT = 15
 FIRST = ("Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Freya", "Arthur", "Ivy", "Leo", "Mia", "Theo")
 LAST = ("Smith", "Jones", "Taylor", "Brown", "Evans", "Walker", "Wright", "Hughes", "Edwards", "Green", "Hall")
-
-
-def median_ms(action: Callable[[], object]) -> float:
-    action()
-    samples = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def grow(db: Path, customers: int, products: int) -> None:

@@ -1,9 +1,27 @@
-"""RESULTS.md is shared by the benchmarks: each one owns a "## …" section and replaces only that."""
+"""What the benchmarks share: RESULTS.md, where each owns a "## …" section and replaces only
+that, and the median timing they report."""
 
 from __future__ import annotations
 
 import re
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+REPEAT = 15
+
+
+def median_ms(action: Callable[[], object], repeat: int = REPEAT) -> float:
+    """The median of `repeat` timed runs of `action`, in ms, after one untimed run that warms
+    the page cache and the statement caches."""
+    action()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
 
 
 def replace_section(path: Path, title: str, body: list[str]) -> None:
