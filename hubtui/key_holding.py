@@ -139,7 +139,7 @@ class HoldsKeys(App[Any]):
     async def _release_keys(self) -> None:
         # Delivered here, in the app's own turn, not posted back to its queue: keys typed
         # meanwhile are already queued there, and must come after these.
-        while self._held_keys and not self._still_waiting() and not self._keys_ahead_busy():
+        while self._held_keys and not self._still_waiting():
             key = self._held_keys.pop(0)
             if not await self._deliver(key):
                 self._held_keys.insert(0, key)
