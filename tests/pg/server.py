@@ -7,6 +7,7 @@ root, so as root the cluster belongs to the `postgres` system user.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
 import pwd
@@ -32,9 +33,14 @@ def _bin_dir() -> Path | None:
 def _install() -> None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise PostgresUnavailable("PostgreSQL server binaries not found and cannot be installed here (needs root and apt-get).")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, capture_output=True)
+    # Test workers run side by side (pytest-xdist): one installs, the others wait and find it there.
+    with open(Path(tempfile.gettempdir()) / "hubtui-pg-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _bin_dir() is not None:
+            return
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, capture_output=True)
 
 
 def _free_port() -> int:
