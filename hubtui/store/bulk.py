@@ -4,8 +4,10 @@ One ORM object at a time manages about 11k rows/s; a million orders with three m
 lines needs far more. On SQLite the loader drops secondary indexes and the tally and
 search-term triggers, inserts with the driver's executemany in one transaction, then
 rebuilds the indexes, the tallies, the search terms (one INSERT ... SELECT DISTINCT and
-one trigram-index rebuild instead of a trigger per row) and the planner statistics. On
-PostgreSQL it inserts in batches through SQLAlchemy Core with the same rebuilds.
+one trigram-index rebuild instead of a trigger per row), the customers' trigram table when
+customers or companies were loaded, and the planner statistics. On PostgreSQL it inserts
+in batches through SQLAlchemy Core with the same rebuilds (the customers' GIN index keeps
+itself current).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
-from hubtui.store import tally, text_search
+from hubtui.store import customer_search, tally, text_search
 from hubtui.store.engine import Store
 
 BATCH = 20_000
@@ -101,6 +103,7 @@ class BulkLoader:
         tally.drop_triggers(shim)  # type: ignore[arg-type]
         text_search.drop_triggers(shim)
         text_search.drop_fts_triggers(shim)
+        customer_search.drop_triggers(shim)
 
     def count_orders(self, counts: dict[tuple[int, int, str, str, str, bool], int]) -> None:
         """Tallies of the orders inserted, counted by the caller: spares a GROUP BY over the table.
@@ -154,9 +157,12 @@ class BulkLoader:
                 cursor.execute(sql)
             if not failed and "orders" in self._tables:
                 text_search.fill(shim)  # after the indexes: DISTINCT reads them, not the table
+            if not failed and self._tables & {"customers", "companies"}:
+                customer_search.rebuild(shim)
             tally.create_triggers(shim)  # type: ignore[arg-type]
             text_search.create_fts_triggers(shim)
             text_search.create_triggers(shim)
+            customer_search.create_triggers(shim)
             cursor.execute("COMMIT")
             if not failed:
                 cursor.execute("PRAGMA analysis_limit=2000")  # sampled statistics are enough here
@@ -191,6 +197,9 @@ class BulkLoader:
             text_search.create_triggers(self._connection)
             self._transaction.commit()
             self._connection.exec_driver_sql("ANALYZE")
+            # ANALYZE ran in the transaction SQLAlchemy began for it; closing would roll its
+            # statistics back, and the planner would then take customers for 1,000 rows.
+            self._connection.commit()
         finally:
             self._connection.close()
 

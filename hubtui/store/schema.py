@@ -12,16 +12,19 @@ from hubtui.domain.errors import DomainError
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. Startup compares the database with this constant instead of loading
 # Alembic (about 0.1 s); a test keeps it equal to Alembic's own head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    """Alembic's filter for comparing the database with the models: the FTS5 index of the
-    search terms (a virtual table and its shadow tables) is made by hand in a migration."""
-    from hubtui.store.text_search import is_fts_table
+    """Alembic's filter for comparing the database with the models: the FTS5 indexes of the
+    search terms and of the customers (virtual tables and their shadow tables) and the
+    customers' pg_trgm index are made by hand in migrations."""
+    from hubtui.store import customer_search, text_search
 
+    if type_ == "index" and customer_search.is_search_index(name):
+        return False
     table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
-    return not is_fts_table(table)
+    return not (text_search.is_fts_table(table) or customer_search.is_fts_table(table))
 
 
 class SchemaOutdated(DomainError):

@@ -1,4 +1,5 @@
-"""Revisions 0002 and 0003 on a database made by revision 0001: `hubtui db upgrade` fills the terms."""
+"""Revisions 0002 to 0004 on a database made by revision 0001: `hubtui db upgrade` fills the terms
+and indexes the customers."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hubtui.store.engine import Store
 from tests.services.support import Sql, facts, fixed_clock, walk
 
 from .oracle import text_oracle
+from .test_customer_index import assert_customer_index_complete
 from .test_search_terms import assert_index_consistent, recount, terms
 
 COPIED = ("organisations", "microsites", "org_channels", "org_settings", "users", "companies", "customers", "orders")
@@ -56,8 +58,9 @@ def test_upgrade_from_0001_fills_the_terms(tmp_path: Path, demo_template: Path) 
     orders = sql.scalar("SELECT COUNT(*) FROM orders")
     assert orders == 2000
 
-    assert schema.upgrade(store.engine) == schema.head_revision() == "0003"
+    assert schema.upgrade(store.engine) == schema.head_revision() == "0004"
     assert _index_columns(sql, "ix_customers_org_first_name") == ["org_id", "first_name_key", "last_name_key"]
+    assert_customer_index_complete(sql)
 
     assert terms(sql) == recount(sql)
     assert len(terms(sql)) > 500
@@ -100,6 +103,7 @@ def test_downgrade_to_0001_and_back(tmp_path: Path, demo_template: Path) -> None
     schema.upgrade(store.engine)
     assert terms(sql) == recount(sql)
     assert_index_consistent(sql)
+    assert_customer_index_complete(sql)
     store.dispose()
 
 
@@ -113,6 +117,7 @@ def test_db_upgrade_command_on_an_0001_file(tmp_path: Path, demo_template: Path)
     _at_0001_with_orders(path, demo_template).dispose()
     result = CliRunner().invoke(app, ["db", "upgrade", "--db", f"sqlite:///{path}"])
     assert result.exit_code == 0, result.output
-    assert "0003" in result.output
+    assert "0004" in result.output
     sql = Sql(path)
     assert terms(sql) == recount(sql) and terms(sql)
+    assert_customer_index_complete(sql)

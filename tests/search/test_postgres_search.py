@@ -1,4 +1,5 @@
-"""The "/" filter text on PostgreSQL: bulk-loaded terms, trigger-kept terms, every plan."""
+"""The "/" filter text on PostgreSQL: bulk-loaded terms, trigger-kept terms, every plan; and the
+wizard's customer search through the pg_trgm index, or a scan where the extension is refused."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from sqlalchemy import text
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
-from hubtui.services import database
+from hubtui.services import catalogue, database
+from hubtui.services.catalogue import search_customers
 from hubtui.services.context import open_context
+from hubtui.services.customers import NewCustomer, create_customer
 from hubtui.services.demo import load_demo
 from hubtui.services.order_reads import count_orders, get_order, list_orders
 from hubtui.services.order_writes import NewLine, NewOrder, OrderChanges, place_order, update_details
@@ -21,6 +24,7 @@ from hubtui.store.engine import Store
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.services.support import Fact
 
+from . import customer_oracle
 from .conftest import AWKWARD, PLAN_SETTINGS
 from .oracle import text_oracle
 
@@ -131,4 +135,83 @@ def test_terms_follow_edits_on_postgres(pg_url: str) -> None:
     # PostgreSQL keeps terms no order uses any more (see text_search.py): never fewer than needed.
     assert recount <= stored
     assert (ctx.operator.org_id, "postcode", "PG99ZZ") in stored
+    store.dispose()
+
+
+# --- the new-order wizard's customer search -------------------------------------------------
+
+CUSTOMER_TEXTS = ("williams", "mith", "dwards 1", "uild mith", "ilder", "son", "amelia ev", "ev", "07 2", "o'b", "%",
+                  "example.co", "zzqx")
+
+
+def _customer_rows(store: Store, org_id: int) -> list[dict]:  # type: ignore[type-arg]
+    with store.read() as session:
+        return [dict(r._mapping) for r in session.execute(
+            text(f"SELECT {customer_oracle.CUSTOMER_ROWS} WHERE c.org_id = :org"), {"org": org_id})]
+
+
+def _check_customer_search(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any part of a customer's details, against the Python oracle; new and edited rows too."""
+    monkeypatch.setattr(catalogue, "SUBSTRING_CANDIDATES", 10**6)  # every match, as the oracle lists them
+    alice, bfix = open_context(store, "alice", clock=fixed_clock, tz=timezone.utc), \
+        open_context(store, "sam", "BFIX", clock=fixed_clock, tz=timezone.utc)
+    org = alice.operator.org_id
+    rows = _customer_rows(store, org)
+    customer = rows[31]
+    tail = customer["phone_key"][-6:]
+    for typed in (*CUSTOMER_TEXTS, f"{tail[:3]} {tail[3:]}", tail[-4:], customer["email"][3:12]):
+        assert [c.id for c in search_customers(alice, typed, limit=500)] == customer_oracle.expected(rows, typed), typed
+    assert customer["id"] in [c.id for c in search_customers(alice, f"{tail[:3]} {tail[3:]}")]
+    theirs = _customer_rows(store, bfix.operator.org_id)
+    other = next(r for r in theirs if not any(r["email"][2:] in c["email"] for c in rows))
+    assert other["id"] in [c.id for c in search_customers(bfix, other["email"][2:])]
+    assert search_customers(alice, other["email"][2:]) == ()
+
+    company = next(r for r in rows if r["company"])
+    added = create_customer(alice, NewCustomer("Quentin", "Zwolle-Marsh", "q.zm@example.nl", "+44 7700 912345",
+                                               Address("Q", "1 High St", "", "Leeds", "LS1 4AP", "GB")))
+    for typed in ("wolle", "912 345", "entin zwol"):
+        assert added.id in [c.id for c in search_customers(alice, typed)], typed
+    with store.write() as session:
+        session.execute(text("UPDATE customers SET email = 'renamed.qqz@example.org' WHERE id = :id"), {"id": added.id})
+        session.execute(text("UPDATE companies SET name_key = 'quixotic widgets ltd' WHERE name_key = :n"),
+                        {"n": company["company"]})
+    assert [c.id for c in search_customers(alice, "amed.qqz")] == [added.id]
+    assert [c.id for c in search_customers(alice, "zm@exa")] == []
+    renamed = {r["id"] for r in _customer_rows(store, org) if r["company"] == "quixotic widgets ltd"}
+    assert {c.id for c in search_customers(alice, "xotic wid", limit=500)} == renamed and renamed
+
+
+def _trigram_index(store: Store) -> bool:
+    with store.read() as session:
+        return session.execute(text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_customers_search_trgm'")).first() \
+            is not None
+
+
+def test_customer_search_on_postgres(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(pg_url)
+    load_demo(store, orders=40, seed=7, now=FIXED_NOW)
+    assert _trigram_index(store)
+    with store.read() as session:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(r[0] for r in session.execute(text(
+            "EXPLAIN SELECT id FROM customers c WHERE (c.email || ' ' || c.phone_key || ' ' || c.first_name_key "
+            "|| ' ' || c.last_name_key) LIKE '%mith%' ESCAPE '!'")))
+    assert "ix_customers_search_trgm" in plan
+    _check_customer_search(store, monkeypatch)
+    store.dispose()
+
+
+def test_customer_search_without_pg_trgm(postgres, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An owner who may not create extensions: the upgrade skips the index, look-ups scan."""
+    admin = Store(postgres.create_database("no_trgm"))
+    with admin.write() as session:
+        session.execute(text("CREATE ROLE plain LOGIN"))
+        session.execute(text("GRANT USAGE, CREATE ON SCHEMA public TO plain"))
+    admin.dispose()
+    store = Store(postgres.url("no_trgm").replace("//hubtui@", "//plain@"))
+    load_demo(store, orders=40, seed=7, now=FIXED_NOW)
+    assert database.info(store).up_to_date
+    assert not _trigram_index(store)
+    _check_customer_search(store, monkeypatch)
     store.dispose()
