@@ -37,12 +37,18 @@ from results import REPEAT, median_ms  # noqa: E402
 
 from hubtui.domain.order_query import OrderQuery  # noqa: E402
 from hubtui.domain.orders import QuickFilter  # noqa: E402
+from hubtui.domain.periods import Period  # noqa: E402
 from hubtui.services.context import open_context  # noqa: E402
 from hubtui.services.order_reads import _scope, count_orders, get_order, list_orders, quick_filter_counts  # noqa: E402
 from hubtui.store import order_queries as q  # noqa: E402
+from hubtui.store import quick_counts  # noqa: E402
 from hubtui.store.engine import RawRead, Store  # noqa: E402
 
 Statements = list[tuple[str, Any]]
+QUICK_COUNTS_NOTE = (
+    '- "quick counts": the twelve counts of the quick-filter bar under the list\'s other filters, one service '
+    'call (`hubtui/store/quick_counts.py`); the note says how it read them and how many orders the filters hold.'
+)
 
 
 @contextmanager
@@ -168,6 +174,22 @@ def main() -> None:
         query = OrderQuery(text=text)
         compare(f"count: text '{text}'", lambda query=query: count_orders(ctx, query),
                 recorded(lambda query=query: count_orders(ctx, query)), plan_of(query, counting=True))
+    # The quick-filter bar under the list's other filters: the twelve counts in one service call.
+    def way_of(query: OrderQuery) -> str:
+        with store.raw_read() as reader:
+            plan = quick_counts.plan_counts(reader, query, _scope(ctx, query))
+        return f"way: {plan.way}; {quick_filter_counts(ctx, query)[QuickFilter.ALL]:,} orders"
+
+    for period in (Period.LAST_7_DAYS, Period.LAST_30_DAYS, Period.THIS_YEAR):
+        query = OrderQuery(period=period)
+        compare(f"quick counts: {period.value}", lambda query=query: quick_filter_counts(ctx, query),
+                recorded(lambda query=query: quick_filter_counts(ctx, query)), way_of(query))
+    for text in ("amelia.e", "edwards", "e", "1", "ls1 6"):
+        for period in (None, Period.LAST_7_DAYS):
+            query = OrderQuery(text=text, period=period)
+            label = f"quick counts: text '{text}'" + (f" + {period.value}" if period else "")
+            compare(label, lambda query=query: quick_filter_counts(ctx, query),
+                    recorded(lambda query=query: quick_filter_counts(ctx, query)), way_of(query))
     like = ("SELECT id FROM orders WHERE org_id = ? AND (customer_email LIKE ? OR customer_name_key LIKE ? "
             "OR shipping_postcode_key LIKE ?) ORDER BY placed_at DESC, id DESC LIMIT 51")
     rows.append(("  bare: LIKE '%zzzz-nobody%' without the terms (a scan)",
@@ -205,6 +227,7 @@ def write_results(
         if kept:
             lines.append(kept[0] + ("" if "earlier run" in kept[0] else " (an earlier run)"))
     lines.append(f"- `hubtui orders list --filter unpaid --limit 50 --json` (whole process): {cli_seconds:.2f} s")
+    lines.append(QUICK_COUNTS_NOTE)
     lines += ["", "| operation | service ms | bare SQL ms | ratio | note |", "|---|---:|---:|---:|---|"]
     for name, service_ms, bare_ms, note in rows:
         ratio = f"{service_ms / bare_ms:.1f}" if bare_ms else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -48,6 +48,7 @@ class HubApp(HoldsKeys):
                 "screens/new_order.tcss"]
     BINDINGS = bindings(APP_COMMANDS)
     COMMANDS = App.COMMANDS | {OrderNumberProvider}
+    CONNECT_HOLD_S = 15.0  # keys typed at the first frame wait this long at most for the store (its busy timeout)
 
     def __init__(
         self,
@@ -67,6 +68,7 @@ class HubApp(HoldsKeys):
         self.prefetch = prefetch
         self.pending = pending  # a prefetch still running: its answer arrives after the app starts
         self.startup_error: str | None = None  # set when the prefetch refused: the CLI reports it
+        self._connect_failed = False
         self.keymap_overrides = self._valid_keymap(settings.key_bindings if settings else {})
 
     def _valid_keymap(self, keys: dict[str, str]) -> dict[str, str]:
@@ -76,6 +78,10 @@ class HubApp(HoldsKeys):
         return {k: v for k, v in keys.items() if k in known_ids()}
 
     def on_mount(self) -> None:
+        if self.context is None:
+            # Fast start paints the first page before the app has its own store: keys typed at
+            # that first frame (":5⏎p", "n" and a name) wait for it, then mean what they would later.
+            self.hold_keys_while(self._opening, self.CONNECT_HOLD_S)
         if self.pending is not None:
             self.await_prefetch()
         elif self.context is None and self.prefetch is not None and not self.prefetch.empty_database:
@@ -85,6 +91,20 @@ class HubApp(HoldsKeys):
         unknown = getattr(self, "_unknown_binding_ids", None)
         if unknown:
             self.notify(f"Unknown binding ids in config.toml [keys]: {', '.join(unknown)}", severity="warning")
+
+    @property
+    def quantity_confirm_above(self) -> int:
+        from hubtui.domain.order_draft import DEFAULT_CONFIRM_ABOVE
+
+        return self.settings.quantity_confirm_above if self.settings else DEFAULT_CONFIRM_ABOVE
+
+    def _opening(self) -> bool:
+        """Still opening the store (fast start): neither ready, nor refused, nor an empty database."""
+        if self.context is not None or self.startup_error is not None or self._connect_failed:
+            return False
+        if self.prefetch is not None:
+            return not self.prefetch.empty_database
+        return self.pending is not None  # the start-up read has not answered yet
 
     def get_default_screen(self) -> Screen[None]:
         if self.pending is not None:
@@ -125,9 +145,19 @@ class HubApp(HoldsKeys):
         from hubtui.store.engine import Store
 
         assert self.settings is not None and self.prefetch is not None
-        store = Store(self.settings.database_url)
-        context = open_context(store, self.prefetch.user_name, self.prefetch.org_code, tz=timezone_of(self.settings))
+        try:
+            store = Store(self.settings.database_url)
+            context = open_context(store, self.prefetch.user_name, self.prefetch.org_code, tz=timezone_of(self.settings))
+        except Exception as error:  # the start-up read worked, so this is rare: say so, keep the page on screen
+            self.call_from_thread(self._not_connected, error)
+            return
         self.call_from_thread(self._connected, store, context)
+
+    def _not_connected(self, error: Exception) -> None:
+        self._connect_failed = True
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        self.notify(f"Could not open the database: {first_line}", title="Not connected", severity="error",
+                    timeout=30)
 
     def _connected(self, store: Store, context: Context) -> None:
         self.store, self.context = store, context
@@ -143,7 +173,7 @@ class HubApp(HoldsKeys):
             return
         scope_commands: tuple[Command, ...] = getattr(screen, "HELP_COMMANDS", APP_COMMANDS)
         for command in scope_commands:
-            if command.palette and command.scope != "app":
+            if command.palette and command.scope != "app" and self._allowed_on(screen, command.action):
                 yield SystemCommand(command.palette, command.help, partial(self._run_on_screen, screen, command.action))
         yield SystemCommand("view: orders", "The order list", self.action_view_orders)
         yield SystemCommand("view: returns", "The returns list", self.action_view_returns)
@@ -158,8 +188,30 @@ class HubApp(HoldsKeys):
         assert self.store is not None
         return list_organisations(self.store)
 
+    def _allowed_on(self, screen: Screen, action: str) -> bool:
+        """Whether the palette should offer `action`: what the role or the order rules out is left out."""
+        target, name, params = self._parse_action(action, screen)
+        return target.check_action(name, params) is not None
+
     def _run_on_screen(self, screen: Screen, action: str) -> None:
         self.call_later(screen.run_action, action)
+
+    async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
+        """A greyed key (check_action None) says in one line why it cannot be used now.
+
+        Screens that grey actions out explain them with `refusal(action)`; a key check_action
+        hides (False), e.g. a letter typed into a field, goes on as before.
+        """
+        # Textual's own parse of the action string (pinned 8.2.8), so the check is the one run_action makes.
+        target, name, params = self._parse_action(action, self if default_namespace is None else default_namespace,
+                                                  namespaces)
+        refusal = getattr(target, "refusal", None)
+        if refusal is not None and target.check_action(name, params) is None:
+            why = refusal(name)
+            if why:
+                self.notify(why, title="Not now", severity="warning", timeout=4)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "jump":

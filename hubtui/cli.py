@@ -409,6 +409,7 @@ def orders_status(
     number: Annotated[str, typer.Argument()],
     status: Annotated[str, typer.Argument(help="The new status, e.g. Approved.")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled (needed for Cancelled).")] = None,
+    comment: Annotated[str, typer.Option("--comment", help="Why, or what was agreed: kept in the activity log.")] = "",
     expected_version: Annotated[int | None, typer.Option("--expected-version", help="Refuse if the order changed since this version.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -419,7 +420,8 @@ def orders_status(
     with handled_errors():
         from hubtui.services.order_writes import change_status
 
-        detail = change_status(open_context(db, org, user), number, status, reason=reason, expected_version=expected_version)
+        detail = change_status(open_context(db, org, user), number, status, reason=reason, comment=comment,
+                               expected_version=expected_version)
     _done(detail, as_json, f"{detail.number} is now {detail.status}.")
 
 
@@ -440,7 +442,7 @@ def orders_pay(
     """Record a payment taken offline."""
     with handled_errors():
         from hubtui.domain.money import format_money
-        from hubtui.services.order_writes import PaymentDraft, record_payment
+        from hubtui.services.order_payments import PaymentDraft, record_payment
 
         minor = parse_money_option(amount, "--amount") if amount is not None else None
         draft = PaymentDraft(method=method, status=status, amount=minor, reference=reference, comment=comment)

@@ -73,6 +73,10 @@ APP_COMMANDS = (
 
 ORDERS_COMMANDS = (
     Command("orders.open", "enter", "open_order", "Open", "Open the highlighted order"),
+    # The footer shows them in this order and a narrow terminal cuts the last: what an agent does most, first.
+    Command("orders.new", "n", "new_order", "New", "Take a new phone order", "order: new", priority=True),
+    Command("orders.pay", "p", "pay", "Pay", "Record a payment for the highlighted order", "order: pay",
+            priority=True),
     Command("orders.filter", "slash", "focus_filter", "Filter", "Type part of a number, e-mail, name or post code",
             "orders: filter by text"),
     Command("orders.search", "f", "advanced_search", "Search", "Search by any field, period and date range",
@@ -98,9 +102,6 @@ ORDERS_COMMANDS = (
             "orders: change microsite"),
     Command("orders.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again", "orders: refresh",
             show=False),
-    Command("orders.new", "n", "new_order", "New", "Take a new phone order", "order: new", priority=True),
-    Command("orders.pay", "p", "pay", "Pay", "Record a payment for the highlighted order", "order: pay",
-            priority=True),
 ) + tuple(
     Command(f"orders.quick.{quick.value}", key, f"quick_filter('{quick.value}')", QUICK_FILTER_LABELS[quick],
             f"Quick filter: {QUICK_FILTER_LABELS[quick].lower()}", f"filter: {quick.value}", show=False)
@@ -112,30 +113,28 @@ ORDER_COMMANDS = (
     Command("order.status", "s", "change_status", "Status", "Move the order to another status", "order: change status",
             priority=True),
     Command("order.pay", "p", "pay", "Pay", "Record a payment", "order: pay", priority=True),
-    Command("order.lines", "l", "edit_lines", "Lines", "Edit the order's lines", "order: edit lines"),
-    Command("order.discount", "d", "discount", "Discount", "Add or remove a discount", "order: discount"),
     Command("order.note", "a", "add_note", "Note", "Add a note to the activity log", "order: add note", priority=True),
-    Command("order.tracking", "t", "tracking", "Tracking", "Set the carrier, tracking number and link", "order: tracking"),
-    Command("order.return", "u", "raise_return", "Return", "Raise a return (RMA)", "order: raise return"),
     Command("order.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the order again", "order: refresh", show=False),
 )
 
 NEW_ORDER_COMMANDS = (
     Command("new_order.save", "ctrl+s", "save", "Review/Place",
-            "On customer or products: go to the review; on the review: place the order"),
+            "On customer or products: go to the review; on the review: place the order and record its payment"),
     Command("new_order.leave", "escape", "leave", "Leave",
             "Leave the new order (asks first when something is entered); back out of a quantity or a company"),
-    Command("new_order.customer", "f2", "go_step('customer')", "Customer", "Step 1: find the customer"),
-    Command("new_order.products", "f3", "go_step('products')", "Products", "Step 2: add products and quantities"),
-    Command("new_order.review", "f4", "go_step('review')", "Review", "Step 3: addresses, shipping, reference, totals"),
     Command("new_order.companies", "ctrl+t", "toggle_companies", "Companies",
             "Customer step: search companies (B2B) instead of people, and back"),
     Command("new_order.new_customer", "ctrl+n", "new_customer", "New customer",
             "Customer step: add a caller not on file yet (name, e-mail, phone and address, all checked)"),
+    Command("new_order.customer", "f2", "go_step('customer')", "Customer", "Step 1: find the customer"),
+    Command("new_order.products", "f3", "go_step('products')", "Products", "Step 2: add products and quantities"),
+    Command("new_order.review", "f4", "go_step('review')", "Review", "Step 3: addresses, shipping, reference, totals and the payment"),
     Command("new_order.next", "down", "move(1)", "Next", "Move down the search results while typing", show=False),
     Command("new_order.previous", "up", "move(-1)", "Previous", "Move up the search results while typing", show=False),
-    Command("new_order.more", "plus", "change_quantity(1)", "+1", "On a line: one more", show=False),
-    Command("new_order.less", "minus", "change_quantity(-1)", "-1", "On a line: one fewer", show=False),
+    Command("new_order.more", "plus", "change_quantity(1)", "+1",
+            "On a line, or in the empty product search for the line just added: one more", show=False),
+    Command("new_order.less", "minus", "change_quantity(-1)", "-1",
+            "On a line, or in the empty product search for the line just added: one fewer", show=False),
     Command("new_order.remove", "delete", "remove_line", "Remove", "On a line: remove it from the order", show=False),
 )
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
 
+from hubtui.domain.order_draft import DEFAULT_CONFIRM_ABOVE
+
 APP_NAME = "hubtui"
 
 
@@ -39,6 +41,8 @@ class Settings:
     org: str | None = None
     timezone: str | None = None
     key_bindings: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    # A quantity typed above this is asked about before it joins an order (a slip, not an order).
+    quantity_confirm_above: int = DEFAULT_CONFIRM_ABOVE
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -64,7 +68,11 @@ def load_settings(*, db: str | None = None, org: str | None = None, user: str | 
     keys = file.get("keys", {})
     if not isinstance(keys, dict):
         raise ConfigError("The [keys] table of the configuration file must map binding ids to keys.")
+    confirm_above = file.get("quantity_confirm_above", DEFAULT_CONFIRM_ABOVE)
+    if not isinstance(confirm_above, int) or isinstance(confirm_above, bool) or confirm_above < 1:
+        raise ConfigError("quantity_confirm_above in the configuration file must be a whole number of at least 1.")
     return Settings(
+        quantity_confirm_above=confirm_above,
         database_url=db or env.get("HUBTUI_DATABASE_URL") or file.get("database_url") or default_database_url(),
         user=user or env.get("HUBTUI_USER") or file.get("user") or _login_name(),
         org=org or env.get("HUBTUI_ORG") or file.get("org"),

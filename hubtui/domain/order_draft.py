@@ -7,11 +7,15 @@ must hold.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from hubtui.domain.errors import DomainError
 
 MAX_QUANTITY = 9999  # more than this on one phone line is a typing slip, not an order
+# Above this a typed quantity is asked about before it joins the order: a stock code's digits
+# typed into a quantity ("1001 drills") is the slip it catches. A setting (quantity_confirm_above).
+DEFAULT_CONFIRM_ABOVE = 99
 COUNTRY_CODE_LENGTH = 2
 
 
@@ -56,6 +60,32 @@ def parse_quantity(text: str) -> int:
     if not cleaned.lstrip("+-").isdigit() or not cleaned.isascii():
         raise QuantityError(f"'{cleaned}' is not a whole number.")
     return check_quantity(int(cleaned))
+
+
+# "3*dri-1000", "3 x drill", "dri-1000*3", "dri-1000 x3": a quantity typed with the search.
+# x needs a space on its side of the words, so "2x4 timber" stays a search.
+_QUANTITY_BEFORE = re.compile(r"\s*(\d{1,5})\s*(?:[*×]|[xX]\s)\s*(.*)", re.DOTALL)
+_QUANTITY_AFTER = re.compile(r"(.*?)(?:\s*[*×]|\s+[xX])\s*(\d{1,5})\s*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class SearchWithQuantity:
+    term: str  # what to search for
+    quantity: int | None  # None: none typed (one unit)
+
+
+def split_quantity(text: str) -> SearchWithQuantity:
+    """A product search as typed, split into the search and a quantity typed beside it."""
+    for pattern, term_group, quantity_group in ((_QUANTITY_BEFORE, 2, 1), (_QUANTITY_AFTER, 1, 2)):
+        match = pattern.fullmatch(text)
+        if match and match[term_group].strip():
+            return SearchWithQuantity(match[term_group].strip(), int(match[quantity_group]))
+    return SearchWithQuantity(text.strip(), None)
+
+
+def needs_confirmation(quantity: int, confirm_above: int = DEFAULT_CONFIRM_ABOVE) -> bool:
+    """Whether a typed quantity is far enough above the usual to ask before taking it."""
+    return quantity > confirm_above
 
 
 def add_product(lines: tuple[DraftLine, ...], line: DraftLine) -> tuple[tuple[DraftLine, ...], int]:
@@ -109,15 +139,19 @@ def address_problems(parts: dict[str, str]) -> dict[str, str]:
 
 
 __all__ = [
+    "DEFAULT_CONFIRM_ABOVE",
     "MAX_QUANTITY",
+    "SearchWithQuantity",
     "DraftLine",
     "DraftTotals",
     "QuantityError",
     "add_product",
     "address_problems",
     "check_quantity",
+    "needs_confirmation",
     "parse_quantity",
     "remove_line",
     "set_quantity",
+    "split_quantity",
     "totals",
 ]

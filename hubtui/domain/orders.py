@@ -357,6 +357,13 @@ def balance_due(order_total: int, paid: int, refunded: int) -> int:
     return max(0, order_total - paid)
 
 
+def owed_to_customer(status: OrderStatus | str, order_total: int, paid: int, refunded: int) -> int:
+    """Money taken that the customer is now owed back: all of it once the order is cancelled,
+    what was paid beyond the total otherwise; less what has been refunded already."""
+    keeps = 0 if _status(status) == _S.Cancelled else order_total
+    return max(0, paid - refunded - keeps)
+
+
 def is_unfulfilled(status: OrderStatus) -> bool:
     return _status(status) not in (_S.Dispatched, _S.Delivered, _S.Cancelled)
 

@@ -1,6 +1,6 @@
 """Rules for recording an offline payment by hand (SPEC 3): choices, defaults and the amount.
 
-The service (hubtui.services.order_writes.record_payment) enforces the same limits against
+The service (hubtui.services.order_payments.record_payment) enforces the same limits against
 the stored order; these let a form answer at once, before anything is written.
 """
 
@@ -23,6 +23,13 @@ OPERATOR_METHODS: tuple[PaymentMethod, ...] = tuple(
 )
 OPERATOR_STATUSES: tuple[PaymentStatus, ...] = OPERATOR_PAYMENT_STATUSES
 DEFAULT_STATUS = PaymentStatus.Paid
+# Methods whose payment is looked up later by a code the agent is given on the call: the card
+# terminal's authorisation code, the cheque number. A form puts the cursor there first.
+REFERENCE_EXPECTED = frozenset({PaymentMethod.CardOverPhone, PaymentMethod.MOTO, PaymentMethod.Cheque})
+
+
+def reference_expected(method: str) -> bool:
+    return method in {m.value for m in REFERENCE_EXPECTED}
 
 
 def default_method(channel: str) -> PaymentMethod:

@@ -107,20 +107,24 @@ def can(role: Role, permission: Permission) -> bool:
     return known is not None and Permission(permission) in ROLE_PERMISSIONS[known]
 
 
-def require(role: Role, permission: Permission) -> None:
-    """Raise PermissionDenied, naming who to ask, unless ``role`` may do it."""
+def why_not(role: Role | str, permission: Permission) -> str | None:
+    """Why ``role`` may not do it, naming who to ask; None when it may."""
     permission = Permission(permission)
     known = _role(role)
     if known is None:
-        raise PermissionDenied(f"{role!r} is not a role; ask an admin to set yours")
+        return f"{role!r} is not a role; ask an admin to set yours"
     if permission in ROLE_PERMISSIONS[known]:
-        return
+        return None
     # Roles are listed least to most privileged, so this names the nearest one.
     helper = next(r for r in Role if permission in ROLE_PERMISSIONS[r])
-    raise PermissionDenied(
-        f"{_ROLE_NOUNS[known].capitalize()} may not {_ACTIONS[permission]}; "
-        f"ask {_ROLE_NOUNS[helper]}."
-    )
+    return f"{_ROLE_NOUNS[known].capitalize()} may not {_ACTIONS[permission]}; ask {_ROLE_NOUNS[helper]}."
+
+
+def require(role: Role, permission: Permission) -> None:
+    """Raise PermissionDenied, naming who to ask, unless ``role`` may do it."""
+    refusal = why_not(role, permission)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 WAREHOUSE_STATUSES = frozenset(

@@ -9,10 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, Label, OptionList
 
+from hubtui.domain.limits import NOTE_LIMIT
 from hubtui.domain.orders import CancelReason, OrderStatus
+from hubtui.widgets.pick_list import PickList
+from hubtui.widgets.type_ahead import EagerInput
 
 CANCEL_BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -48,7 +50,7 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note"):
             yield Label(f"Note on {self.number}", classes="dialog-title")
-            yield Input(placeholder="what happened, what was agreed", max_length=400, id="note-text")
+            yield Input(placeholder="what happened, what was agreed", max_length=NOTE_LIMIT, id="note-text")
             yield Label("", id="note-error", classes="dialog-error")
             yield Label("enter or ctrl+s save · esc cancel", classes="dialog-hint")
 
@@ -68,61 +70,104 @@ class NoteDialog(ModalScreen[str | None]):
 class StatusChoice:
     status: str
     reason: str | None = None
+    comment: str = ""
+
+
+STATUS_HINT = "digit or enter choose · ctrl+s save · esc cancel"
 
 
 class StatusDialog(ModalScreen[StatusChoice | None]):
-    """Only the statuses this order may move to (and this operator may set) are offered."""
+    """Only the statuses this order may move to (and this operator may set) are offered.
+
+    Choosing (a digit, or enter on the highlighted status) moves on to the reason, when
+    cancelling, then to the comment; only ctrl+s (or enter in the comment) saves, and a
+    cancellation asks first, because it is final.
+    """
 
     AUTO_FOCUS = "#status-targets"
     BINDINGS = CANCEL_BINDINGS + [Binding("ctrl+s", "save", "Save", id="dialog.save")]
 
-    def __init__(self, number: str, current: str, targets: list[str]) -> None:
+    def __init__(self, number: str, current: str, targets: list[str], *, owed_if_cancelled: str | None = None) -> None:
         super().__init__()
         self.number = number
         self.current = current
         self.targets = targets
+        self.owed_if_cancelled = owed_if_cancelled  # money taken that cancelling would owe back, e.g. "£12.50"
+        self.chosen: str | None = None
+        self.reason: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="status"):
             yield Label(f"{self.number}: move from {self.current} to", classes="dialog-title")
-            yield OptionList(*[Option(t, id=t) for t in self.targets], id="status-targets")
-            yield Select([(r.value, r.value) for r in CancelReason], prompt="Reason (needed to cancel)",
-                         id="status-reason")
+            yield PickList(self.targets, on_pick=self._target_picked, id="status-targets")
+            with Vertical(id="status-reason-box"):
+                yield Label("Reason for cancelling", classes="dialog-subtitle")
+                yield PickList([r.value for r in CancelReason], on_pick=self._reason_picked, id="status-reason")
+            with Horizontal(classes="dialog-row"):
+                yield Label("Comment ", classes="dialog-caption")
+                yield EagerInput(placeholder="optional: why, what was agreed", max_length=NOTE_LIMIT, compact=True,
+                                 id="status-comment", on_enter=lambda _text: self.action_save())
             yield Label("", id="status-error", classes="dialog-error")
-            yield Label("enter choose · ctrl+s save · esc cancel", classes="dialog-hint")
+            yield Label(STATUS_HINT, classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#status-reason", Select).display = False
+        self._show_reasons(False)
+
+    def _show_reasons(self, show: bool) -> None:
+        self.query_one("#status-reason-box").display = show
 
     @on(OptionList.OptionHighlighted, "#status-targets")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.query_one("#status-reason", Select).display = event.option.id == OrderStatus.Cancelled.value
+        if self.chosen is None:
+            self._show_reasons(event.option.id == OrderStatus.Cancelled.value)
 
-    @on(OptionList.OptionSelected, "#status-targets")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id == OrderStatus.Cancelled.value:
-            self.query_one("#status-reason", Select).focus()
-            return
-        self.action_save()
+    def _target_picked(self, target: str) -> None:
+        self.chosen = target
+        self.query_one("#status-error", Label).update("")
+        cancelling = target == OrderStatus.Cancelled.value
+        self._show_reasons(cancelling)
+        if cancelling and self.reason is None:
+            self.set_focus(self.query_one("#status-reason", PickList))
+        else:
+            self.set_focus(self.query_one("#status-comment", Input))
 
-    @on(Select.Changed, "#status-reason")
-    def _reason_chosen(self, event: Select.Changed) -> None:
-        if not event.select.is_blank():
-            self.action_save()
+    def _reason_picked(self, reason: str) -> None:
+        self.reason = reason
+        self.query_one("#status-error", Label).update("")
+        self.set_focus(self.query_one("#status-comment", Input))
+
+    def _target(self) -> str | None:
+        if self.chosen is not None:
+            return self.chosen
+        return self.query_one("#status-targets", PickList).highlighted_choice
 
     def action_save(self) -> None:
-        options = self.query_one("#status-targets", OptionList)
-        if options.highlighted is None:
+        target = self._target()
+        if target is None:
             self.query_one("#status-error", Label).update("Choose a status.")
             return
-        target = str(options.get_option_at_index(options.highlighted).id)
-        reason_select = self.query_one("#status-reason", Select)
-        reason = None if reason_select.is_blank() else str(reason_select.value)
-        if target == OrderStatus.Cancelled.value and reason is None:
-            self.query_one("#status-error", Label).update("Cancelling needs a reason.")
-            self.query_one("#status-reason", Select).focus()
+        comment = self.query_one("#status-comment", Input).value.strip()
+        if target != OrderStatus.Cancelled.value:
+            self.dismiss(StatusChoice(target, None, comment))
             return
-        self.dismiss(StatusChoice(target, reason))
+        if self.reason is None:
+            self.chosen = target
+            self._show_reasons(True)
+            self.query_one("#status-error", Label).update("Cancelling needs a reason: a digit or enter chooses one.")
+            self.set_focus(self.query_one("#status-reason", PickList))
+            return
+        choice = StatusChoice(target, self.reason, comment)
+        question = f"Cancel {self.number} ({self.reason})? This is final: a cancelled order cannot be reopened."
+        if self.owed_if_cancelled:
+            question += f" {self.owed_if_cancelled} paid will be owed back to the customer."
+        self.app.push_screen(ConfirmDialog(question), lambda yes: self._confirmed(choice) if yes else None)
+
+    def _confirmed(self, choice: StatusChoice) -> None:
+        def close() -> None:
+            self.dismiss(choice)  # not awaited: this runs in the dialog's own message loop
+
+        # Not from inside the question's own closing: this dialog closes once that has finished.
+        self.call_later(close)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

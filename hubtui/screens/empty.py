@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from hubtui.widgets.hub_footer import HubFooter
 
 
 class EmptyDatabaseScreen(Screen[None]):
@@ -22,4 +24,4 @@ class EmptyDatabaseScreen(Screen[None]):
                 "Load demo data with [b]hubtui demo[/b] (or [b]make run[/b]), then start hubtui again.",
                 id="empty-message",
             )
-        yield Footer()
+        yield HubFooter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -23,13 +24,15 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
+        # A binding id is typed into config.toml exactly as shown, so it is never wrapped: it has
+        # a line of its own under what its keys do.
         table = Table(box=None, expand=True, show_header=True, padding=(0, 1))
         table.add_column("Keys", style="bold", no_wrap=True)
-        table.add_column("Does", ratio=3)
-        table.add_column("Binding id", style="dim", ratio=1, overflow="fold")
+        table.add_column("Does (binding id)", ratio=1)
         for command in self.commands:
-            keys = self.keymap.get(command.id, command.keys)
-            table.add_row(key_label(keys), command.help, command.id)
+            does = Text(command.help)
+            does.append(f"\n{command.id}", style="dim")
+            table.add_row(key_label(self.keymap.get(command.id, command.keys)), does)
         with Vertical(classes="dialog", id="help"):
             yield Label(f"Keys: {self.help_title}", classes="dialog-title")
             with VerticalScroll(id="help-body"):

@@ -58,10 +58,10 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
             self.customer = customer
 
     class _Refused(Message):
-        def __init__(self, message: str, field: str | None) -> None:
+        def __init__(self, message: str, problems: dict[str, str] | None = None) -> None:
             super().__init__()
             self.message = message
-            self.field = field
+            self.problems = problems or {}  # field -> what is wrong with it: every one is marked
 
     def __init__(self, context: Context, typed: str = "") -> None:
         super().__init__()
@@ -113,11 +113,11 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
         try:
             self.post_message(self._Saved(create_customer(self.context, draft)))
         except InvalidInput as error:
-            self.post_message(self._Refused(str(error), error.field))
+            self.post_message(self._Refused(str(error), error.problems))
         except DomainError as error:
-            self.post_message(self._Refused(str(error), None))
+            self.post_message(self._Refused(str(error)))
         except Exception as error:  # e.g. the database busy for too long: say so, keep what was typed
-            self.post_message(self._Refused(f"Not saved: {error}", None))
+            self.post_message(self._Refused(f"Not saved: {error}"))
 
     @on(_Saved)
     def _saved(self, message: _Saved) -> None:
@@ -126,11 +126,14 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
     @on(_Refused)
     def _refused(self, message: _Refused) -> None:
         self.saving = False
-        names = {name for name, _c, _l in FIELDS}
-        if message.field in names:
-            field = self.field(message.field)
-            field.set_error(message.message)
-            self.set_focus(field.input)
+        names = [name for name, _c, _l in FIELDS]
+        marked = [name for name in names if name in message.problems]
+        for name in marked:
+            self.field(name).set_error(message.problems[name])
+        if marked:
+            self.set_focus(self.field(marked[0]).input)  # the first wrong field, in the order of the form
+            if len(marked) > 1:
+                self.query_one("#new-customer-error", Label).update(f"{len(marked)} fields need attention.")
         else:
             self.query_one("#new-customer-error", Label).update(message.message)
 

@@ -12,18 +12,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import ContentSwitcher, DataTable, Header, Input, Static
 
 from hubtui.commands import APP_COMMANDS, NEW_ORDER_COMMANDS, bindings
 from hubtui.domain.errors import DomainError, MoneyError
 from hubtui.domain.money import format_money
-from hubtui.domain.order_draft import totals
+from hubtui.domain.order_draft import DEFAULT_CONFIRM_ABOVE, totals
 from hubtui.services.context import Context
 from hubtui.services.views import CustomerChoice, OrderDetail
 from hubtui.screens.new_order_customer import CustomerStep
 from hubtui.screens.new_order_products import ProductsStep
 from hubtui.screens.new_order_review import ReviewStep
+from hubtui.widgets.payment_fields import CHECKED_FIELDS
 from hubtui.widgets.type_ahead import hold_keys_while
+from hubtui.widgets.hub_footer import HubFooter
 
 STEPS = (("customer", "1 Customer"), ("products", "2 Products"), ("review", "3 Review"))
 FIRST_FIELD = {"customer": "#customer-search", "products": "#product-search", "review": "#shipping_name"}
@@ -54,12 +57,15 @@ class NewOrderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="wizard-steps")
+        with Horizontal(id="wizard-bar"):
+            yield Static(id="wizard-steps")
+            yield Static(id="wizard-summary")
         with ContentSwitcher(initial="customer", id="wizard-body"):
             yield CustomerStep(self.context, self._customer_picked, id="customer")
-            yield ProductsStep(self.context, id="products")
+            yield ProductsStep(self.context, confirm_above=getattr(self.app, "quantity_confirm_above",
+                                                                   DEFAULT_CONFIRM_ABOVE), id="products")
             yield ReviewStep(id="review")
-        yield Footer()
+        yield HubFooter()
 
     def on_mount(self) -> None:
         self.title = "New phone order"
@@ -84,24 +90,28 @@ class NewOrderScreen(Screen[None]):
         for name, label in STEPS:
             bar.append(f" {label} ", style="bold reverse" if name == self.step else "dim")
             bar.append(" › " if name != "review" else "")
-        c = self.customer
-        bar.append("   ")
-        bar.append(c.name if c else "no customer yet", style="bold" if c else "italic dim")
+        self.query_one("#wizard-steps", Static).update(bar)
+        summary = Text(no_wrap=True, overflow="ellipsis", justify="right")
         t = totals(self.products.lines)
         if t.lines:
-            bar.append(f" · {t.lines} line{'s' if t.lines != 1 else ''} · "
-                       f"{format_money(t.lines_total, self.products.currency, grouping=True)}")
-        self.query_one("#wizard-steps", Static).update(bar)
+            summary.append(format_money(t.lines_total, self.products.currency, grouping=True), style="bold")
+            summary.append(f" · {t.lines} line{'s' if t.lines != 1 else ''} · ")
+        c = self.customer
+        summary.append(c.name if c else "no customer yet", style="" if c else "italic dim")
+        self.query_one("#wizard-summary", Static).update(summary)
 
     # ------------------------------------------------------------------ moving between steps
 
     def action_go_step(self, step: str) -> None:
+        if self.step == "products" and step != "products" and not self.products.commit_editor():
+            return  # the quantity on screen is not one the order can take yet: said beside it
         self.step = step
         self.query_one(ContentSwitcher).current = step
         if step == "review":
             self.review.use_lines(self.products.lines, self.products.currency)
         self._draw_steps()
-        self.set_focus(self.query_one(FIRST_FIELD[step]))  # now, not after the keys already typed
+        # Now, not after the keys already typed: they are for the field the cursor lands on.
+        self.set_focus(self.review.first_field() if step == "review" else self.query_one(FIRST_FIELD[step]))
 
     def _customer_picked(self, customer: CustomerChoice) -> None:
         self.customer = customer
@@ -149,6 +159,12 @@ class NewOrderScreen(Screen[None]):
             return True if self.step == "customer" else None
         return True
 
+    def refusal(self, action: str) -> str | None:
+        """Why a greyed key does nothing here (said when it is pressed)."""
+        if action in ("toggle_companies", "new_customer") and self.step != "customer":
+            return "Companies and new callers belong to the customer step: F2 goes back to it."
+        return None
+
     # ------------------------------------------------------------------ leaving
 
     def action_leave(self) -> None:
@@ -183,7 +199,7 @@ class NewOrderScreen(Screen[None]):
         return True
 
     def action_save(self) -> None:
-        if self.placing or not self._ready():
+        if self.placing or not self.products.commit_editor() or not self._ready():
             return
         if self.step != "review":
             self.action_go_step("review")
@@ -215,20 +231,25 @@ class NewOrderScreen(Screen[None]):
         except MoneyError as error:
             self.review.field("shipping_total").set_error(str(error))
             return
+        payment = None
+        if self.review.take_payment:
+            payment = self.review.payment_draft()
+            if payment is None:
+                return  # the amount is wrong: said beside it, the cursor is on it
         self.placing = True
         # Keys typed from now on are for the details.
         hold_keys_while(self, lambda: self.placing and self.is_attached, writing=True)
         # The step bar, not the header: a header retitled just before the screen closes can
         # update itself after its parts are gone.
         self.query_one("#wizard-steps", Static).update(Text(" Placing the order…", style="bold"))
-        self._place(draft)
+        self._place(draft, payment)
 
     @work(thread=True, group="order-writes")
-    def _place(self, draft) -> None:  # type: ignore[no-untyped-def]
+    def _place(self, draft, payment) -> None:  # type: ignore[no-untyped-def]
         from hubtui.services.order_writes import place_order
 
         try:
-            self.post_message(self._Placed(place_order(self.context, draft)))
+            self.post_message(self._Placed(place_order(self.context, draft, payment)))
         except Exception as error:  # refused: nothing was written; the message says what to fix
             self.post_message(self._Refused(error))
 
@@ -238,9 +259,8 @@ class NewOrderScreen(Screen[None]):
 
         d = message.detail
         self.app.pop_screen()
-        self.app.push_screen(OrderDetailScreen(self.context, d.number, d))
-        self.app.notify(f"{d.number} placed for {d.customer_name}: {format_money(d.order_total, d.currency, grouping=True)}."
-                        " p records the payment.", title="Phone order placed", timeout=6)
+        # Said on the order itself, not in a notice that would cover its lines.
+        self.app.push_screen(OrderDetailScreen(self.context, d.number, d, flash=placed_message(d)))
 
     @on(_Refused)
     def _refused(self, message: _Refused) -> None:
@@ -258,6 +278,11 @@ class NewOrderScreen(Screen[None]):
             self.action_go_step("customer")
             self.customer_step.set_error(str(error))
             return
+        if isinstance(error, InvalidInput) and error.field in CHECKED_FIELDS and self.review.take_payment:
+            self.action_go_step("review")
+            self.review.payment.show_error(error.field, str(error))
+            self.review.payment.retype(error.field)
+            return
         if isinstance(error, InvalidInput) and error.field and self.review.query(f"#field-{error.field}"):
             self.action_go_step("review")
             self.review.field(error.field).set_error(str(error))
@@ -265,3 +290,10 @@ class NewOrderScreen(Screen[None]):
             return
         severity_title = "Not placed" if isinstance(error, DomainError) else "Could not place the order"
         self.notify(f"{error} Nothing was saved.", title=severity_title, severity="error", timeout=10)
+
+
+def placed_message(d: OrderDetail) -> str:
+    said = f"Phone order placed for {d.customer_name}: {format_money(d.order_total, d.currency, grouping=True)}"
+    if d.payment_method is None:
+        return said + ". p records the payment."
+    return said + f", payment {d.payment_method} {d.payment_status}."

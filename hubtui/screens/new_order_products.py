@@ -1,7 +1,9 @@
-"""Step 2 of a phone order: find products as the agent types, pick with enter, set quantities.
+"""Step 2 of a phone order: find products as the agent types; enter adds one and the next search starts.
 
-Picking a product adds a line (or one more of a line already there) and asks for its
-quantity at once, so "2 enter" finishes the line; enter alone keeps what is shown.
+A quantity is typed with the search ("3*dri-1000", "dri-1000 x3") or afterwards: `+`/`-` in
+the empty search box change the line just added, and on the lines (tab) enter opens a line's
+quantity. No quantity box opens by itself, so the digits of the next stock code can never
+land in one; a quantity far above the usual is asked about before it is taken.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -18,18 +20,23 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from hubtui.domain.money import format_money
 from hubtui.domain.order_draft import (
+    DEFAULT_CONFIRM_ABOVE,
     DraftLine,
     QuantityError,
     add_product,
+    needs_confirmation,
     parse_quantity,
     remove_line,
     set_quantity,
+    split_quantity,
     totals,
 )
 from hubtui.services.context import Context
 from hubtui.services.views import ProductChoice
-from hubtui.widgets.type_ahead import EagerInput, TypeAhead
 from hubtui.widgets.search_picker import SearchPicker
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead
+
+LINES_HINT = "enter adds one · 3*code or code x3 adds three · + − the last line · tab the lines · ctrl+s review"
 
 
 def product_label(p: ProductChoice) -> Text:
@@ -48,6 +55,18 @@ class LinesTable(DataTable, TypeAhead):
         self.on_enter_now = on_enter
 
 
+class QuantityInput(EagerInput):
+    """A line's quantity. Anything but a digit ends it: the quantity is taken as if enter had been
+    pressed and the key goes on to the search, so the start of the next stock code is never lost
+    into the quantity ("3" then "BT-SAW-1001" is three, then a search, not 31001)."""
+
+    async def _on_key_event(self, event: events.Key) -> None:
+        character = event.character or ""
+        if event.is_printable and not character.isdigit() and self.app.focused is self:
+            self._entered()
+        await super()._on_key_event(event)
+
+
 class ProductsStep(SearchPicker):
     SEARCH_ID = "product-search"
     RESULTS_ID = "product-results"
@@ -61,25 +80,29 @@ class ProductsStep(SearchPicker):
             self.text = text
             self.found = found
 
-    def __init__(self, context: Context, *, id: str | None = None) -> None:
+    def __init__(self, context: Context, *, confirm_above: int = DEFAULT_CONFIRM_ABOVE, id: str | None = None) -> None:
         super().__init__(id=id)
         self.context = context
+        self.confirm_above = confirm_above
         self.lines: tuple[DraftLine, ...] = ()
         self.currency = "GBP"
         self.editing: int | None = None  # the line whose quantity is being typed
         self.problem_line: int | None = None  # 0-based line the last refusal named
+        self.asking = False  # a quantity above the usual is being confirmed
 
     def compose(self) -> ComposeResult:
-        yield Label("Products: type a stock code or words of the name", classes="step-prompt")
-        yield self.search_box("BT-DRI-1000 · bosch drill")
+        yield Label("Products: a stock code or words of the name; 3*code for three", classes="step-prompt")
+        box = self.search_box("BT-DRI-1000 · bosch drill · 3*dri-1000")
+        box.inline_keys = {**box.inline_keys, "plus": lambda: self._nudge_last(1), "minus": lambda: self._nudge_last(-1)}
+        yield box
         yield Label("", id="product-error", classes="field-error")
         yield self.results_list()
         yield LinesTable(id="draft-lines", cursor_type="row", zebra_stripes=False,
                          on_enter=lambda: self.edit_quantity(self.table.cursor_row) if self.lines else None)
         with Horizontal(id="quantity-editor"):
             yield Label("", id="quantity-caption")
-            yield EagerInput("1", id="line-quantity", compact=True, restrict=r"[0-9]*", max_length=4,
-                             on_enter=self._quantity_entered)
+            yield QuantityInput("1", id="line-quantity", compact=True, restrict=r"[0-9]*", max_length=4,
+                                on_enter=self._quantity_entered)
             yield Label("", id="quantity-error", classes="field-error")
         yield Static("", id="running-total")
 
@@ -110,7 +133,7 @@ class ProductsStep(SearchPicker):
         from hubtui.services.catalogue import search_products
 
         try:
-            found = search_products(self.context, text)
+            found = search_products(self.context, split_quantity(text).term)
         except Exception as error:  # shown next to the search, the wizard stays usable
             self.app.call_from_thread(self.set_error, f"Could not search: {error}")
             return
@@ -120,31 +143,70 @@ class ProductsStep(SearchPicker):
     def _found(self, message: _Found) -> None:
         if message.text != self.search_input.value:
             return  # the agent typed on: a newer search is coming
+        term = split_quantity(message.text).term
         if message.found:
             self.currency = message.found[0].currency
             self.set_error(None)
-        elif message.text.strip():
-            self.set_error(f"No product on sale matches “{message.text.strip()}”.")
-        else:
-            self.set_error(None)
+        elif term:
+            self.set_error(f"No product on sale matches “{term}”.")
         self.show_answer(message.text, message.found, [product_label(p) for p in message.found])
 
-    # ------------------------------------------------------------------ picking and quantities
+    # ------------------------------------------------------------------ picking
 
     def pick(self, index: int | None) -> None:
+        typed = self.search_input.value
         if index is None or index >= len(self.found):
             self.set_error("Type a stock code or part of a name, then enter to add the product."
-                           if not self.search_input.value.strip() else "Nothing to add: no product matches.")
+                           if not split_quantity(typed).term else "Nothing to add: no product matches.")
             return
         product = self.found[index]
+        typed_quantity = split_quantity(typed).quantity
+        quantity = 1 if typed_quantity is None else typed_quantity
+        if needs_confirmation(quantity, self.confirm_above):
+            self._confirm_then_add(product, quantity)
+        else:
+            self._add(product, quantity)
+
+    def _confirm_then_add(self, product: ProductChoice, quantity: int) -> None:
+        from hubtui.screens.dialogs import ConfirmDialog
+
+        self.asking = True
+
+        def answered(yes: bool | None) -> None:
+            self.asking = False
+            if yes:
+                self._add(product, quantity)
+            else:
+                self.set_error(f"Not added. Change the quantity in “{self.search_input.value}” and press enter.")
+                self.screen.set_focus(self.search_input)
+
+        total = format_money(product.price * quantity, product.currency, grouping=True)
+        self.app.push_screen(ConfirmDialog(
+            f"Add {quantity:,} × {product.stock_code} ({total})? That is more than the usual {self.confirm_above:,}.",
+        ), answered)
+
+    def _add(self, product: ProductChoice, quantity: int) -> None:
         try:
-            self.lines, changed = add_product(self.lines, DraftLine(product.stock_code, product.name, product.price))
+            self.lines, changed = add_product(self.lines, DraftLine(product.stock_code, product.name, product.price,
+                                                                    quantity))
         except QuantityError as error:
-            self.set_error(str(error))
+            self.set_error(f"{product.stock_code}: {error}")
             return
         self.set_error(None)
         self._lines_changed()
-        self.edit_quantity(changed)
+        self.table.move_cursor(row=changed)
+        # The next search starts at once: what is typed now is the next product, never this one's quantity.
+        self.search_input.value = ""
+        self.screen.set_focus(self.search_input)
+
+    def _nudge_last(self, delta: int) -> bool:
+        """+ / − in the empty search box: one more or fewer of the line just added (under the cursor)."""
+        if self.search_input.value or not self.lines:
+            return False  # text to type
+        self.change_quantity(delta)
+        return True
+
+    # ------------------------------------------------------------------ quantities
 
     def edit_quantity(self, index: int) -> None:
         self.editing = index
@@ -157,17 +219,54 @@ class ProductsStep(SearchPicker):
         self.table.move_cursor(row=index)
         self.screen.set_focus(editor)
 
-    def _quantity_entered(self, value: str) -> None:
+    def _quantity_entered(self, value: str) -> bool:
+        """Take the quantity typed; False (and the reason beside it) when it cannot be taken."""
         if self.editing is None:
-            return
+            return True
         try:
             quantity = parse_quantity(value)
-            self.lines = set_quantity(self.lines, self.editing, quantity)
+            set_quantity(self.lines, self.editing, quantity)
         except QuantityError as error:
             self.query_one("#quantity-error", Label).update(f" {error}")
-            return
+            return False
+        index = self.editing
+        if quantity != self.lines[index].quantity and needs_confirmation(quantity, self.confirm_above):
+            self._confirm_quantity(index, quantity)
+            return False
+        self._set_line_quantity(index, quantity)
+        return True
+
+    def _confirm_quantity(self, index: int, quantity: int) -> None:
+        from hubtui.screens.dialogs import ConfirmDialog
+
+        line = self.lines[index]
+        self.asking = True
+
+        def answered(yes: bool | None) -> None:
+            self.asking = False
+            if yes and self.editing == index:
+                self._set_line_quantity(index, quantity)
+            elif self.editing == index:
+                self.screen.set_focus(self.query_one("#line-quantity", Input))
+
+        total = format_money(line.unit_price * quantity, self.currency, grouping=True)
+        self.app.push_screen(ConfirmDialog(
+            f"{quantity:,} × {line.stock_code} ({total})? That is more than the usual {self.confirm_above:,}.",
+        ), answered)
+
+    def _set_line_quantity(self, index: int, quantity: int) -> None:
+        self.lines = set_quantity(self.lines, index, quantity)
         self.close_editor()
         self._lines_changed()
+
+    def commit_editor(self) -> bool:
+        """Before leaving the step: what the quantity box shows is what the order gets. False if it
+        cannot be taken (the reason is beside it) or is being confirmed."""
+        if self.asking:
+            return False
+        if self.editing is None:
+            return True
+        return self._quantity_entered(self.query_one("#line-quantity", Input).value)
 
     def close_editor(self) -> bool:
         """Leave the quantity as it was and go back to the search; True if an edit was open."""
@@ -222,7 +321,7 @@ class ProductsStep(SearchPicker):
         for i, line in enumerate(self.lines):
             flag = "bold red" if i == self.problem_line else ""
             table.add_row(
-                Text(str(i + 1), style=flag), Text(line.stock_code, style=flag), line.name,
+                Text(str(i + 1), style=flag), Text(line.stock_code, style=flag), Text(line.name),
                 Text(str(line.quantity), justify="right"),
                 Text(format_money(line.unit_price, self.currency, grouping=True), justify="right"),
                 Text(format_money(line.total, self.currency, grouping=True), justify="right"),
@@ -234,7 +333,7 @@ class ProductsStep(SearchPicker):
         if self.lines:
             summary.append(f"{t.lines} line{'s' if t.lines != 1 else ''} · {t.items} item{'s' if t.items != 1 else ''} · ")
             summary.append(f"lines total {format_money(t.lines_total, self.currency, grouping=True)}", style="bold")
-            summary.append("\ntab to the lines: enter quantity · + − · del remove · ctrl+s review", style="dim")
+            summary.append(f"\n{LINES_HINT}", style="dim")
         else:
             summary.append("No lines yet: pick a product with enter.", style="dim")
         self.query_one("#running-total", Static).update(summary)

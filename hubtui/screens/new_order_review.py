@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.css.query import NoMatches
 from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from hubtui.domain.errors import MoneyError
 from hubtui.domain.money import format_money, parse_money
 from hubtui.domain.order_draft import DraftLine, address_problems, totals
+from hubtui.domain.orders import Channel
+from hubtui.domain.payments import default_method
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.payment_fields import PaymentFields
 from hubtui.widgets.type_ahead import TypeAhead
+
+if TYPE_CHECKING:
+    from hubtui.services.order_payments import PaymentDraft
 
 ADDRESS_PARTS = (("name", "Name", 160), ("line1", "Address", 160), ("line2", "", 160), ("city", "Town or city", 80),
                  ("postcode", "Post code", 16), ("country", "Country", 2))
 
 
 class SameAddressBox(Checkbox, TypeAhead):
-    """Space ticks or unticks it; tab and enter go on to the next field as the key arrives."""
+    """A yes/no on the review: space ticks or unticks it; tab and enter go on to the next field as
+    the key arrives."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,6 +39,9 @@ class SameAddressBox(Checkbox, TypeAhead):
 
 
 class ReviewStep(VerticalScroll):
+    """Where it goes, what it costs, and the payment taken on the same call: ctrl+s places and
+    pays in one go. The cursor starts where the agent has something to type (see first_field)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.customer: CustomerChoice | None = None
@@ -40,6 +50,7 @@ class ReviewStep(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-customer")
+        yield Static("", id="review-totals")
         yield Label("Ship to", classes="step-prompt")
         for part, caption, limit in ADDRESS_PARTS:
             yield FormField(caption, input_id=f"shipping_{part}", max_length=limit, id=f"field-shipping_{part}")
@@ -51,10 +62,37 @@ class ReviewStep(VerticalScroll):
         yield FormField("Shipping charge", "0.00", input_id="shipping_total", max_length=12, id="field-shipping_total")
         yield FormField("Customer ref.", input_id="customer_reference", max_length=64,
                         placeholder="their PO or reference (optional)", id="field-customer_reference")
-        yield Static("", id="review-totals")
+        yield SameAddressBox("Take the payment now (space: later)", True, id="take-payment", compact=True)
+        yield PaymentFields(default_method(Channel.telephone.value).value, 0, self.currency, dense=True,
+                            id="review-payment")
 
     def on_mount(self) -> None:
         self.query_one("#billing-fields").display = False
+
+    @property
+    def payment(self) -> PaymentFields:
+        return self.query_one("#review-payment", PaymentFields)
+
+    @property
+    def take_payment(self) -> bool:
+        return self.query_one("#take-payment", Checkbox).value
+
+    def first_field(self) -> Widget:
+        """Where the cursor lands: a part of the address still missing, else the payment's first
+        field (its reference when the card needs an authorisation code), else the address."""
+        prefixes = ("shipping",) if self.bill_to_shipping else ("shipping", "billing")
+        for prefix in prefixes:
+            parts = {part: self.field(f"{prefix}_{part}").value for part, _c, _l in ADDRESS_PARTS}
+            problems = address_problems(parts)
+            if problems:
+                return self.field(f"{prefix}_{next(iter(problems))}").input
+        if self.take_payment:
+            return self.payment.first_field
+        return self.field("shipping_name").input
+
+    def payment_draft(self) -> PaymentDraft | None:
+        """The payment to record with the order; None when its amount is wrong (said beside it)."""
+        return self.payment.draft()
 
     def field(self, name: str) -> FormField:
         """A field by the service's name for it: shipping_postcode, billing_city, shipping_total…"""
@@ -76,6 +114,10 @@ class ReviewStep(VerticalScroll):
     @on(Checkbox.Changed, "#billing-same")
     def _billing_same(self, event: Checkbox.Changed) -> None:
         self.query_one("#billing-fields").display = not event.value
+
+    @on(Checkbox.Changed, "#take-payment")
+    def _take_payment(self, event: Checkbox.Changed) -> None:
+        self.payment.display = event.value
 
     @on(Input.Changed, "#shipping_total")
     def _shipping_typed(self) -> None:
@@ -132,11 +174,10 @@ class ReviewStep(VerticalScroll):
         except MoneyError:
             shipping = 0
         t = totals(self.lines, shipping)
-        table = Table(box=None, show_header=False, padding=(0, 1))
-        table.add_column(width=22)
-        table.add_column(justify="right", width=12)
         money = lambda v: format_money(v, self.currency, grouping=True)  # noqa: E731
-        table.add_row(f"{t.lines} line(s), {t.items} item(s)", money(t.lines_total))
-        table.add_row("Shipping", money(t.shipping))
-        table.add_row(Text("Order total", style="bold"), Text(money(t.order_total), style="bold"))
-        self.query_one("#review-totals", Static).update(table)
+        line = Text(f"{t.lines} line{'s' if t.lines != 1 else ''}, {t.items} item{'s' if t.items != 1 else ''} "
+                    f"{money(t.lines_total)} · shipping {money(t.shipping)} · ")
+        line.append(f"order total {money(t.order_total)}", style="bold")
+        self.query_one("#review-totals", Static).update(line)
+        self.payment.currency = self.currency
+        self.payment.set_balance(t.order_total)

@@ -10,21 +10,20 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from hubtui.commands import APP_COMMANDS, ORDER_COMMANDS, bindings
 from hubtui.domain.money import format_money
 from hubtui.domain.orders import (
     OrderStatus,
     allowed_targets,
-    can_raise_return,
-    can_set_tracking,
-    is_editable,
+    owed_to_customer,
 )
 from hubtui.domain.payments import payment_refusal
-from hubtui.domain.permissions import Permission, can, status_permission
+from hubtui.domain.permissions import Permission, can, status_permission, why_not
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
+from hubtui.widgets.hub_footer import HubFooter
 
 
 class OrderDetailScreen(Screen[None]):
@@ -43,32 +42,40 @@ class OrderDetailScreen(Screen[None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, context: Context, number: str, detail: OrderDetail | None = None) -> None:
+    def __init__(self, context: Context, number: str, detail: OrderDetail | None = None, *,
+                 flash: str | None = None) -> None:
         super().__init__()
         self.context = context
         self.number = number
         self.detail = detail
+        self.flash = flash  # what was just done to the order (placed and paid): its first line, not a notice
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # Money first: an agent on a call is asked "has it been paid?" before anything else, so the
+        # money line and the payments show without scrolling, even at 80x24.
         with VerticalScroll(id="detail-body"):
+            yield Static(id="flash")
             yield Static(id="summary")
-            with Horizontal(id="parties"):
-                yield Static(id="customer", classes="box")
-                yield Static(id="shipping", classes="box")
-                yield Static(id="billing", classes="box")
+            yield Static(id="payments", classes="box")
             yield Static(id="lines", classes="box")
             with Horizontal(id="money"):
                 yield Static(id="totals", classes="box")
                 yield Static(id="tracking", classes="box")
-            yield Static(id="payments", classes="box")
+            with Horizontal(id="parties"):
+                yield Static(id="customer", classes="box")
+                yield Static(id="shipping", classes="box")
+                yield Static(id="billing", classes="box")
             yield Static(id="returns", classes="box")
             yield Static(id="activity", classes="box")
         yield LoadingIndicator(id="detail-loading")
-        yield Footer()
+        yield HubFooter()
 
     def on_mount(self) -> None:
         self.title = self.number
+        flash = self.query_one("#flash", Static)
+        flash.display = self.flash is not None
+        flash.update(Text(self.flash or ""))
         if self.detail is not None:
             self._show(self.detail)
         else:
@@ -111,33 +118,35 @@ class OrderDetailScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what this order's status or the operator's role does not allow."""
+        if action not in _ORDER_ACTIONS:
+            return True
+        return None if self.refusal(action) else True
+
+    def refusal(self, action: str) -> str | None:
+        """Why `action` cannot be done on this order now (said when its greyed key is pressed)."""
         d = self.detail
-        role = self.context.operator.role
-        if action in ("back", "refresh"):
-            return True
         if d is None:
-            return None if action in _ORDER_ACTIONS else True
-        status = OrderStatus(d.status)
-        allowed = {
-            "change_status": bool(self._status_targets()),
-            "pay": can(role, Permission.record_payment)
-            and payment_refusal(d.number, d.status, d.balance_due, d.currency) is None,
-            "edit_lines": can(role, Permission.edit_order) and is_editable(status),
-            "discount": can(role, Permission.edit_order) and is_editable(status),
-            "add_note": can(role, Permission.add_note),
-            "tracking": can(role, Permission.set_tracking) and can_set_tracking(status),
-            "raise_return": can(role, Permission.raise_return) and can_raise_return(status),
-        }.get(action)
-        if allowed is None:
-            return True
-        return True if allowed else None
+            return f"{self.number} is still being read."
+        role = self.context.operator.role
+        if action == "change_status":
+            if self._status_targets():
+                return None
+            if not allowed_targets(OrderStatus(d.status), _held_from(d)):
+                return f"{d.number} is {d.status}: its status cannot change any more."
+            return why_not(role, Permission.change_status) or f"{d.number} is {d.status}: nothing you may move it to."
+        if action == "pay":
+            return why_not(role, Permission.record_payment) or payment_refusal(d.number, d.status, d.balance_due,
+                                                                                d.currency)
+        if action == "add_note":
+            return why_not(role, Permission.add_note)
+        return None
 
     def _status_targets(self) -> list[OrderStatus]:
         d = self.detail
         if d is None:
             return []
         current = OrderStatus(d.status)
-        held_from = OrderStatus(d.held_from_status) if d.held_from_status else None
+        held_from = _held_from(d)
         role = self.context.operator.role
         targets = []
         for target in sorted(allowed_targets(current, held_from), key=list(OrderStatus).index):
@@ -177,14 +186,13 @@ class OrderDetailScreen(Screen[None]):
 
             self._write(
                 lambda: change_status(self.context, self.number, choice.status, reason=choice.reason,
-                                      expected_version=d.version),
-                f"{self.number} is now {choice.status}.",
+                                      comment=choice.comment, expected_version=d.version),
+                lambda detail: _moved_message(detail),
             )
 
-        self.app.push_screen(StatusDialog(d.number, d.status, [t.value for t in self._status_targets()]), save)
-
-    def _later(self, what: str) -> None:
-        self.notify(f"{what} arrives in a later release of hubtui.", severity="warning")
+        owed = owed_to_customer(OrderStatus.Cancelled, d.order_total, d.paid_total, d.refunded_total)
+        self.app.push_screen(StatusDialog(d.number, d.status, [t.value for t in self._status_targets()],
+                                          owed_if_cancelled=_money(d, owed) if owed else None), save)
 
     def action_pay(self) -> None:
         from hubtui.screens.payment_dialog import PaymentDialog, recorded_message
@@ -203,20 +211,9 @@ class OrderDetailScreen(Screen[None]):
 
         self.app.push_screen(dialog, saved)
 
-    def action_edit_lines(self) -> None:
-        self._later("Editing lines")
-
-    def action_discount(self) -> None:
-        self._later("Discounts")
-
-    def action_tracking(self) -> None:
-        self._later("Tracking")
-
-    def action_raise_return(self) -> None:
-        self._later("Returns")
-
     @work(thread=True, group="order-writes")
-    def _write(self, change, done: str) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, change, done) -> None:  # type: ignore[no-untyped-def]
+        """Run `change` (a service call); `done` is the notice, or makes it from the order as stored."""
         try:
             detail = change()
         except Exception as error:  # refused changes are explained, never half-written
@@ -224,10 +221,21 @@ class OrderDetailScreen(Screen[None]):
             self.app.call_from_thread(self.load)  # show what is stored now, e.g. after a conflict
             return
         self.post_message(self.Loaded(detail))
-        self.app.call_from_thread(self.notify, done, timeout=3)
+        self.app.call_from_thread(self.notify, done if isinstance(done, str) else done(detail), timeout=4)
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "edit_lines", "discount", "add_note", "tracking", "raise_return"}
+def _moved_message(d: OrderDetail) -> str:
+    message = f"{d.number} is now {d.status}."
+    if d.owed_to_customer:
+        message += f" {_money(d, d.owed_to_customer)} is owed back to the customer."
+    return message
+
+
+_ORDER_ACTIONS = {"change_status", "pay", "add_note"}
+
+
+def _held_from(d: OrderDetail) -> OrderStatus | None:
+    return OrderStatus(d.held_from_status) if d.held_from_status else None
 
 
 def _money(d: OrderDetail, minor: int) -> str:
@@ -243,6 +251,8 @@ def _summary(d: OrderDetail) -> RenderableType:
     text.append(f"  payment {d.payment_status}")
     if d.fraud_score >= 70:
         text.append(f"  fraud score {d.fraud_score}", style="bold red")
+    text.append("\n")
+    text.append_text(money_line(d))
     text.append(f"\nplaced {d.placed_at:%d %b %Y %H:%M} UTC on {d.org_code}/{d.microsite}")
     if d.external_ref:
         text.append(f" · ref {d.external_ref}")
@@ -255,6 +265,21 @@ def _summary(d: OrderDetail) -> RenderableType:
     if d.held_from_status:
         text.append(f" · held from {d.held_from_status}", style="yellow")
     text.append(f"\nversion {d.version}, last changed {d.updated_at:%d %b %H:%M} by {d.updated_by}", style="dim")
+    return text
+
+
+def money_line(d: OrderDetail) -> Text:
+    """Total, paid, what is still due and what is owed back, on one line."""
+    text = Text()
+    text.append(f"total {_money(d, d.order_total)}", style="bold")
+    text.append(f" · paid {_money(d, d.paid_total)}")
+    if d.refunded_total:
+        text.append(f" · refunded {_money(d, d.refunded_total)}")
+    text.append(" · balance due ")
+    text.append(_money(d, d.balance_due), style="bold yellow" if d.balance_due else "bold")
+    if d.owed_to_customer:
+        text.append(" · owed back to the customer ")
+        text.append(_money(d, d.owed_to_customer), style="bold red")
     return text
 
 
@@ -288,7 +313,9 @@ def _totals(d: OrderDetail) -> RenderableType:
     table.add_column(justify="right")
     for label, value in (("Lines", d.lines_total), ("Discount", -d.discount_total), ("Shipping", d.shipping_total),
                          ("Order total", d.order_total), ("Paid", d.paid_total), ("Refunded", d.refunded_total),
-                         ("Balance due", d.balance_due)):
+                         ("Balance due", d.balance_due), ("Owed back", d.owed_to_customer)):
+        if label == "Owed back" and not value:
+            continue
         style = "bold" if label in ("Order total", "Balance due") else ""
         table.add_row(Text(label, style=style), Text(_money(d, value), style=style))
     return table
@@ -296,7 +323,7 @@ def _totals(d: OrderDetail) -> RenderableType:
 
 def _payments(d: OrderDetail) -> RenderableType:
     if not d.payments:
-        return Text("Payments\n", style="bold") + Text("none yet", style="dim")
+        return Text("Payments ", style="bold") + Text("none yet", style="dim")
     # Columns as wide as their longest value, so rows of separate grids line up; each comment gets
     # a whole line under its payment instead of a narrow wrapped cell, so this fits 80 columns.
     rows = [(f"{p.recorded_at:%d %b %H:%M}", p.recorded_by, p.method, p.status, _money(d, p.amount), p.reference)

@@ -13,18 +13,19 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import get_current_worker
 
 from hubtui.commands import APP_COMMANDS, ORDERS_COMMANDS, QUICK_FILTER_LABELS, bindings
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
-from hubtui.domain.permissions import Permission, Role, can
+from hubtui.domain.permissions import Permission, why_not
 from hubtui.services.views import Cursor, OrderDetail, OrderRow, Page
+from hubtui.widgets.hub_footer import HubFooter
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
-from hubtui.widgets.status_line import StatusLine
+from hubtui.widgets.status_line import StatusLine, counted
 from hubtui.widgets.type_ahead import hold_keys_while
 
 if TYPE_CHECKING:  # the services import the SQL stack, which a fast start loads after the first paint
@@ -38,6 +39,25 @@ PERIOD_CYCLE: tuple[Period | None, ...] = (
 )
 SORT_LABELS = {SortKey.PLACED: "date", SortKey.TOTAL: "total", SortKey.STATUS: "status"}
 TEXT_DEBOUNCE_SECONDS = 0.25
+
+
+def counts_key(query: OrderQuery) -> OrderQuery:
+    """What the quick-filter counts depend on: every filter but the quick filter itself, and
+    not the sort. Choosing another quick filter or sort keeps the counts on show."""
+    return query.with_changes(quick_filter=QuickFilter.ALL, sort=SortKey.PLACED, descending=True)
+
+
+def period_words(query: OrderQuery) -> str:
+    """The period a query lists, in words ("last 7 days", "2026-09-15 to 2026-10-20"); "" for any time."""
+    if query.period is not None and query.period is not Period.CUSTOM:
+        return query.period.value.replace("-", " ")
+    if query.date_from and query.date_to:
+        return f"{query.date_from} to {query.date_to}"
+    if query.date_from:
+        return f"from {query.date_from}"
+    if query.date_to:
+        return f"until {query.date_to}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -73,9 +93,11 @@ class OrdersScreen(Screen[None]):
             self.total = total
 
     class QuickCountsLoaded(Message):
-        def __init__(self, microsite: str | None, counts: dict[QuickFilter, int]) -> None:
+        """The quick-filter counts for `key` (counts_key of a query); None: they could not be read."""
+
+        def __init__(self, key: OrderQuery, counts: dict[QuickFilter, int] | None) -> None:
             super().__init__()
-            self.microsite = microsite
+            self.key = key
             self.counts = counts
 
     class LoadFailed(Message):
@@ -95,6 +117,8 @@ class OrdersScreen(Screen[None]):
         self.total: int | None = None
         self.microsites: list[str] = []
         self._text_timer: Timer | None = None
+        self.counts_shown: OrderQuery | None = None  # counts_key of the counts in the bar, None: unknown
+        self._counting: OrderQuery | None = None  # counts_key of the count on its way
 
     # ------------------------------------------------------------------ layout
 
@@ -105,7 +129,7 @@ class OrdersScreen(Screen[None]):
                     id="filter-text")
         yield OrdersTable(id="orders")
         yield StatusLine(id="list-status")
-        yield Footer()
+        yield HubFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-text", Input).display = False
@@ -125,7 +149,9 @@ class OrdersScreen(Screen[None]):
         self.prefetch = prefetch
         self._update_title()
         self.total = prefetch.total
-        self.query_one(QuickFilterBar).counts = {QuickFilter(k): n for k, n in prefetch.counts.items()}
+        if prefetch.counts and counts_key(self.order_query) == counts_key(OrderQuery()):  # what start-up counted
+            self.query_one(QuickFilterBar).counts = {QuickFilter(k): n for k, n in prefetch.counts.items()}
+            self.counts_shown = counts_key(self.order_query)
         self.on_orders_screen_page_loaded(self.PageLoaded(self.order_query, PageRequest(), prefetch.page))
 
     def context_ready(self, context: Context) -> None:
@@ -135,6 +161,8 @@ class OrdersScreen(Screen[None]):
         if self._waiting_for_context:
             self._waiting_for_context = False
             self.watch_order_query(self.order_query)
+        else:
+            self._want_quick_counts(self.order_query)  # a no-op when start-up counted them
 
     @property
     def _operator(self) -> tuple[str, str, str]:
@@ -148,22 +176,28 @@ class OrdersScreen(Screen[None]):
 
     def _update_title(self) -> None:
         user, role, org = self._operator
+        query = self.order_query
         self.title = org
-        self.sub_title = f"{self.order_query.microsite or 'all microsites'} · {user} ({role})"
+        where = " · ".join(part for part in (period_words(query), query.microsite or "all microsites") if part)
+        if self.page is None:  # nothing listed yet
+            self.sub_title = f"{where} · {user} ({role})"
+        else:
+            total = "… orders" if self.total is None else counted(self.total, "order")
+            self.sub_title = f"{QUICK_FILTER_LABELS[query.quick_filter]} · {total} · {where} · {user}"
 
     # ------------------------------------------------------------------ loading
 
     def watch_order_query(self, query: OrderQuery) -> None:
         self.query_one(QuickFilterBar).active = query.quick_filter
+        self.total = None
         self._update_title()
+        self._want_quick_counts(query)
         if self.context is None:  # keys pressed in the first moments: answered once connected
             self._waiting_for_context = True
             return
-        self.total = None
         self.rows_before = 0
         self._request(PageRequest())
         self.count_total(query)
-        self.count_quick_filters(query.microsite)
 
     def _request(self, request: PageRequest) -> None:
         if self.context is None:
@@ -202,17 +236,33 @@ class OrdersScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(self.TotalCounted(query, total))
 
+    def _want_quick_counts(self, query: OrderQuery, *, again: bool = False) -> None:
+        """Counts for the bar that follow `query`'s filters. Until they arrive the bar shows
+        them as not known, never another query's numbers; `again`: read them anew even when
+        the bar has them (refresh), keeping those on show meanwhile."""
+        key = counts_key(query)
+        if key != self.counts_shown:
+            self.query_one(QuickFilterBar).counts = None
+            self.counts_shown = None
+        if self.context is None:
+            return  # context_ready asks again
+        if again or (key != self.counts_shown and key != self._counting):
+            self._counting = key
+            self.count_quick_filters(key)
+
     @work(thread=True, exclusive=True, group="quick-counts")
-    def count_quick_filters(self, microsite: str | None) -> None:
+    def count_quick_filters(self, key: OrderQuery) -> None:
+        """Off the key path: the page never waits for this, and a newer query's count cancels it."""
         from hubtui.services.order_reads import quick_filter_counts
 
         try:
-            counts = quick_filter_counts(self.context, microsite)
+            counts = quick_filter_counts(self.context, key)
         except Exception as error:
+            self.post_message(self.QuickCountsLoaded(key, None))
             self.post_message(self.LoadFailed(error))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.QuickCountsLoaded(microsite, counts))
+            self.post_message(self.QuickCountsLoaded(key, counts))
 
     @work(thread=True, group="reference")
     def load_microsites(self) -> None:
@@ -263,8 +313,14 @@ class OrdersScreen(Screen[None]):
         self._update_status()
 
     def on_orders_screen_quick_counts_loaded(self, message: QuickCountsLoaded) -> None:
-        if message.microsite == self.order_query.microsite:
+        if message.key == self._counting:
+            self._counting = None
+        if message.counts is not None and message.key == counts_key(self.order_query):
             self.query_one(QuickFilterBar).counts = message.counts
+            self.counts_shown = message.key
+            if self.total is None:  # the same number, often sooner (a broad text's count scans)
+                total = message.counts[self.order_query.quick_filter]
+                self.on_orders_screen_total_counted(self.TotalCounted(self.order_query, total))
 
     def on_orders_screen_load_failed(self, message: LoadFailed) -> None:
         self.query_one(StatusLine).busy = False
@@ -280,16 +336,13 @@ class OrdersScreen(Screen[None]):
         total = "…" if self.total is None else f"{self.total:,}"
         direction = "↓" if query.descending else "↑"
         where = f"sort: {SORT_LABELS[query.sort]} {direction}"
-        if query.period is not None:
-            where += f" · period: {query.period.value}"
+        if period_words(query):
+            where += f" · period: {period_words(query)}"
         if rows == 0:
             status.update(f"No orders match: {query.describe()}.")
         else:
             status.update(f"{self.rows_before + 1:,}–{self.rows_before + rows:,} of {total} · {where}")
-        self.sub_title = (
-            f"{QUICK_FILTER_LABELS[query.quick_filter]} · {total} orders · {query.microsite or 'all microsites'} · "
-            f"{self._operator[0]}"
-        )
+        self._update_title()
 
     # ------------------------------------------------------------------ paging
 
@@ -327,7 +380,7 @@ class OrdersScreen(Screen[None]):
         if self.context is None:
             return
         self.count_total(self.order_query)
-        self.count_quick_filters(self.order_query.microsite)
+        self._want_quick_counts(self.order_query, again=True)
 
     def on_screen_resume(self) -> None:
         # Back from an order or a dialog: what was done there shows in the list at once.
@@ -469,7 +522,9 @@ class OrdersScreen(Screen[None]):
         """Grey out what the operator's role may not do."""
         if action in ("new_order", "pay", "advanced_search") and isinstance(self.focused, Input):
             return False  # these keys run first (priority): in the filter box they are letters to type
+        return None if self.refusal(action) else True
+
+    def refusal(self, action: str) -> str | None:
+        """Why the role may not do `action` (said when its greyed key is pressed)."""
         needs = {"new_order": Permission.create_order, "pay": Permission.record_payment}.get(action)
-        if needs is not None and not can(Role(self._operator[1]), needs):
-            return None
-        return True
+        return None if needs is None else why_not(self._operator[1], needs)

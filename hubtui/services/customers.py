@@ -30,23 +30,32 @@ class NewCustomer:
     company_account: str | None = None  # a company's account number: the customer orders for it
 
 
-def _check(draft: NewCustomer) -> None:
+def customer_problems(draft: NewCustomer) -> dict[str, str]:
+    """Everything wrong with a new customer, by field, in the order of the form."""
+    problems: dict[str, str] = {}
     for name, what in (("first_name", "a first name"), ("last_name", "a last name"), ("email", "an e-mail address"),
                        ("phone", "a phone number")):
         value = getattr(draft, name).strip()
         if not value:
-            raise InvalidInput(f"Give {what}.", name)
-        if len(value) > _LIMITS[name]:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} is at most {_LIMITS[name]} characters.", name)
-    if not _EMAIL.fullmatch(draft.email.strip()):
-        raise InvalidInput(f"'{draft.email.strip()}' is not an e-mail address.", "email")
+            problems[name] = f"Give {what}."
+        elif len(value) > _LIMITS[name]:
+            problems[name] = f"{name.replace('_', ' ').capitalize()} is at most {_LIMITS[name]} characters."
+    email = draft.email.strip()
+    if "email" not in problems and not _EMAIL.fullmatch(email):
+        problems["email"] = f"'{email}' is not an e-mail address."
     digits = phone_key(draft.phone)
-    if not digits.isdigit() or len(digits) < 7:
-        raise InvalidInput(f"'{draft.phone.strip()}' is not a phone number (at least 7 digits).", "phone")
-    problems = address_problems(asdict(draft.address))
+    if "phone" not in problems and (not digits.isdigit() or len(digits) < 7):
+        problems["phone"] = f"'{draft.phone.strip()}' is not a phone number (at least 7 digits)."
+    for part, message in address_problems(asdict(draft.address)).items():
+        if part != "name":  # the name is the customer's own, checked above
+            problems[part] = f"The address is incomplete: {message}"
+    return problems
+
+
+def _check(draft: NewCustomer) -> None:
+    problems = customer_problems(draft)
     if problems:
-        part, message = next(iter(problems.items()))
-        raise InvalidInput(f"The address is incomplete: {message}", part)
+        raise InvalidInput.of(problems)
 
 
 def create_customer(ctx: Context, draft: NewCustomer) -> CustomerChoice:

@@ -26,12 +26,23 @@ class UnknownUser(NotFound):
 
 
 class InvalidInput(DomainError):
-    """Bad input; `field` names the field the message belongs next to, `line` the order line (1-based)."""
+    """Bad input; `field` names the field the message belongs next to, `line` the order line (1-based).
 
-    def __init__(self, message: str, field: str | None = None, *, line: int | None = None) -> None:
+    `problems` holds every field's problem when a form was checked whole (field -> message), so a
+    form can mark them all at once; the message and `field` are the first of them.
+    """
+
+    def __init__(self, message: str, field: str | None = None, *, line: int | None = None,
+                 problems: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.line = line
+        self.problems = problems or ({field: message} if field else {})
+
+    @classmethod
+    def of(cls, problems: dict[str, str]) -> InvalidInput:
+        field, message = next(iter(problems.items()))
+        return cls(message, field, problems=problems)
 
 
 class ConflictError(DomainError):

@@ -34,6 +34,7 @@ from hubtui.services.views import (
     ReturnSummary,
 )
 from hubtui.store import order_queries as q
+from hubtui.store import quick_counts
 from hubtui.store.engine import RawRead
 from hubtui.store.tables import (
     Activity,
@@ -152,18 +153,30 @@ def count_orders(ctx: Context, query: OrderQuery = OrderQuery()) -> int:
         return result
 
 
-def quick_filter_counts(ctx: Context, microsite: str | None = None) -> dict[QuickFilter, int]:
-    """The count behind every quick filter, in one read."""
+def quick_filter_counts(
+    ctx: Context, query: OrderQuery | str | None = None, *, microsite: str | None = None,
+) -> dict[QuickFilter, int]:
+    """The count behind every quick filter, each with every other filter of `query` applied
+    (period, microsite, the "/" text, the advanced-search fields); its own quick filter and
+    sort do not matter. In one read transaction; see hubtui.store.quick_counts for how.
+
+    A microsite code in place of the query (the older form) means OrderQuery(microsite=code).
+    """
     ctx.require(Permission.view_orders)
-    base = OrderQuery(microsite=microsite)
+    if not isinstance(query, OrderQuery):
+        query = OrderQuery(microsite=query or microsite)
+    query = _normalised(query).with_changes(quick_filter=QuickFilter.ALL)
+    scope = _scope(ctx, query)
+    today = ctx.today()
+    days = quick_counts.Days(
+        yesterday=_utc_midnight(today - timedelta(days=1), ctx), today=_utc_midnight(today, ctx),
+        tomorrow=_utc_midnight(today + timedelta(days=1), ctx),
+    )
     with ctx.store.raw_read() as reader:
-        rows = q.tally_rows(reader, ctx.operator.org_id, microsite or None)
-        counts: dict[QuickFilter, int] = q.tally_counts(rows)
-        for quick in DATE_FILTERS:
-            counts[quick] = q.count(reader, base, _scope(ctx, base.with_changes(quick_filter=quick)))
-        if not rows:
-            _check_microsite(reader, ctx, microsite)
-    return {f: counts[f] for f in QuickFilter}
+        counts = quick_counts.quick_counts(reader, query, scope, days)
+        if counts[QuickFilter.ALL] == 0:
+            _check_microsite(reader, ctx, scope.microsite)
+    return counts
 
 
 def find_order(session: Session, ctx: Context, number: str) -> Order:

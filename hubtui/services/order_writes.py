@@ -1,46 +1,38 @@
-"""Changing orders: place, pay, move, note, edit. One transaction each, audited.
-
-Every write loads the order under the write lock (BEGIN IMMEDIATE on SQLite, FOR UPDATE on
-PostgreSQL), compares the version the caller read with the stored one, and refuses a stale
-edit with ConflictError, so nothing is silently overwritten.
+"""Changing orders: place, move, note, edit. One transaction each, audited; payments are in
+order_payments, and the locking and version check every write shares in order_access.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hubtui.domain.limits import NOTE_LIMIT
 from hubtui.domain.money import format_money
-from hubtui.domain.numbers import format_order_number, parse_order_number
+from hubtui.domain.numbers import format_order_number
 from hubtui.domain.order_draft import QuantityError, address_problems, check_quantity
 from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import (
-    OFFLINE_PAYMENT_METHODS,
-    OPERATOR_PAYMENT_STATUSES,
     CancelReason,
     Channel,
     OrderStatus,
     OrderType,
-    PaymentMethod,
     PaymentStatus,
-    balance_due,
     check_transition,
     is_editable,
-    payment_status_for,
-    status_after_payment,
 )
 from hubtui.domain.permissions import Permission, status_permission
 from hubtui.services import audit
 from hubtui.services.context import Context
-from hubtui.services.errors import ConflictError, InvalidInput, NotFound
-from hubtui.services.order_reads import detail_of, settled_free_of_charge
+from hubtui.services.errors import InvalidInput
+from hubtui.services.order_access import check_version, lock_order, read_back, touch
+from hubtui.services.order_payments import PaymentDraft, apply_payment, payment_kind
 from hubtui.services.views import Address, OrderDetail
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
-from hubtui.store.tables import Customer, Company, Microsite, Order, OrderLine, OrgChannel, Payment, Product
+from hubtui.store.tables import Company, Customer, Microsite, Order, OrderLine, OrgChannel, Product
 
 
 @dataclass(frozen=True)
@@ -67,15 +59,6 @@ class NewOrder:
 
 
 @dataclass(frozen=True)
-class PaymentDraft:
-    method: str
-    status: str
-    amount: int | None = None  # None: the balance due
-    reference: str = ""
-    comment: str = ""
-
-
-@dataclass(frozen=True)
 class OrderChanges:
     """Fields an operator may edit while the order is editable; None leaves a field alone."""
 
@@ -84,37 +67,6 @@ class OrderChanges:
     customer_phone: str | None = None
     shipping: Address | None = None
     billing: Address | None = None
-
-
-def _read_back(ctx: Context, number: str) -> OrderDetail:
-    """The order as stored, read after the write has committed: the write lock is held
-    only for the change itself, not for assembling the detail."""
-    with ctx.store.read() as session:
-        order = session.scalars(select(Order).where(Order.number == number, Order.org_id == ctx.operator.org_id)).one()
-        return detail_of(session, ctx, order)
-
-
-def _lock_order(session: Session, ctx: Context, number: str) -> Order:
-    canonical = parse_order_number(number)
-    order = session.scalars(
-        select(Order)
-        .where(Order.number == canonical, Order.org_id == ctx.operator.org_id)
-        .with_for_update()
-    ).first()
-    if order is None:
-        raise NotFound(f"No order {canonical} in {ctx.operator.org_code}.")
-    return order
-
-
-def _check_version(order: Order, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != order.version:
-        raise ConflictError(order.number, order.updated_by, order.updated_at, order.version)
-
-
-def _touch(order: Order, ctx: Context) -> None:
-    order.version += 1
-    order.updated_at = ctx.now()
-    order.updated_by = ctx.operator.user_name
 
 
 def _default_microsite(session: Session, ctx: Context, code: str | None) -> Microsite:
@@ -189,9 +141,16 @@ def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[Order
     return lines
 
 
-def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
-    """Create an order: status Incomplete, payment Pending, a new BT number."""
+def place_order(ctx: Context, draft: NewOrder, payment: PaymentDraft | None = None) -> OrderDetail:
+    """Create an order: status Incomplete, payment Pending, a new BT number.
+
+    With `payment` (an agent taking the card on the same call) the payment is recorded in
+    the same transaction: the order is placed and paid, or, if either is refused, neither.
+    """
     ctx.require(Permission.create_order)
+    if payment is not None:
+        ctx.require(Permission.record_payment)
+        method, status = payment_kind(payment)
     try:
         order_type = OrderType(draft.order_type)
     except ValueError:
@@ -258,106 +217,10 @@ def place_order(ctx: Context, draft: NewOrder) -> OrderDetail:
             after={"status": order.status, "payment_status": order.payment_status, "order_total": order.order_total,
                    "lines": [(l.stock_code, l.quantity, l.unit_price) for l in lines]},
         )
+        if payment is not None:
+            apply_payment(session, ctx, order, method, status, payment)
         number = order.number
-    return _read_back(ctx, number)
-
-
-def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(Payment.status, func.sum(Payment.amount)).where(Payment.order_id == order_id).group_by(Payment.status)
-    )
-    return {status: int(total or 0) for status, total in rows}
-
-
-def record_payment(
-    ctx: Context, number: str, draft: PaymentDraft, *, expected_version: int | None = None
-) -> OrderDetail:
-    """Record an offline payment; the order's payment status and status follow SPEC 3."""
-    ctx.require(Permission.record_payment)
-    try:
-        method = PaymentMethod(draft.method)
-    except ValueError:
-        raise InvalidInput(
-            f"Unknown payment method '{draft.method}'; one of {', '.join(sorted(OFFLINE_PAYMENT_METHODS))}.",
-            "method",
-        ) from None
-    if method not in OFFLINE_PAYMENT_METHODS:
-        raise InvalidInput(f"{method} payments come from imports, not from an operator.", "method")
-    try:
-        status = PaymentStatus(draft.status)
-    except ValueError:
-        status = None
-    if status not in OPERATOR_PAYMENT_STATUSES:
-        raise InvalidInput(
-            f"Payment status '{draft.status}' is not one of {', '.join(s.value for s in OPERATOR_PAYMENT_STATUSES)}.",
-            "status",
-        )
-    with ctx.store.write() as session:
-        order = _lock_order(session, ctx, number)
-        _check_version(order, expected_version)
-        if order.status == OrderStatus.Cancelled:
-            raise InvalidInput(f"{order.number} is cancelled; no payment can be recorded.", "status")
-        due = _balance_due(session, order)
-        amount = 0 if method == PaymentMethod.FOC else (due if draft.amount is None else draft.amount)
-        if amount < 0:
-            raise InvalidInput("The amount cannot be negative.", "amount")
-        if amount > due:
-            raise InvalidInput(
-                f"The amount {format_money(amount, order.currency)} is more than the balance due "
-                f"({format_money(due, order.currency)}).",
-                "amount",
-            )
-        before = _money_state(order)
-        now = ctx.now()
-        session.add(
-            Payment(
-                order_id=order.id, method=method.value, status=status.value, amount=amount,  # type: ignore[union-attr]
-                reference=draft.reference, comment=draft.comment, source="operator",
-                paid_at=now, recorded_at=now, recorded_by=ctx.operator.user_name,
-            )
-        )
-        session.flush()
-        totals = _payment_totals(session, order.id)  # type: ignore[arg-type]
-        order.paid_total = totals.get(PaymentStatus.Paid.value, 0)
-        order.payment_method = method.value
-        if settled_free_of_charge(session, order):
-            order.payment_status = PaymentStatus.Paid.value  # nothing is owed
-        else:
-            order.payment_status = payment_status_for(
-                order.order_total, order.paid_total, totals.get(PaymentStatus.Authorized.value, 0),
-                order.refunded_total, status,  # type: ignore[arg-type]
-            ).value
-        was = order.status
-        moved_to = status_after_payment(OrderStatus(order.status), status, order.fraud_score)  # type: ignore[arg-type]
-        if moved_to is not None:
-            order.status = moved_to.value
-        _touch(order, ctx)
-        after = _money_state(order)
-        summary = f"Payment recorded: {method.value} {status.value} {format_money(amount, order.currency)}"  # type: ignore[union-attr]
-        if draft.reference:
-            summary += f" ref {draft.reference}"
-        audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
-        if moved_to is not None:
-            # The move is its own entry, so the history reads as status changes too.
-            why = f"payment {status.value}"  # type: ignore[union-attr]
-            if moved_to == OrderStatus.AwaitingApproval:
-                why += f", fraud score {order.fraud_score}"
-            audit.record(
-                session, ctx, order_id=order.id, action="status", summary=f"Status {was} → {moved_to.value} ({why})",
-                before={"status": was}, after={"status": order.status},
-            )
-        number = order.number
-    return _read_back(ctx, number)
-
-
-def _balance_due(session: Session, order: Order) -> int:
-    if settled_free_of_charge(session, order):
-        return 0
-    return balance_due(order.order_total, order.paid_total, order.refunded_total)
-
-
-def _money_state(order: Order) -> dict[str, Any]:
-    return {"status": order.status, "payment_status": order.payment_status, "paid_total": order.paid_total}
+    return read_back(ctx, number)
 
 
 def change_status(
@@ -366,8 +229,13 @@ def change_status(
     target: str,
     *,
     reason: str | None = None,
+    comment: str = "",
     expected_version: int | None = None,
 ) -> OrderDetail:
+    """Move an order to `target`; `comment` (why, what was agreed) goes into the activity entry."""
+    comment = comment.strip()
+    if len(comment) > NOTE_LIMIT:
+        raise InvalidInput(f"A comment is at most {NOTE_LIMIT} characters.", "comment")
     try:
         target_status = OrderStatus(target)
     except ValueError:
@@ -383,8 +251,8 @@ def change_status(
                 f"Unknown cancel reason '{reason}'; one of {', '.join(r.value for r in CancelReason)}.", "reason"
             ) from None
     with ctx.store.write() as session:
-        order = _lock_order(session, ctx, number)
-        _check_version(order, expected_version)
+        order = lock_order(session, ctx, number)
+        check_version(order, expected_version)
         current = OrderStatus(order.status)
         held_from = OrderStatus(order.held_from_status) if order.held_from_status else None
         releasing_hold = current == OrderStatus.OnHold and target_status == held_from
@@ -399,17 +267,19 @@ def change_status(
         if target_status == OrderStatus.Cancelled:
             order.cancel_reason = cancel_reason.value  # type: ignore[union-attr]
         order.status = target_status.value
-        _touch(order, ctx)
+        touch(order, ctx)
         summary = f"Status {current.value} → {target_status.value}"
         if cancel_reason is not None and target_status == OrderStatus.Cancelled:
             summary += f" (reason {cancel_reason.value})"
-        audit.record(
-            session, ctx, order_id=order.id, action="status", summary=summary, before=before,
-            after={"status": order.status, "held_from_status": order.held_from_status,
-                   "cancel_reason": order.cancel_reason},
-        )
+        if comment:
+            summary += f": {comment}"
+        after = {"status": order.status, "held_from_status": order.held_from_status,
+                 "cancel_reason": order.cancel_reason}
+        if comment:
+            after["comment"] = comment
+        audit.record(session, ctx, order_id=order.id, action="status", summary=summary, before=before, after=after)
         number = order.number
-    return _read_back(ctx, number)
+    return read_back(ctx, number)
 
 
 def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
@@ -418,13 +288,13 @@ def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
     text = text.strip()
     if not text:
         raise InvalidInput("A note cannot be empty.", "note")
-    if len(text) > 400:
-        raise InvalidInput("A note is at most 400 characters.", "note")
+    if len(text) > NOTE_LIMIT:
+        raise InvalidInput(f"A note is at most {NOTE_LIMIT} characters.", "note")
     with ctx.store.write() as session:
-        order = _lock_order(session, ctx, number)
+        order = lock_order(session, ctx, number)
         audit.record(session, ctx, order_id=order.id, action="note", summary=text, after={"note": text})
         number = order.number
-    return _read_back(ctx, number)
+    return read_back(ctx, number)
 
 
 _FIELD_LIMITS = {"customer_reference": 64, "tags": 400, "customer_phone": 40}
@@ -452,8 +322,8 @@ def update_details(
     ctx.require(Permission.edit_order)
     _check_lengths(changes)
     with ctx.store.write() as session:
-        order = _lock_order(session, ctx, number)
-        _check_version(order, expected_version)
+        order = lock_order(session, ctx, number)
+        check_version(order, expected_version)
         if not is_editable(OrderStatus(order.status)):
             raise InvalidInput(f"{order.number} is {order.status} and can no longer be edited.", "status")
         before: dict[str, Any] = {}
@@ -471,23 +341,21 @@ def update_details(
                 before[f.name], after[f.name] = getattr(order, f.name), value
                 setattr(order, f.name, value)
         if after:
-            _touch(order, ctx)
+            touch(order, ctx)
             audit.record(
                 session, ctx, order_id=order.id, action="edit",
                 summary="Edited " + ", ".join(after), before=before, after=after,
             )
         number = order.number
-    return _read_back(ctx, number)
+    return read_back(ctx, number)
 
 
 __all__ = [
     "NewLine",
     "NewOrder",
     "OrderChanges",
-    "PaymentDraft",
     "add_note",
     "change_status",
     "place_order",
-    "record_payment",
     "update_details",
 ]

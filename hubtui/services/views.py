@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from hubtui.domain.orders import owed_to_customer
+
 T = TypeVar("T")
 
 
@@ -168,6 +170,10 @@ class OrderDetail:
     @property
     def customer_name(self) -> str:
         return f"{self.customer_first_name} {self.customer_last_name}".strip()
+
+    @property
+    def owed_to_customer(self) -> int:
+        return owed_to_customer(self.status, self.order_total, self.paid_total, self.refunded_total)
 
 
 def to_jsonable(value: Any) -> Any:

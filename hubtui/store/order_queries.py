@@ -32,6 +32,9 @@ resolve_text from a capped count of the candidates (index-only) and the tallies:
 
 A lone prefix search of the advanced search (e-mail, post code, name) uses the top plan's
 way too (`_prefix_top`).
+
+The quick-filter bar's twelve counts under the other filters (quick_counts.py) are read
+with the pieces here: text_terms, count_candidates, filter_terms and text_test_sql.
 """
 
 from __future__ import annotations
@@ -170,29 +173,15 @@ def resolve_text(
 
     `page`: the rows a page reads (limit + 1). Costs below are in rows visited.
     """
-    needles = text_search.needles(query.text)
-    if needles.empty:
-        return None
-    terms = tuple(
-        (kind, text_search.matching_terms(reader, scope.org_id, kind, needles.of(kind), TERM_CAP))
-        for kind, _ in text_search.KINDS
-    )
-    match = TextMatch(needles, terms, "none")
-    if not match.kinds and not needles.numbers:
+    match = text_terms(reader, query.text, scope.org_id)
+    if match is None or match.plan != "sparse":
         return match
-    if any(found is None for _, found in terms):
-        return TextMatch(needles, terms, "dense")
     by_date = query.sort is SortKey.PLACED
     row_filters = _has_row_filters(query, scope)
     keyset = cursor if by_date and not counting else None
 
     def candidates(limit: int) -> int:
-        """How many orders hold a matching term or number, counted up to `limit`."""
-        sql = _probe_sql(reader.dialect, match.kinds, len(needles.numbers), scope.placed_from is not None,
-                         scope.placed_to is not None, keyset is not None, descending)
-        params = _text_params(reader, match, scope, keyset)
-        params["probe"] = limit
-        return int(reader.scalar(sql, params))
+        return count_candidates(reader, match, scope, limit, keyset=keyset, descending=descending)
 
     if counting:
         found = candidates(COUNT_LIMIT)
@@ -221,7 +210,42 @@ def resolve_text(
             dense = min(in_filter, page * everyone / max(found, 1))
             ordered = min(found, page * everyone / max(in_filter, 1))
             plan = "ordered" if ordered <= dense * DENSE_BIAS else "dense"
-    return TextMatch(needles, terms, plan)
+    return TextMatch(match.needles, match.terms, plan)
+
+
+def text_terms(reader: RawRead, text: str | None, org_id: int) -> TextMatch | None:
+    """The terms holding a filter-bar text, before a plan is chosen; None when the text is blank.
+
+    The plan says what the terms allow: "none" (nothing can match), "dense" (more terms than
+    TERM_CAP: only a walk testing each row will do), else "sparse" (the candidates can be
+    read through the term indexes; resolve_text picks the cheapest way).
+    """
+    needles = text_search.needles(text)
+    if needles.empty:
+        return None
+    terms = tuple(
+        (kind, text_search.matching_terms(reader, org_id, kind, needles.of(kind), TERM_CAP))
+        for kind, _ in text_search.KINDS
+    )
+    match = TextMatch(needles, terms, "none")
+    if not match.kinds and not needles.numbers:
+        return match
+    if any(found is None for _, found in terms):
+        return TextMatch(needles, terms, "dense")
+    return TextMatch(needles, terms, "sparse")
+
+
+def count_candidates(
+    reader: RawRead, match: TextMatch, scope: Scope, limit: int, *, keyset: Sequence[Any] | None = None,
+    descending: bool = True,
+) -> int:
+    """How many orders hold a matching term or number (the same order once per term kind it
+    matches by), counted up to `limit` from the indexes alone."""
+    sql = _probe_sql(reader.dialect, match.kinds, len(match.needles.numbers), scope.placed_from is not None,
+                     scope.placed_to is not None, keyset is not None, descending)
+    params = _text_params(reader, match, scope, keyset)
+    params["probe"] = limit
+    return int(reader.scalar(sql, params))
 
 
 def _filter_sizes(reader: RawRead, query: OrderQuery, scope: Scope) -> tuple[int, int]:
@@ -440,15 +464,20 @@ def _where(shape: _Shape) -> list[str]:
             where.append("o.id = ANY(:ids)" if shape.dialect == "postgresql"
                          else "o.id IN (SELECT value FROM json_each(:ids))")
         elif plan == "dense":
-            contains = "strpos" if shape.dialect == "postgresql" else "instr"
-            tests = [f"{contains}(o.{text_search.COLUMN_OF[kind]}, :x_{kind}) > 0" for kind in kinds]
-            tests += [f"o.number BETWEEN :n{i}_lo AND :n{i}_hi" for i in range(n_ranges)]
-            where.append("(" + " OR ".join(tests) + ")")
+            where.append(text_test_sql(shape.dialect, kinds, n_ranges))
     if shape.keyset:
         columns = ", ".join(f"o.{c}" for c in _SORT_COLUMNS[shape.sort])
         marks = ", ".join(f":k{i}" for i in range(len(_SORT_COLUMNS[shape.sort])))
         where.append(f"({columns}) {'<' if shape.descending else '>'} ({marks})")
     return where
+
+
+def text_test_sql(dialect: str, kinds: tuple[str, ...], n_ranges: int) -> str:
+    """Whether the row `o` holds the text (parameters :x_<kind>, :n<i>_lo/hi of _text_params)."""
+    contains = "strpos" if dialect == "postgresql" else "instr"
+    tests = [f"{contains}(o.{text_search.COLUMN_OF[kind]}, :x_{kind}) > 0" for kind in kinds]
+    tests += [f"o.number BETWEEN :n{i}_lo AND :n{i}_hi" for i in range(n_ranges)]
+    return "(" + " OR ".join(tests) + ")"
 
 
 def _newest_candidates(branches: list[str], direction: str, limit: str) -> str:
@@ -514,6 +543,15 @@ def _prepare(
     reader: RawRead, query: OrderQuery, scope: Scope, text: TextMatch | None, *, descending: bool,
     keyset: Sequence[Any] | None, count: bool, prefix_top: bool = False,
 ) -> tuple[str, dict[str, Any]]:
+    shape, params = _shaped(reader, query, scope, text, descending=descending, keyset=keyset, count=count,
+                            prefix_top=prefix_top)
+    return _statement(shape), params
+
+
+def _shaped(
+    reader: RawRead, query: OrderQuery, scope: Scope, text: TextMatch | None, *, descending: bool,
+    keyset: Sequence[Any] | None, count: bool, prefix_top: bool = False,
+) -> tuple[_Shape, dict[str, Any]]:
     prefixes = _prefixes(query)
     equals = tuple(name for name in _EQUALS if getattr(query, name))
     shape = _Shape(
@@ -539,7 +577,31 @@ def _prepare(
             params[f"{column}_hi"] = high
     if keyset is not None:
         _bind_keyset(reader, query.sort, keyset, params)
-    return _statement(shape), params
+    return shape, params
+
+
+def count_statement(reader: RawRead, query: OrderQuery, scope: Scope) -> tuple[str, dict[str, Any]]:
+    """The COUNT(*) the planner runs for a query without text (a quick filter's own index)."""
+    return _prepare(reader, query, scope, None, descending=True, keyset=None, count=True)
+
+
+def filter_terms(
+    reader: RawRead, query: OrderQuery, scope: Scope, text: TextMatch | None,
+) -> tuple[str, list[str], dict[str, Any]]:
+    """How to read the orders a query matches, to count them another way than COUNT(*):
+    the access hint after `orders o` (SQLite), the WHERE terms over `o`, and their parameters.
+
+    The text's plan must be "sparse" (its candidates by id) or "dense" (a test of each row).
+    """
+    assert text is None or text.plan in ("sparse", "dense")
+    shape, params = _shaped(reader, query, scope, text, descending=True, keyset=None, count=True)
+    return _access(shape), _where(shape), params
+
+
+def term_branch_sql(dialect: str, kind: str, placed_from: bool, placed_to: bool) -> str:
+    """The ids of the orders whose `kind` column is one of :t_<kind>, from its covering index."""
+    (branch,) = _branches(dialect, (kind,), 0, placed_from, placed_to, False, True, "id")
+    return branch
 
 
 def sort_key_of(row: Sequence[Any], sort: SortKey) -> tuple[Any, ...]:
@@ -697,11 +759,17 @@ __all__ = [
     "Scope",
     "TextMatch",
     "count",
+    "count_candidates",
+    "count_statement",
     "fetch_page",
+    "filter_terms",
     "microsite_exists",
     "resolve_text",
     "sort_key_of",
     "statement_for",
     "tally_counts",
     "tally_rows",
+    "term_branch_sql",
+    "text_terms",
+    "text_test_sql",
 ]

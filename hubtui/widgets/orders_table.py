@@ -23,9 +23,10 @@ from hubtui.domain.money import format_money
 from hubtui.services.views import OrderRow
 
 # What an operator scans for first comes first; the rest is a scroll to the right at 80 columns.
-# Widths chosen so number, date, customer, total, status and payment fit 80 columns.
+# Widths chosen so number, date, customer, total, status and payment fit 80 columns beside the
+# scroll bar, so a long payment status ends in "…" rather than being cut off by the edge.
 COLUMNS: tuple[tuple[str, int, bool], ...] = (  # (heading, width, right-aligned)
-    ("Number", 9, False), ("Date", 11, False), ("Customer", 16, False), ("Total", 11, True),
+    ("Number", 9, False), ("Date", 11, False), ("Customer", 14, False), ("Total", 11, True),
     ("Status", 16, False), ("Payment", 10, False), ("Channel", 11, False), ("Type", 11, False),
     ("Email", 32, False), ("Tags", 12, False),
 )

@@ -1,4 +1,8 @@
-"""The quick filters as a visible bar: key, name and live count; the active one stands out."""
+"""The quick filters as a visible bar: key, name and live count; the active one stands out.
+
+A count not known yet (the list's filters changed and their counts are on their way) shows
+as "…", never as the number of another query.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,13 @@ class QuickFilterBar(Static):
     """
 
     active: reactive[QuickFilter] = reactive(QuickFilter.ALL)
-    counts: reactive[dict[QuickFilter, int] | None] = reactive(None)
+    counts: reactive[dict[QuickFilter, int] | None] = reactive(None)  # None, or a filter missing: not known
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        # The width each count last took: "…" keeps it, so the bar does not re-flow (and the
+        # list below it jump) every time the counts go and come back.
+        self._widths: dict[QuickFilter, int] = {}
 
     def on_mount(self) -> None:
         self._redraw()
@@ -40,17 +50,22 @@ class QuickFilterBar(Static):
         width = max(20, self.content_size.width or 78)
         text = Text(end="")
         used = 0
+        counts = self.counts or {}
         for quick, key in zip(QuickFilter, QUICK_FILTER_KEYS):
-            count = "…" if self.counts is None else f"{self.counts.get(quick, 0):,}"
-            empty = self.counts is not None and not self.counts.get(quick)
-            style = "reverse bold" if quick == self.active else ("dim" if empty else "")
+            known = counts.get(quick)
+            count = "…" if known is None else f"{known:,}"
+            if known is not None:
+                self._widths[quick] = len(count)
+            pad = " " * max(0, self._widths.get(quick, 1) - len(count))
+            style = "reverse bold" if quick == self.active else ("dim" if known == 0 else "")
             label = f"{KEY_LABELS.get(key, key)}:{QUICK_FILTER_SHORT[quick]} {count}"
-            if used and used + 1 + len(label) > width:
+            if used and used + 1 + len(label) + len(pad) > width:
                 text.append("\n")
                 used = 0
             elif used:
                 text.append(" ")
                 used += 1
             text.append(label, style=style)
-            used += len(label)
+            text.append(pad)
+            used += len(label) + len(pad)
         self.update(text)

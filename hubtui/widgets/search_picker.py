@@ -41,7 +41,9 @@ class SearchPicker(Vertical):
 
     def search_box(self, placeholder: str) -> EagerInput:
         box = EagerInput(placeholder=placeholder, id=self.SEARCH_ID, compact=True, on_enter=self._enter_in_search)
-        box.inline_keys = {"down": lambda: self.move(1), "up": lambda: self.move(-1)}
+        # "?" is in no e-mail, phone, name or stock code: here it asks for help, as everywhere else.
+        box.inline_keys = {"down": lambda: self.move(1), "up": lambda: self.move(-1),
+                           "question_mark": lambda: self.app.action_help()}  # type: ignore[attr-defined]
         return box
 
     def results_list(self) -> OptionList:

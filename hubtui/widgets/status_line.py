@@ -13,6 +13,11 @@ from textual.widget import Widget
 FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 order", "2 orders", "1,587 orders": a count and its noun, in the number it takes."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 class StatusLine(Widget):
     DEFAULT_CSS = """
     StatusLine {

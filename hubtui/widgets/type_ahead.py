@@ -41,8 +41,9 @@ class TypeAhead(Widget):
 
     on_enter_now: Callable[[], None] | None = None  # None: enter does what the widget itself does
     # Other keys acted on as they arrive, e.g. the arrows of a search box that move its list:
-    # as screen bindings they would run after an enter typed just behind them.
-    inline_keys: dict[str, Callable[[], None]] = {}
+    # as screen bindings they would run after an enter typed just behind them. A callable that
+    # returns False leaves the key to the widget (e.g. "+" is text unless the box is empty).
+    inline_keys: dict[str, Callable[[], bool | None]] = {}
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key):
@@ -65,10 +66,9 @@ class TypeAhead(Widget):
             event.stop()  # its screen has closed: nobody is left to hear it
             return
         inline = self.inline_keys.get(event.key)
-        if inline is not None:
+        if inline is not None and inline() is not False:
             event.stop()
             event.prevent_default()
-            inline()
             return
         if event.key in ("tab", "shift+tab") or (event.key == "enter" and self.on_enter_now is not None):
             event.stop()

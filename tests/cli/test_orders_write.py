@@ -325,3 +325,13 @@ def test_refused_in_a_child_process_and_the_store_is_unchanged(name, demo_db, hu
 @pytest.mark.parametrize("name", MORE_REFUSALS, ids=list(MORE_REFUSALS))
 def test_refused_and_the_store_is_unchanged(name, demo_db, env):
     _assert_refused_and_unchanged(MORE_REFUSALS[name], demo_db, lambda args: invoke(args, env))
+
+
+def test_a_status_change_keeps_its_comment(demo_db, hubtui):
+    order = pick_order(demo_db, "status = 'Approved'")
+    last_activity = _max_activity_id(demo_db)
+    hubtui("orders", "status", order["number"], "OnHold", "--comment", "waiting for stock",
+           "--db", db_url(demo_db), "--user", "alice")
+    logged = _new_activity(demo_db, order["id"], last_activity)
+    assert [(a["action"], a["summary"]) for a in logged] == [
+        ("status", "Status Approved → OnHold: waiting for stock")]

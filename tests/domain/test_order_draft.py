@@ -81,3 +81,42 @@ def test_address_problems() -> None:
         "city": "Give a town or city.", "postcode": "Give a post code."}
     assert "two-letter" in address_problems({**complete, "country": "GBR"})["country"]
     assert "two-letter" in address_problems({**complete, "country": "G1"})["country"]
+
+
+# ---------------------------------------------------------------------- a quantity typed with the search
+
+@pytest.mark.parametrize("typed, term, quantity", [
+    ("BT-DRI-1000", "BT-DRI-1000", None),
+    ("3*dri-1000", "dri-1000", 3),
+    ("dri-1000*3", "dri-1000", 3),
+    ("dri-1000 x3", "dri-1000", 3),
+    ("dri-1000 X12", "dri-1000", 12),
+    ("3 x bosch drill", "bosch drill", 3),
+    ("  5 * bosch drill ", "bosch drill", 5),
+    ("2x4 timber", "2x4 timber", None),  # an x inside the words is part of them
+    ("1001", "1001", None),  # digits alone are a stock code, never a quantity
+    ("3*", "3*", None),  # nothing to search for: not a quantity either
+    ("0*drill", "drill", 0),  # refused when added, not mistaken for one
+])
+def test_a_quantity_typed_with_the_search(typed: str, term: str, quantity: int | None) -> None:
+    from hubtui.domain.order_draft import split_quantity
+
+    split = split_quantity(typed)
+    assert (split.term, split.quantity) == (term, quantity)
+
+
+@given(st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,12}", fullmatch=True), st.integers(min_value=1, max_value=9999))
+def test_any_code_with_a_quantity_splits_back(code: str, quantity: int) -> None:
+    from hubtui.domain.order_draft import split_quantity
+
+    for typed in (f"{quantity}*{code}", f"{code}*{quantity}", f"{code} x{quantity}"):
+        split = split_quantity(typed)
+        assert (split.term, split.quantity) == (code, quantity), typed
+
+
+def test_above_the_usual_needs_a_confirmation() -> None:
+    from hubtui.domain.order_draft import DEFAULT_CONFIRM_ABOVE, needs_confirmation
+
+    assert DEFAULT_CONFIRM_ABOVE == 99
+    assert not needs_confirmation(99) and needs_confirmation(100)
+    assert needs_confirmation(6, confirm_above=5) and not needs_confirmation(5, confirm_above=5)

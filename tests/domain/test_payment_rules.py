@@ -92,3 +92,20 @@ def test_cancelled_orders_and_orders_with_nothing_due_cannot_be_paid():
     assert payment_refusal("BT0000002", "Approved", 0, "GBP") == "BT0000002 has nothing to pay (balance due £0.00)."
     assert payment_refusal("BT0000003", "Incomplete", 1, "GBP") is None
     assert payment_refusal("BT0000004", "Delivered", 500, "GBP") is None
+
+
+def test_what_is_owed_back_to_the_customer() -> None:
+    from hubtui.domain.orders import owed_to_customer
+
+    assert owed_to_customer("Cancelled", 5000, 5000, 0) == 5000  # paid, then cancelled
+    assert owed_to_customer("Cancelled", 5000, 5000, 2000) == 3000  # less what was refunded
+    assert owed_to_customer("Approved", 5000, 5000, 0) == 0
+    assert owed_to_customer("Approved", 4000, 5000, 0) == 1000  # paid beyond a total that went down
+    assert owed_to_customer("Cancelled", 5000, 0, 0) == 0
+
+
+def test_a_card_over_the_phone_expects_its_authorisation_code() -> None:
+    from hubtui.domain.payments import reference_expected
+
+    assert reference_expected("CardOverPhone") and reference_expected("MOTO") and reference_expected("Cheque")
+    assert not reference_expected("Cash") and not reference_expected("FOC") and not reference_expected("Bacs")

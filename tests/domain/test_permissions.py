@@ -105,3 +105,11 @@ def test_who_sets_which_status():
     assert not can(Role.warehouse, status_permission(S.Cancelled))
     for target in OrderStatus:
         assert can(Role.supervisor, status_permission(target))
+
+
+def test_why_not_names_who_to_ask_and_is_none_when_allowed() -> None:
+    from hubtui.domain.permissions import why_not
+
+    assert why_not(Role.warehouse, Permission.record_payment) == "A warehouse user may not record payments; ask an agent."
+    assert why_not(Role.agent, Permission.record_payment) is None
+    assert why_not("clerk", Permission.view_orders) == "'clerk' is not a role; ask an admin to set yours"

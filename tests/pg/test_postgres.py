@@ -14,7 +14,8 @@ from hubtui.services.context import open_context
 from hubtui.services.demo import load_demo
 from hubtui.services.errors import ConflictError
 from hubtui.services.order_reads import count_orders, get_order, list_orders, quick_filter_counts
-from hubtui.services.order_writes import NewLine, NewOrder, OrderChanges, PaymentDraft, change_status, place_order, record_payment, update_details
+from hubtui.services.order_writes import NewLine, NewOrder, OrderChanges, change_status, place_order, update_details
+from hubtui.services.order_payments import PaymentDraft, record_payment
 from hubtui.store.engine import Store
 from tests.conftest import FIXED_NOW, fixed_clock
 
@@ -157,3 +158,30 @@ def test_phone_order_look_ups_and_a_new_customer_on_postgres(pg_url: str) -> Non
     assert [c.id for c in search_customers(ctx, "zed q")] == [added.id]
     placed = place_order(ctx, NewOrder(customer_id=added.id, lines=(NewLine(code, 2),)))
     assert (placed.customer_email, placed.shipping.postcode) == ("zed@example.com", "LS1 4AP")
+
+
+def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The bar's counts under a period, a text, a microsite and a field, each way of counting
+    them (hubtui.store.quick_counts), equal count_orders per quick filter."""
+    from hubtui.domain.periods import Period
+    from hubtui.store import quick_counts
+
+    store = Store(pg_url)
+    load_demo(store, orders=400, seed=5, now=FIXED_NOW)
+    ctx = _context(store, "alice")
+    queries = (
+        OrderQuery(period=Period.LAST_7_DAYS), OrderQuery(period=Period.THIS_YEAR),
+        OrderQuery(text="e", period=Period.LAST_30_DAYS), OrderQuery(text="1", microsite="bt-uk"),
+        OrderQuery(text="BT", period=Period.THIS_MONTH, channel="web"), OrderQuery(text="amelia"),
+    )
+    ways = ({"FEW": 10**9}, {"FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0}, {"FEW": 0, "WALK_SHARE": 0}, {})
+    for settings in ways:
+        monkeypatch.undo()
+        for name, value in settings.items():
+            monkeypatch.setattr(quick_counts, name, value)
+        for query in queries:
+            counts = quick_filter_counts(ctx, query)
+            for quick in QuickFilter:
+                assert counts[quick] == count_orders(ctx, query.with_changes(quick_filter=quick)), (settings, query, quick)
+    assert quick_filter_counts(ctx, OrderQuery(text="e"))[QuickFilter.ALL] == count_orders(ctx, OrderQuery(text="e")) > 0
+    store.dispose()

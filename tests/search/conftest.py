@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hubtui.services.order_writes import PaymentDraft, change_status, record_payment
+from hubtui.services.order_writes import change_status
+
+from hubtui.services.order_payments import PaymentDraft, record_payment
 from hubtui.store import order_queries
 from hubtui.store.engine import Store
 from tests.pg.conftest import pg_url, postgres  # noqa: F401  (the PostgreSQL variant's fixtures)

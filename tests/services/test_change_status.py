@@ -244,3 +244,34 @@ def test_an_agent_may_release_a_hold_it_may_place_even_back_to_a_warehouse_statu
     assert (released.status, released.held_from_status) == ("ReturnedByWarehouse", None)
     with pytest.raises(PermissionDenied):
         move(alice, order.number, "AcceptedInWarehouse")  # not a release: still the warehouse's to set
+
+
+def test_a_comment_goes_into_the_activity_entry_of_the_change(alice, catalog: Catalog, sql: Sql) -> None:
+    order = place(alice, catalog)
+    moved = change_status(alice, order.number, "Approved", comment="  card checked with the bank  ")
+    entry = moved.activity[0]
+    assert entry.summary == "Status Incomplete → Approved: card checked with the bank"
+    assert entry.after["comment"] == "card checked with the bank"
+    held = change_status(alice, order.number, "OnHold")
+    assert held.activity[0].summary == "Status Approved → OnHold" and "comment" not in held.activity[0].after
+
+
+def test_a_comment_over_the_note_limit_changes_nothing(alice, catalog: Catalog, sql: Sql) -> None:
+    from hubtui.domain.limits import NOTE_LIMIT
+
+    order = place(alice, catalog)
+    before = sql.snapshot()
+    with pytest.raises(InvalidInput) as refused:
+        change_status(alice, order.number, "Approved", comment="x" * (NOTE_LIMIT + 1))
+    assert refused.value.field == "comment"
+    assert sql.snapshot() == before
+
+
+def test_cancelling_a_paid_order_leaves_its_money_owed_back(alice, catalog: Catalog, sql: Sql) -> None:
+    from hubtui.services.order_payments import PaymentDraft, record_payment
+
+    order = place(alice, catalog)
+    paid = record_payment(alice, order.number, PaymentDraft(method="Cash", status="Paid"))
+    assert paid.owed_to_customer == 0
+    cancelled = change_status(alice, order.number, "Cancelled", reason="CustomerRequest")
+    assert cancelled.owed_to_customer == paid.paid_total == order.order_total

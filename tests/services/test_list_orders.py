@@ -9,7 +9,8 @@ from hubtui.domain.orders import QuickFilter
 from hubtui.services.context import Context
 from hubtui.services.errors import NotFound
 from hubtui.services.order_reads import count_orders, list_orders, quick_filter_counts
-from hubtui.services.order_writes import PaymentDraft, change_status, record_payment
+from hubtui.services.order_writes import change_status
+from hubtui.services.order_payments import PaymentDraft, record_payment
 
 from .support import SharedDemo, Sql, facts, oracle, place, walk
 

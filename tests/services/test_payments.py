@@ -7,7 +7,8 @@ import pytest
 from hubtui.domain.errors import PermissionDenied
 from hubtui.services.errors import ConflictError, InvalidInput
 from hubtui.services.order_reads import get_order
-from hubtui.services.order_writes import PaymentDraft, change_status, record_payment
+from hubtui.services.order_writes import change_status
+from hubtui.services.order_payments import PaymentDraft, record_payment
 from tests.spec_payments import EXPECTED, EXPECTED_FOC, OPERATOR_STATUSES
 from tests.spec_payments import OFFLINE_METHODS as OFFLINE
 

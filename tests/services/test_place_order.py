@@ -241,3 +241,45 @@ def test_an_incomplete_delivery_address_is_refused(part, value, field, alice, ca
     assert refused.value.field == field
     assert "shipping address is incomplete" in str(refused.value)
     assert sql.snapshot() == before
+
+
+# ---------------------------------------------------------------------- placed and paid on one call
+
+def test_a_payment_taken_on_the_call_is_recorded_with_the_order(alice, catalog: Catalog, sql: Sql) -> None:
+    from hubtui.services.order_payments import PaymentDraft
+
+    good = _valid(catalog)
+    detail = place_order(alice, good, PaymentDraft(method="CardOverPhone", status="Paid", reference="AUTH-1"))
+
+    assert (detail.status, detail.payment_status, detail.paid_total) == ("Approved", "Paid", detail.order_total)
+    assert detail.version == 2, "placed, then paid"
+    payments = sql.rows("SELECT p.method, p.status, p.amount, p.reference, p.recorded_by FROM payments p "
+                        "JOIN orders o ON o.id = p.order_id WHERE o.number = ?", (detail.number,))
+    assert [tuple(p) for p in payments] == [("CardOverPhone", "Paid", detail.order_total, "AUTH-1", "alice")]
+    actions = sql.rows("SELECT a.action FROM activity a JOIN orders o ON o.id = a.order_id WHERE o.number = ? "
+                       "ORDER BY a.id", (detail.number,))
+    assert [a["action"] for a in actions] == ["placed", "payment", "status"]
+
+
+@pytest.mark.parametrize("payment, field", [
+    ({"method": "CardOverPhone", "status": "Paid", "amount": 10**9}, "amount"),
+    ({"method": "Card", "status": "Paid"}, "method"),
+    ({"method": "Cash", "status": "Refunded"}, "status"),
+])
+def test_a_refused_payment_leaves_no_order_either(payment, field, alice, catalog: Catalog, sql: Sql) -> None:
+    from hubtui.services.order_payments import PaymentDraft
+
+    before = sql.snapshot()
+    with pytest.raises(InvalidInput) as refused:
+        place_order(alice, _valid(catalog), PaymentDraft(**payment))
+    assert refused.value.field == field
+    assert sql.snapshot() == before, "one transaction: no order without its payment"
+
+
+def test_the_warehouse_can_neither_place_nor_pay(context_for, catalog: Catalog, sql: Sql) -> None:
+    from hubtui.services.order_payments import PaymentDraft
+
+    before = sql.snapshot()
+    with pytest.raises(PermissionDenied):
+        place_order(context_for("wendy"), _valid(catalog), PaymentDraft(method="Cash", status="Paid"))
+    assert sql.snapshot() == before

@@ -7,7 +7,8 @@ import pytest
 from hubtui.domain.errors import DomainError
 from hubtui.services.errors import NotFound
 from hubtui.services.order_reads import get_order
-from hubtui.services.order_writes import OrderChanges, PaymentDraft, add_note, change_status, record_payment, update_details
+from hubtui.services.order_writes import OrderChanges, add_note, change_status, update_details
+from hubtui.services.order_payments import PaymentDraft, record_payment
 
 from .support import FIXED_NOW, Catalog, SharedDemo, Sql, place
 

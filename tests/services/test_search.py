@@ -13,7 +13,8 @@ from hubtui.domain.orders import Channel, OrderStatus, OrderType, PaymentMethod,
 from hubtui.domain.periods import Period
 from hubtui.services.context import Context, open_context
 from hubtui.services.order_reads import count_orders, list_orders, quick_filter_counts
-from hubtui.services.order_writes import PaymentDraft, change_status, record_payment
+from hubtui.services.order_writes import change_status
+from hubtui.services.order_payments import PaymentDraft, record_payment
 
 from .support import SharedDemo, Fact, Sql, facts, fixed_clock, oracle, place, walk
 

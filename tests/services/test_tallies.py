@@ -7,14 +7,8 @@ import pytest
 from hubtui.domain.errors import DomainError
 from hubtui.domain.orders import QuickFilter
 from hubtui.services.order_reads import quick_filter_counts
-from hubtui.services.order_writes import (
-    OrderChanges,
-    PaymentDraft,
-    add_note,
-    change_status,
-    record_payment,
-    update_details,
-)
+from hubtui.services.order_payments import PaymentDraft, record_payment
+from hubtui.services.order_writes import OrderChanges, add_note, change_status, update_details
 
 from .support import Catalog, Sql, place
 

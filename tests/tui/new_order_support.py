@@ -92,17 +92,17 @@ async def pick_customer(pilot: Pilot[Any], screen: Any, typed: str, customer_id:
 
 
 async def add_product(pilot: Pilot[Any], screen: Any, typed: str, stock_code: str, quantity: str | None) -> None:
-    """Search, arrow to the product, enter, then type the quantity (None: keep 1) and enter."""
+    """Search ("2*" in front for a quantity; None: one), arrow to the product, enter: the line is added
+    and the search box is empty again for the next product."""
     step = screen.products
-    await search(pilot, step, typed)
+    before = next((line.quantity for line in step.lines if line.stock_code == stock_code), 0)
+    await search(pilot, step, typed if quantity is None else f"{quantity}*{typed}")
     await arrow_to(pilot, [p.stock_code for p in step.found].index(stock_code))
     await pilot.press("enter")
-    await wait_for(pilot, lambda: pilot.app.focused is step.query_one("#line-quantity"), "the quantity of the new line")
-    if quantity is not None:
-        await type_text(pilot, quantity)  # the shown quantity is selected: typing replaces it
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: step.editing is None, "the quantity to be taken")
-    assert pilot.app.focused is step.search_input, "back in the product search, its text selected to type over"
+    wanted = before + (1 if quantity is None else int(quantity))
+    await wait_for(pilot, lambda: any(line.stock_code == stock_code and line.quantity == wanted for line in step.lines)
+                   and step.search_input.value == "", f"{stock_code} × {wanted} on the order")
+    assert pilot.app.focused is step.search_input, "back in the product search for the next product"
 
 
 def stored_lines(db: Db, number: str) -> list[tuple[str, int, int, int]]:

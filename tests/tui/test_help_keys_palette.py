@@ -42,9 +42,14 @@ async def open_help(pilot) -> tuple[HelpScreen, str]:
 
 
 def help_row(text: str, binding_id: str) -> str:
-    rows = [line for line in text.splitlines() if line.rstrip().endswith(binding_id)]
-    assert len(rows) == 1, f"help shows {len(rows)} rows for {binding_id}"
-    return rows[0]
+    """One command's entry, its lines joined: keys, what they do, and last, on a line of its own, the id."""
+    lines = text.splitlines()
+    ends = [i for i, line in enumerate(lines) if line.strip() == binding_id]
+    assert len(ends) == 1, f"help shows {len(ends)} lines holding just {binding_id}"
+    start = ends[0] - 1
+    while start > 0 and len(lines[start]) - len(lines[start].lstrip()) > 2:  # a wrapped line, not the keys
+        start -= 1
+    return " ".join(line.strip() for line in lines[start:ends[0] + 1])
 
 
 async def close_help(pilot, underneath) -> None:

@@ -7,12 +7,12 @@ store (get_order after the write) as well as on the screen.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets import Input, Label, OptionList
 from textual.widgets._footer import FooterKey
 
 from hubtui.domain.money import format_money
 from hubtui.domain.order_query import OrderQuery
-from hubtui.screens.dialogs import JumpDialog, NoteDialog, StatusDialog
+from hubtui.screens.dialogs import ConfirmDialog, JumpDialog, NoteDialog, StatusDialog
 from hubtui.screens.order_detail import OrderDetailScreen
 from hubtui.services.order_reads import get_order, list_orders
 from hubtui.services.order_writes import change_status
@@ -129,41 +129,40 @@ async def test_jump_opens_an_order_with_or_without_bt_and_refuses_unknown_number
             assert app.focused is orders_table(listing)
 
 
-# user -> (order status, {action: check_action's answer}, the key pressed to prove it).
+# user -> (order status, {action: check_action's answer}, the greyed key pressed, what it says).
 # True: enabled; None: shown greyed out in the footer.
 GREYING = {
-    # An agent edits lines only while the order is editable, and never sets tracking (even on a
-    # Delivered order, whose status would allow it).
-    "alice": [("Delivered", {"edit_lines": None, "tracking": None}, "l"),
-              ("Incomplete", {"edit_lines": True, "tracking": None}, "l")],
-    # The warehouse sets tracking from ReadyToDispatch on, and never edits lines.
-    "wendy": [("ReadyToDispatch", {"tracking": True, "edit_lines": None}, "t"),
-              ("Incomplete", {"tracking": None, "edit_lines": None}, "t")],
+    # An agent pays and moves an open order; a Delivered one is done with both.
+    "alice": [("Delivered", {"change_status": None, "pay": None, "add_note": True}, "s",
+               "is Delivered: its status cannot change any more"),
+              ("Incomplete", {"change_status": True, "pay": True, "add_note": True}, None, None)],
+    # The warehouse never takes payments, and moves only its own statuses.
+    "wendy": [("ReadyToDispatch", {"change_status": True, "pay": None, "add_note": True}, "p",
+               "A warehouse user may not record payments; ask an agent."),
+              ("Incomplete", {"change_status": None, "pay": None, "add_note": True}, "s",
+               "A warehouse user may not change this order status; ask an agent.")],
 }
-KEY_ACTIONS = {"l": "edit_lines", "t": "tracking"}
 
 
 @pytest.mark.parametrize("user", sorted(GREYING))
-async def test_actions_are_greyed_out_by_status_and_role(make_app, context_for, user):
+async def test_actions_are_greyed_out_and_say_why(make_app, context_for, user):
     ctx = context_for(user)
     app = make_app(user)
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
-        for status, answers, key in GREYING[user]:
+        for status, answers, key, why in GREYING[user]:
             number = first_with(ctx, status=status)
             screen = await jump_to(pilot, short(number), number)
             assert screen.detail.status == status
             for action, expected in answers.items():
                 assert screen.check_action(action, ()) is expected, (user, status, action)
                 await wait_for_footer(pilot, screen, action, enabled=expected is True)
-            app.clear_notifications()
-            await pilot.press(key)
-            if answers[KEY_ACTIONS[key]]:
-                await wait_for(pilot, lambda: bool(notifications(app)), f"'{key}' to answer")
-                assert "arrives in a later release" in notifications(app)[0].message
-            else:
-                assert notifications(app) == [], f"a greyed-out '{key}' did something"
-                assert app.screen is screen
+            if key is not None:
+                app.clear_notifications()
+                await pilot.press(key)
+                await wait_for(pilot, lambda: bool(notifications(app)), f"the greyed '{key}' to say why")
+                assert why in notifications(app)[0].message
+                assert app.screen is screen, f"a greyed-out '{key}' opened something"
             await back_to_list(pilot)
 
 
@@ -203,7 +202,7 @@ async def test_a_note_is_saved_to_the_order_and_shown_first(make_app, alice):
 
 
 async def choose_status(pilot, target: str) -> StatusDialog:
-    """'s', then move the highlight to `target` with the arrow keys."""
+    """'s', then the digit in front of `target`: chosen, and the cursor moves on (reason or comment)."""
     app = pilot.app
     await pilot.press("s")
     await wait_for(pilot, lambda: isinstance(app.screen, StatusDialog), "the status dialog")
@@ -212,15 +211,12 @@ async def choose_status(pilot, target: str) -> StatusDialog:
     assert app.focused is options
     ids = [option.id for option in options.options]
     assert target in ids, ids
-    for _ in range(len(ids)):
-        if options.highlighted is not None and ids[options.highlighted] == target:
-            break
-        await pilot.press("down")
-    assert ids[options.highlighted] == target
+    await pilot.press(str(ids.index(target) + 1))
+    assert dialog.chosen == target
     return dialog
 
 
-async def test_cancelling_with_a_reason_is_saved(make_app, alice):
+async def test_cancelling_asks_for_a_reason_and_a_confirmation_and_keeps_the_comment(make_app, alice):
     number = first_with(alice, status="Incomplete")
     before = get_order(alice, number)
     app = make_app()
@@ -230,12 +226,21 @@ async def test_cancelling_with_a_reason_is_saved(make_app, alice):
         dialog = await choose_status(pilot, "Cancelled")
         assert [o.id for o in dialog.query_one(OptionList).options] == [
             "Pending", "AwaitingApproval", "Approved", "Cancelled"]
-        reason = dialog.query_one("#status-reason", Select)
-        assert reason.display, "choosing Cancelled asks for a reason"
-        await pilot.press("enter")
-        assert app.focused is reason
-        await pilot.press("enter")  # open the reasons
-        await pilot.press("down", "enter")  # the first reason
+        reasons = dialog.query_one("#status-reason", OptionList)
+        assert reasons.display and app.focused is reasons, "choosing Cancelled asks for a reason"
+        await pilot.press("enter")  # the first reason: chosen, on to the comment, nothing saved
+        assert dialog.reason == "CustomerRequest" and app.focused is dialog.query_one("#status-comment")
+        assert app.screen is dialog and get_order(alice, number).status == "Incomplete"
+        await type_text(pilot, "rang back, found it cheaper")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question: cancelling is final")
+        assert "This is final" in visible_text(app)
+        await pilot.press("escape")  # no: back in the dialog with everything still chosen
+        await wait_for(pilot, lambda: app.screen is dialog, "the status dialog again")
+        assert get_order(alice, number).status == "Incomplete"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question again")
+        await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is screen and screen.detail.status == "Cancelled"
                        or bool(error_notifications(app)), "the cancelled order on the details")
         assert error_notifications(app) == []
@@ -243,7 +248,8 @@ async def test_cancelling_with_a_reason_is_saved(make_app, alice):
         assert (stored.status, stored.cancel_reason) == ("Cancelled", "CustomerRequest")
         assert stored.version == before.version + 1
         assert stored.updated_by == "alice"
-        assert stored.activity[0].summary == "Status Incomplete → Cancelled (reason CustomerRequest)"
+        assert stored.activity[0].summary == (
+            "Status Incomplete → Cancelled (reason CustomerRequest): rang back, found it cheaper")
         assert screen.detail == stored
         summary = static_text(screen.query_one("#summary"))
         assert "Cancelled" in summary and "cancelled: CustomerRequest" in summary
@@ -251,22 +257,28 @@ async def test_cancelling_with_a_reason_is_saved(make_app, alice):
         await wait_for_footer(pilot, screen, "change_status", enabled=False)
 
 
-async def test_approving_an_incomplete_order_is_saved(make_app, alice):
+async def test_enter_chooses_and_only_ctrl_s_saves(make_app, alice):
     number = first_with(alice, status="Incomplete")
     before = get_order(alice, number)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
         screen = await jump_to(pilot, short(number), number)
-        await choose_status(pilot, "Approved")
-        assert not app.screen.query_one("#status-reason", Select).display
+        dialog = await choose_status(pilot, "Approved")
+        assert not dialog.query_one("#status-reason-box").display
+        assert app.focused is dialog.query_one("#status-comment")
+        await pilot.press("shift+tab")  # back on the statuses: enter chooses the highlighted one again
         await pilot.press("enter")
+        assert app.screen is dialog and app.focused is dialog.query_one("#status-comment")
+        assert get_order(alice, number).version == before.version, "enter saved nothing"
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is screen and screen.detail.status != "Incomplete"
                        or bool(error_notifications(app)), "the status change to be answered")
         assert error_notifications(app) == []
         stored = get_order(alice, number)
         assert stored.status == "Approved"
         assert stored.version == before.version + 1
+        assert stored.activity[0].summary == "Status Incomplete → Approved"
         assert screen.detail == stored
         assert "Approved" in static_text(screen.query_one("#summary"))
 
@@ -277,14 +289,39 @@ async def test_cancelling_without_a_reason_is_refused_in_the_dialog(make_app, al
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
         await jump_to(pilot, short(number), number)
-        dialog = await choose_status(pilot, "Cancelled")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatusDialog), "the status dialog")
+        dialog = app.screen
+        await pilot.press("end")  # Cancelled is the last: highlighted, not chosen
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is not dialog
                        or "needs a reason" in static_text(dialog.query_one("#status-error", Label)),
                        "the dialog to answer ctrl+s")
         assert app.screen is dialog, "the dialog stays open until a reason is chosen"
-        assert app.focused is dialog.query_one("#status-reason", Select)
+        assert app.focused is dialog.query_one("#status-reason")
         assert get_order(alice, number).status == "Incomplete"
+
+
+async def test_cancelling_a_paid_order_says_what_is_owed_back(make_app, alice):
+    from hubtui.domain.orders import owed_to_customer
+
+    page = list_orders(alice, OrderQuery(status="Approved"))
+    detail = next(d for d in (get_order(alice, row.number) for row in page.rows) if d.paid_total > d.refunded_total)
+    owed = format_money(owed_to_customer("Cancelled", detail.order_total, detail.paid_total, detail.refunded_total),
+                        detail.currency, grouping=True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        screen = await jump_to(pilot, short(detail.number), detail.number)
+        await choose_status(pilot, "Cancelled")
+        await pilot.press("4", "ctrl+s")  # reason 4, FraudSuspected; save
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        assert f"{owed} paid will be owed back to the customer" in app.screen.question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen is screen and screen.detail.status == "Cancelled", "the cancel")
+        await wait_for(pilot, lambda: any(owed in n.message for n in notifications(app)), "the notice")
+        assert f"{owed} is owed back to the customer" in notifications(app)[-1].message
+        assert f"owed back to the customer {owed}" in static_text(screen.query_one("#summary"))
 
 
 async def test_a_stale_status_change_is_refused_naming_who_changed_the_order(make_app, alice, context_for):
@@ -299,7 +336,7 @@ async def test_a_stale_status_change_is_refused_naming_who_changed_the_order(mak
         assert theirs.version == opened + 1
 
         await choose_status(pilot, "Cancelled")
-        await pilot.press("enter", "enter", "down", "enter")  # reason field, open, first reason, choose
+        await pilot.press("1", "ctrl+s", "y")  # the first reason, save, yes
         await wait_for(pilot, lambda: bool(error_notifications(app)), "the conflict error")
         message = error_notifications(app)[0]
         assert f"{number} was changed by pete" in message
@@ -322,7 +359,6 @@ async def test_payments_show_status_and_amount_at_100_columns(make_app, alice):
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
         screen = await jump_to(pilot, short(number), number)
-        screen.query_one("#payments").scroll_visible(animate=False)  # below the fold at 30 lines
         await pilot.pause()
         shown = region_text(app, screen.query_one("#payments"))
         for payment in expected.payments:
@@ -343,7 +379,7 @@ async def test_the_list_shows_a_status_changed_on_the_details(make_app, alice):
                        "the order details")
         screen = app.screen
         await choose_status(pilot, "Cancelled")
-        await pilot.press("enter", "enter", "down", "enter")
+        await pilot.press("1", "ctrl+s", "y")
         await wait_for(pilot, lambda: app.screen is screen and screen.detail.status == "Cancelled", "the cancel")
         await back_to_list(pilot)
 

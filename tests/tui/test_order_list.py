@@ -8,11 +8,15 @@ list having painted a new page and settled (not reading, total known).
 
 from __future__ import annotations
 
+import threading
+
 from textual.widgets import Input
 
 from hubtui.commands import KEY_LABELS, QUICK_FILTER_KEYS, QUICK_FILTER_SHORT
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
+from hubtui.domain.periods import Period
+from hubtui.services import order_reads
 from hubtui.services.order_reads import count_orders, list_orders, quick_filter_counts
 from hubtui.services.reference import microsites
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
@@ -20,6 +24,7 @@ from hubtui.widgets.quick_filter_bar import QuickFilterBar
 from .helpers import (
     SIZE,
     SMALL,
+    WAIT_LIMIT_S,
     active_quick_labels,
     assert_list_shows,
     error_notifications,
@@ -309,3 +314,119 @@ async def test_slash_and_text_in_one_burst_all_go_into_the_filter(make_app, alic
         await wait_for(pilot, lambda: field.value == text, f"{text!r} in the filter box")
         assert (screen.order_query.quick_filter, orders_table(screen).cursor_row) == (
             before[0].quick_filter, before[1]), "no letter ran a list command"
+
+
+def header_line(app) -> str:
+    """The header as painted: the organisation and the sub-title."""
+    return visible_text(app).splitlines()[0]
+
+
+def assert_bar_shows(app, bar, counts) -> None:
+    shown = region_text(app, bar)
+    for quick, key in QUICK_KEYS:
+        assert bar_label(quick, key, counts[quick]) in shown, f"{quick} is not painted as {counts[quick]}:\n{shown}"
+
+
+async def test_d_counts_every_quick_filter_in_the_period_and_the_header_names_it(make_app, alice):
+    everyone = quick_filter_counts(alice)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_list(pilot)
+        bar = screen.query_one(QuickFilterBar)
+        for period, words in ((Period.TODAY, "today"), (Period.YESTERDAY, "yesterday"),
+                              (Period.LAST_7_DAYS, "last 7 days")):
+            await press_and_wait(pilot, screen, "D", what=f"the list of {words}")
+            query = OrderQuery(period=period)
+            assert screen.order_query == query
+            expected = quick_filter_counts(alice, query)
+            assert expected[QuickFilter.ALL] < everyone[QuickFilter.ALL], "the period no longer narrows the demo"
+            await wait_for(pilot, lambda: bar.counts == expected, f"the counts of {words}")
+            assert_bar_shows(app, bar, expected)
+            total = count_orders(alice, query)
+            assert expected[QuickFilter.ALL] == total
+            assert screen.sub_title == f"All · {total:,} orders · {words} · all microsites · alice"
+            assert f"· {words} ·" in header_line(app)
+            assert f"period: {words}" in list_status(screen)
+
+
+async def test_slash_text_counts_every_quick_filter_and_one_order_reads_as_one(make_app, alice):
+    number = list_orders(alice, OrderQuery()).rows[7].number
+    assert count_orders(alice, OrderQuery(text=number)) == 1, "the number should match only itself"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_list(pilot)
+        bar = screen.query_one(QuickFilterBar)
+        field = screen.query_one("#filter-text", Input)
+        for text in ("e", number):
+            if field.value:
+                await press_and_wait(pilot, screen, "escape", what="the full list after esc")
+            await pilot.press("slash")
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            query = OrderQuery(text=text)
+            expected = quick_filter_counts(alice, query)
+            await wait_for(pilot, lambda: screen.order_query == query and list_settled(screen)
+                           and bar.counts == expected, f"the list and its counts filtered by {text!r}")
+            assert_bar_shows(app, bar, expected)
+            assert_list_shows(screen, list_orders(alice, query), count_orders(alice, query))
+        assert screen.sub_title == "All · 1 order · all microsites · alice"
+        assert "All · 1 order · all microsites" in header_line(app)
+
+
+async def test_counts_not_known_yet_show_as_such_and_a_stale_answer_is_dropped(make_app, alice, monkeypatch):
+    """The count for "wood" is held in its worker: the list still comes at once, the bar shows
+    "…" for every filter (whole, within three lines at 80 columns), and when the operator has
+    moved on, the held answer, once let go, does not replace the counts of the list on show."""
+    from hubtui.screens.orders import OrdersScreen, counts_key
+
+    real = order_reads.quick_filter_counts
+    held, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def held_for_wood(ctx, query=None, **kwargs):
+        if isinstance(query, OrderQuery) and query.text == "wood":
+            held.set()
+            release.wait(WAIT_LIMIT_S * 2)
+            try:
+                return real(ctx, query, **kwargs)
+            finally:
+                finished.set()
+        return real(ctx, query, **kwargs)
+
+    monkeypatch.setattr(order_reads, "quick_filter_counts", held_for_wood)
+    wood = OrderQuery(text="wood")
+    app = make_app()
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await start_list(pilot)
+            bar = screen.query_one(QuickFilterBar)
+            everyone = real(alice)
+            await wait_for(pilot, lambda: bar.counts == everyone, "the counts of every order")
+
+            await pilot.press("slash")
+            await type_text(pilot, "wood")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: screen.order_query == wood and list_settled(screen) and held.is_set(),
+                           "the list filtered by 'wood', its counts held")
+            assert table_numbers(screen) == [row.number for row in list_orders(alice, wood).rows]
+            assert bar.counts is None
+            shown = region_text(app, bar)
+            assert len(shown.splitlines()) <= 3
+            for quick, key in QUICK_KEYS:
+                assert f"{KEY_LABELS.get(key, key)}:{QUICK_FILTER_SHORT[quick]} …" in shown, shown
+            assert f"{everyone[QuickFilter.ALL]:,}" not in shown, "a count of another query is on show"
+
+            await press_and_wait(pilot, screen, "escape", what="the full list after esc")
+            await wait_for(pilot, lambda: bar.counts == everyone, "the counts of every order again")
+            release.set()
+            await wait_for(pilot, lambda: finished.is_set() and not any(
+                w.group == "quick-counts" and not w.is_finished for w in screen.workers), "the held count to end")
+            await pilot.pause()
+            assert bar.counts == everyone and screen.counts_shown == counts_key(OrderQuery())
+
+            # An answer for a query no longer on show is dropped whatever brought it.
+            screen.post_message(OrdersScreen.QuickCountsLoaded(counts_key(wood), {f: 7 for f in QuickFilter}))
+            await pilot.pause()
+            assert bar.counts == everyone
+            assert_bar_shows(app, bar, everyone)
+    finally:
+        release.set()

@@ -141,11 +141,9 @@ async def wait_saved(pilot, screen: OrderDetailScreen, version: int) -> None:
 
 
 async def payments_on_screen(pilot, screen: OrderDetailScreen, *parts: str) -> str:
-    """'end' scrolls the details down to the payments; return what is painted there once it shows `parts`."""
+    """What the payments box paints, without scrolling (it sits under the summary), once it shows `parts`."""
     app = pilot.app
     box = screen.query_one("#payments")
-    app.animation_level = "none"  # the scroll is only the way to look; its animation would cost a second
-    await pilot.press("end")
     await wait_for(pilot, lambda: all(part in region_text(app, box) for part in parts),
                    f"the payments box to show {parts}")
     return region_text(app, box)
@@ -456,15 +454,17 @@ async def test_a_warehouse_user_cannot_open_the_payment_dialog(make_app, alice, 
             return len(keys) == 1 and keys[0].has_class("-disabled")
 
         await wait_for(pilot, pay_greyed, "the footer to show p greyed out")
+        why = "A warehouse user may not record payments; ask an agent."
         await pilot.press("p", "colon")  # ':' answers once 'p' has been handled
         await wait_for(pilot, lambda: isinstance(app.screen, JumpDialog), "the jump dialog")
         assert not any(isinstance(s, PaymentDialog) for s in app.screen_stack)
+        assert [n.message for n in notifications(app) if n.severity != "information"] == [why], "the greyed p says why"
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: app.screen is listing, "back on the list")
         await pilot.press("p", "colon")
         await wait_for(pilot, lambda: isinstance(app.screen, JumpDialog), "the jump dialog")
         assert not any(isinstance(s, PaymentDialog) for s in app.screen_stack)
-        assert [n for n in notifications(app) if n.severity != "information"] == []
+        assert [n.message for n in notifications(app) if n.severity != "information"] == [why, why]
     assert row_counts(demo_db) == before
 
 
@@ -581,7 +581,7 @@ async def test_keys_queued_behind_a_quick_filter_act_on_its_page(make_app, alice
     from textual import events
 
     from hubtui.domain.orders import QuickFilter
-    from hubtui.services.order_writes import PaymentDraft, record_payment
+    from hubtui.services.order_payments import PaymentDraft, record_payment
 
     for _ in range(3):
         paid = new_order(alice, demo_db)

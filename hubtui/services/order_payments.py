@@ -1,0 +1,156 @@
+"""Recording an offline payment (SPEC 3): the order's payment status and status follow it.
+
+One transaction each, audited; `apply_payment` also serves placing an order and taking its
+payment on the same call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hubtui.domain.money import format_money
+from hubtui.domain.orders import (
+    OFFLINE_PAYMENT_METHODS,
+    OPERATOR_PAYMENT_STATUSES,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    balance_due,
+    payment_status_for,
+    status_after_payment,
+)
+from hubtui.domain.permissions import Permission
+from hubtui.services import audit
+from hubtui.services.context import Context
+from hubtui.services.errors import InvalidInput
+from hubtui.services.order_access import check_version, lock_order, read_back, touch
+from hubtui.services.order_reads import settled_free_of_charge
+from hubtui.services.views import OrderDetail
+from hubtui.store.tables import Order, Payment
+
+
+@dataclass(frozen=True)
+class PaymentDraft:
+    method: str
+    status: str
+    amount: int | None = None  # None: the balance due
+    reference: str = ""
+    comment: str = ""
+
+
+def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Payment.status, func.sum(Payment.amount)).where(Payment.order_id == order_id).group_by(Payment.status)
+    )
+    return {status: int(total or 0) for status, total in rows}
+
+
+def payment_kind(draft: PaymentDraft) -> tuple[PaymentMethod, PaymentStatus]:
+    """The method and status of a payment an operator records, or InvalidInput naming the field."""
+    try:
+        method = PaymentMethod(draft.method)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown payment method '{draft.method}'; one of {', '.join(sorted(OFFLINE_PAYMENT_METHODS))}.",
+            "method",
+        ) from None
+    if method not in OFFLINE_PAYMENT_METHODS:
+        raise InvalidInput(f"{method} payments come from imports, not from an operator.", "method")
+    try:
+        status = PaymentStatus(draft.status)
+    except ValueError:
+        status = None  # type: ignore[assignment]
+    if status not in OPERATOR_PAYMENT_STATUSES:
+        raise InvalidInput(
+            f"Payment status '{draft.status}' is not one of {', '.join(s.value for s in OPERATOR_PAYMENT_STATUSES)}.",
+            "status",
+        )
+    return method, status
+
+
+def record_payment(
+    ctx: Context, number: str, draft: PaymentDraft, *, expected_version: int | None = None
+) -> OrderDetail:
+    """Record an offline payment; the order's payment status and status follow SPEC 3."""
+    ctx.require(Permission.record_payment)
+    method, status = payment_kind(draft)
+    with ctx.store.write() as session:
+        order = lock_order(session, ctx, number)
+        check_version(order, expected_version)
+        apply_payment(session, ctx, order, method, status, draft)
+        number = order.number
+    return read_back(ctx, number)
+
+
+def apply_payment(
+    session: Session, ctx: Context, order: Order, method: PaymentMethod, status: PaymentStatus, draft: PaymentDraft
+) -> None:
+    """Add the payment to a locked order, move its payment status and status, and log both."""
+    if order.status == OrderStatus.Cancelled:
+        raise InvalidInput(f"{order.number} is cancelled; no payment can be recorded.", "status")
+    due = _balance_due(session, order)
+    amount = 0 if method == PaymentMethod.FOC else (due if draft.amount is None else draft.amount)
+    if amount < 0:
+        raise InvalidInput("The amount cannot be negative.", "amount")
+    if amount > due:
+        raise InvalidInput(
+            f"The amount {format_money(amount, order.currency)} is more than the balance due "
+            f"({format_money(due, order.currency)}).",
+            "amount",
+        )
+    before = _money_state(order)
+    now = ctx.now()
+    session.add(
+        Payment(
+            order_id=order.id, method=method.value, status=status.value, amount=amount,
+            reference=draft.reference, comment=draft.comment, source="operator",
+            paid_at=now, recorded_at=now, recorded_by=ctx.operator.user_name,
+        )
+    )
+    session.flush()
+    totals = _payment_totals(session, order.id)  # type: ignore[arg-type]
+    order.paid_total = totals.get(PaymentStatus.Paid.value, 0)
+    order.payment_method = method.value
+    if settled_free_of_charge(session, order):
+        order.payment_status = PaymentStatus.Paid.value  # nothing is owed
+    else:
+        order.payment_status = payment_status_for(
+            order.order_total, order.paid_total, totals.get(PaymentStatus.Authorized.value, 0),
+            order.refunded_total, status,
+        ).value
+    was = order.status
+    moved_to = status_after_payment(OrderStatus(order.status), status, order.fraud_score)
+    if moved_to is not None:
+        order.status = moved_to.value
+    touch(order, ctx)
+    after = _money_state(order)
+    summary = f"Payment recorded: {method.value} {status.value} {format_money(amount, order.currency)}"
+    if draft.reference:
+        summary += f" ref {draft.reference}"
+    audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
+    if moved_to is not None:
+        # The move is its own entry, so the history reads as status changes too.
+        why = f"payment {status.value}"
+        if moved_to == OrderStatus.AwaitingApproval:
+            why += f", fraud score {order.fraud_score}"
+        audit.record(
+            session, ctx, order_id=order.id, action="status", summary=f"Status {was} → {moved_to.value} ({why})",
+            before={"status": was}, after={"status": order.status},
+        )
+
+
+def _balance_due(session: Session, order: Order) -> int:
+    if settled_free_of_charge(session, order):
+        return 0
+    return balance_due(order.order_total, order.paid_total, order.refunded_total)
+
+
+def _money_state(order: Order) -> dict[str, Any]:
+    return {"status": order.status, "payment_status": order.payment_status, "paid_total": order.paid_total}
+
+
+__all__ = ["PaymentDraft", "apply_payment", "payment_kind", "record_payment"]

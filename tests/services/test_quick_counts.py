@@ -1,0 +1,179 @@
+"""quick_filter_counts under every other filter of the list, against an oracle over plain SQL.
+
+Each query's twelve counts must equal, for every quick filter, the orders the oracle (plain
+sqlite3 facts, the domain's quick-filter rule, the text rule of tests/search/oracle.py)
+lists for that quick filter plus the query's other filters. Every query is read with the
+limits of hubtui.store.quick_counts set so that each way of counting is used (direct,
+complement, walk, and the choice production makes at a smaller scale).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hubtui.domain.order_query import OrderQuery, SortKey
+from hubtui.domain.orders import QuickFilter
+from hubtui.domain.periods import Period
+from hubtui.services.context import Context, open_context
+from hubtui.services.errors import NotFound
+from hubtui.services.order_reads import _scope, count_orders, quick_filter_counts
+from hubtui.store import order_queries, quick_counts
+from tests.search.oracle import text_matches
+
+from .support import Fact, SharedDemo, Sql, facts, fixed_clock, in_quick_filter, matches, place
+
+TODAY = date(2026, 11, 28)  # the fixtures' clock
+DAY = timedelta(days=1)
+# [from, to) worked out by hand for the fixed clock.
+PERIODS = {
+    Period.TODAY: (TODAY, TODAY + DAY),
+    Period.YESTERDAY: (TODAY - DAY, TODAY),
+    Period.LAST_7_DAYS: (date(2026, 11, 22), TODAY + DAY),
+    Period.LAST_30_DAYS: (date(2026, 10, 30), TODAY + DAY),
+    Period.THIS_MONTH: (date(2026, 11, 1), date(2026, 12, 1)),
+    Period.LAST_MONTH: (date(2026, 10, 1), date(2026, 11, 1)),
+    Period.THIS_YEAR: (date(2026, 1, 1), date(2027, 1, 1)),
+}
+CUSTOM = OrderQuery(period=Period.CUSTOM, date_from=date(2026, 9, 15), date_to=date(2026, 10, 20))
+
+QUERIES = [
+    OrderQuery(),
+    OrderQuery(microsite="bt-ie"),
+    *(OrderQuery(period=period) for period in PERIODS),
+    CUSTOM,
+    OrderQuery(date_to=date(2026, 11, 20)),
+    OrderQuery(period=Period.LAST_7_DAYS, microsite="bt-uk"),
+    # the "/" text: narrow, a name, broad, a digit, order numbers, nothing
+    OrderQuery(text="amelia"), OrderQuery(text="smith"), OrderQuery(text="ls1"), OrderQuery(text="e"),
+    OrderQuery(text="1"), OrderQuery(text="BT"), OrderQuery(text="bt00001"), OrderQuery(text="zzzz-nobody"),
+    OrderQuery(text="e", period=Period.LAST_7_DAYS), OrderQuery(text="1", period=Period.THIS_MONTH),
+    OrderQuery(text="amelia", period=Period.THIS_YEAR), OrderQuery(text="e", period=Period.YESTERDAY),
+    OrderQuery(text="e", date_from=date(2026, 9, 15), date_to=date(2026, 10, 20)),
+    OrderQuery(text="e", microsite="bt-ie"), OrderQuery(text="a", microsite="bt-uk", period=Period.LAST_30_DAYS),
+    # advanced-search fields, alone and with the rest
+    OrderQuery(status="Delivered"), OrderQuery(channel="web", text="e"), OrderQuery(email="a", period=Period.THIS_MONTH),
+    OrderQuery(postcode="s", microsite="bt-uk"), OrderQuery(number="BT0000123"), OrderQuery(name="o", text="1"),
+    OrderQuery(payment_status="Paid", order_type="Standard", text="BT"), OrderQuery(payment_method="Cheque"),
+    # the query's own quick filter and sort do not change the counts
+    OrderQuery(quick_filter=QuickFilter.UNPAID, text="e", sort=SortKey.TOTAL, descending=False),
+]
+
+# Limits of hubtui.store.quick_counts (and the planner's term cap) that force each way.
+WAYS = {
+    "direct": {"FEW": 10**9},
+    "complement": {"FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
+    "walk": {"FEW": 0, "WALK_SHARE": 0},
+    "chosen": {"FEW": 40, "TERM_CAP": 20},  # decided by probes and estimates, as at 1,000,000 orders
+}
+
+
+@pytest.fixture(params=list(WAYS))
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    for name, value in WAYS[request.param].items():
+        monkeypatch.setattr(order_queries if name == "TERM_CAP" else quick_counts, name, value)
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def shared(shared_demo: SharedDemo) -> SharedDemo:
+    """The demo plus orders placed today through the services, one of them in bt-ie."""
+    alice, catalog = shared_demo.context("alice"), shared_demo.catalog
+    place(alice, catalog)
+    place(alice, catalog, microsite="bt-ie", order_type="PreOrder")
+    return shared_demo
+
+
+@pytest.fixture(scope="module")
+def ctx(shared: SharedDemo) -> Context:
+    return shared.context("alice")
+
+
+@pytest.fixture(scope="module")
+def all_facts(shared: SharedDemo) -> list[Fact]:
+    return facts(shared.sql)
+
+
+def placed_range(query: OrderQuery, today: date = TODAY) -> tuple[date, date] | None:
+    if query.period is not None and query.period is not Period.CUSTOM:
+        start, end = PERIODS[query.period]
+        shift = today - TODAY
+        return start + shift, end + shift
+    if query.date_from or query.date_to:
+        return query.date_from or date.min, (query.date_to + DAY) if query.date_to else date.max
+    return None
+
+
+def expected_counts(
+    all_facts: list[Fact], query: OrderQuery, today: date = TODAY, tz: tzinfo = timezone.utc,
+) -> dict[QuickFilter, int]:
+    placed = placed_range(query, today)
+    kept = [f for f in all_facts if matches(f, query.with_changes(quick_filter=QuickFilter.ALL), today, placed, tz)
+            and text_matches(f, query.text)]
+    return {quick: sum(1 for f in kept if in_quick_filter(f, quick, today, tz)) for quick in QuickFilter}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.describe() for q in QUERIES])
+def test_counts_follow_every_filter(query: OrderQuery, way: str, ctx: Context, all_facts: list[Fact]) -> None:
+    assert quick_filter_counts(ctx, query) == expected_counts(all_facts, query), query.describe()
+
+
+def test_counts_agree_with_count_orders_per_filter(ctx: Context) -> None:
+    for query in (OrderQuery(text="e", period=Period.LAST_30_DAYS), OrderQuery(text="amelia", microsite="bt-uk"),
+                  OrderQuery(channel="web", period=Period.THIS_MONTH)):
+        counts = quick_filter_counts(ctx, query)
+        for quick in QuickFilter:
+            assert counts[quick] == count_orders(ctx, query.with_changes(quick_filter=quick)), (query, quick)
+
+
+def test_the_ways_really_are_used(shared: SharedDemo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guards the parametrisation above: each setting must count the queries the way it names."""
+    ctx = shared.context("alice")
+
+    def ways(setting: str) -> set[str]:
+        monkeypatch.undo()
+        for name, value in WAYS[setting].items():
+            monkeypatch.setattr(order_queries if name == "TERM_CAP" else quick_counts, name, value)
+        found = set()
+        with shared.store.raw_read() as reader:
+            for query in QUERIES:
+                found.add(quick_counts.plan_counts(reader, query, _scope(ctx, query.with_changes(
+                    quick_filter=QuickFilter.ALL))).way)
+        return found
+
+    assert ways("direct") == {"indexed", "none", "direct", "walk"}
+    assert "complement" in ways("complement")  # every text without fields; with them, direct
+    assert ways("walk") == {"indexed", "none", "walk"}
+    assert {"direct", "complement", "walk"} <= ways("chosen")
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/New_York"])
+def test_today_and_yesterday_are_the_operators_days(zone: str, shared: SharedDemo, all_facts: list[Fact]) -> None:
+    tz = ZoneInfo(zone)
+    local = open_context(shared.store, "alice", clock=fixed_clock, tz=tz)
+    today = local.today()
+    for query in (OrderQuery(text="e"), OrderQuery(period=Period.LAST_7_DAYS), OrderQuery(text="amelia")):
+        assert quick_filter_counts(local, query) == expected_counts(all_facts, query, today, tz), (zone, query)
+
+
+def test_the_older_forms_still_answer(ctx: Context, all_facts: list[Fact]) -> None:
+    """Callers from before the query (start-up prefetch, tests): no argument, or a microsite code."""
+    assert quick_filter_counts(ctx) == expected_counts(all_facts, OrderQuery())
+    assert quick_filter_counts(ctx, "bt-ie") == quick_filter_counts(ctx, microsite="bt-ie") == expected_counts(
+        all_facts, OrderQuery(microsite="bt-ie"))
+    with pytest.raises(NotFound):
+        quick_filter_counts(ctx, OrderQuery(microsite="nowhere", text="e"))
+
+
+def test_counts_follow_a_write(alice: Context, sql: Sql) -> None:
+    """Nothing stands between a write and the next count (a private copy of the demo)."""
+    query = OrderQuery(text="e", period=Period.TODAY)
+    before = quick_filter_counts(alice, query)
+    number = sql.scalar("SELECT number FROM orders WHERE org_id = 1 AND fraud_score < 70 "
+                        "AND placed_at >= '2026-11-28' AND instr(customer_email, 'e') > 0 LIMIT 1")
+    sql.execute("UPDATE orders SET fraud_score = 95 WHERE number = ?", (number,))
+    after = quick_filter_counts(alice, query)
+    assert after[QuickFilter.HIGH_RISK] == before[QuickFilter.HIGH_RISK] + 1
+    assert after == expected_counts(facts(sql), query)
