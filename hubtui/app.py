@@ -196,6 +196,16 @@ class HubApp(HoldsKeys):
     def _run_on_screen(self, screen: Screen, action: str) -> None:
         self.call_later(screen.run_action, action)
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Every notice as text: most carry something a person typed (a refused e-mail, a note), which
+        must never be read as markup nor reach the terminal with its control characters."""
+        from hubtui.domain.text import printable
+
+        # markup is ignored on purpose: screens' notify passes markup=True by default.
+        super().notify(printable(message), title=printable(title, one_line=True), severity=severity, timeout=timeout,
+                       markup=False)
+
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         """A greyed key (check_action None) says in one line why it cannot be used now.
 

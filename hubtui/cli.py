@@ -55,9 +55,17 @@ class _Global:
 _global = _Global()
 
 
+def say(line: str, *, err: bool = False) -> None:
+    """One line of output: what a person or a file wrote reaches the terminal without its control
+    characters, and a newline inside it is a visible mark, so no value can forge a line (SPEC 8a)."""
+    from hubtui.domain.text import printable
+
+    typer.echo(printable(line, one_line=True), err=err)
+
+
 def fail(message: str) -> NoReturn:
     # Drivers' messages can span lines; the contract is one line.
-    typer.echo(f"hubtui: {' '.join(message.split())}", err=True)
+    say(f"hubtui: {' '.join(message.split())}", err=True)
     raise typer.Exit(1)
 
 
@@ -314,7 +322,7 @@ def orders_list(
             emit_json([_order_row_json(r) for r in rows])
             return
         if not rows:
-            typer.echo(f"No orders match ({query.describe()}).")
+            say(f"No orders match ({query.describe()}).")
             return
         _print_order_table(rows)
         if len(rows) == limit:
@@ -333,11 +341,13 @@ def _choice(enum: Any, value: str | None, option: str) -> Any:
 
 def _print_order_table(rows: list[Any]) -> None:
     from hubtui.domain.money import format_money
+    from hubtui.domain.text import printable
 
     header = ("NUMBER", "PLACED", "CUSTOMER", "EMAIL", "CHANNEL", "TYPE", "STATUS", "PAYMENT", "TOTAL")
     table = [header] + [
         (
-            r.number, r.placed_at.strftime("%Y-%m-%d %H:%M"), r.customer_name[:24], r.customer_email[:32],
+            r.number, r.placed_at.strftime("%Y-%m-%d %H:%M"), printable(r.customer_name, one_line=True)[:24],
+            printable(r.customer_email, one_line=True)[:32],
             r.channel, r.order_type, r.status, r.payment_status, format_money(r.order_total, r.currency),
         )
         for r in rows
@@ -345,7 +355,7 @@ def _print_order_table(rows: list[Any]) -> None:
     widths = [max(len(str(line[i])) for line in table) for i in range(len(header))]
     for line in table:
         cells = [str(c).ljust(w) if i < len(header) - 1 else str(c).rjust(w) for i, (c, w) in enumerate(zip(line, widths))]
-        typer.echo("  ".join(cells).rstrip())
+        say("  ".join(cells).rstrip())
 
 
 @orders_app.command("show")
@@ -373,7 +383,7 @@ def _print_detail(d: Any) -> None:
     def money(v: int) -> str:
         return format_money(v, d.currency)
 
-    out = typer.echo
+    out = say
     out(f"{d.number}  {d.channel_label}  {d.order_type}  {d.status}  payment {d.payment_status}")
     out(f"placed {d.placed_at:%Y-%m-%d %H:%M} UTC in {d.org_code}/{d.microsite}; version {d.version}, "
         f"last changed by {d.updated_by}")
@@ -475,7 +485,7 @@ def _done(detail: Any, as_json: bool, message: str) -> None:
     if as_json:
         emit_json(detail)
     else:
-        typer.echo(message)
+        say(message)
 
 
 # --------------------------------------------------------------------------- db
@@ -534,7 +544,7 @@ def users_add(
 
         settings = _settings(db, None, user)
         added = add_user(open_store(settings), settings.user, name, role, full_name=full_name, org_code=org_code)
-    typer.echo(f"Added {added.name} ({added.role}).")
+    say(f"Added {added.name} ({added.role}).")
 
 
 @users_app.command("list")
@@ -548,7 +558,7 @@ def users_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         emit_json(users)
         return
     for u in users:
-        typer.echo(f"{u.name:<16} {u.role:<11} {u.default_org or '-':<8} {'' if u.active else 'inactive '}{u.full_name}")
+        say(f"{u.name:<16} {u.role:<11} {u.default_org or '-':<8} {'' if u.active else 'inactive '}{u.full_name}")
 
 
 # --------------------------------------------------------------------------- customers
@@ -582,7 +592,7 @@ def customers_add(
     if as_json:
         emit_json(added)
         return
-    typer.echo(f"Added customer {added.name} <{added.email}> (id {added.id}).")
+    say(f"Added customer {added.name} <{added.email}> (id {added.id}).")
 
 
 def main() -> None:

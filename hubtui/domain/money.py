@@ -21,7 +21,7 @@ _SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 _MONEY_RE = re.compile(
     r"""
     (?P<sign1>-)?
-    (?:[£€$]\s*)?
+    (?:(?P<symbol>[£€$])\s*)?
     (?P<sign2>-)?
     (?P<units>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?
     (?:\.(?P<cents>[0-9]{1,2}))?
@@ -58,6 +58,20 @@ def parse_money(text: str, *, allow_negative: bool = False) -> int:
     if minor < 0 and not allow_negative:
         raise MoneyError(f"{text!r} is negative; the amount must be 0 or more")
     return minor
+
+
+def money_symbol(text: str) -> str | None:
+    """The currency symbol an amount was written with ("£", "€", "$"), or None."""
+    match = _MONEY_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    return match["symbol"] if match else None
+
+
+def check_symbol(symbol: str | None, currency: str) -> None:
+    """Refuse an amount written in another currency's symbol: "$5.00" is not £5.00."""
+    expected = _SYMBOLS.get(currency.strip().upper())
+    if symbol is not None and symbol != expected:
+        shown = f"in {expected}" if expected else f"in {currency.strip().upper()}"
+        raise MoneyError(f"{symbol} is not this order's currency; give the amount {shown} or without a symbol.")
 
 
 def format_money(

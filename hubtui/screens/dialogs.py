@@ -51,7 +51,7 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog", id="note"):
             yield Label(f"Note on {self.number}", classes="dialog-title")
             yield Input(placeholder="what happened, what was agreed", max_length=NOTE_LIMIT, id="note-text")
-            yield Label("", id="note-error", classes="dialog-error")
+            yield Label("", id="note-error", classes="dialog-error", markup=False)
             yield Label("enter or ctrl+s save · esc cancel", classes="dialog-hint")
 
     @on(Input.Submitted, "#note-text")
@@ -107,7 +107,7 @@ class StatusDialog(ModalScreen[StatusChoice | None]):
                 yield Label("Comment ", classes="dialog-caption")
                 yield EagerInput(placeholder="optional: why, what was agreed", max_length=NOTE_LIMIT, compact=True,
                                  id="status-comment", on_enter=lambda _text: self.action_save())
-            yield Label("", id="status-error", classes="dialog-error")
+            yield Label("", id="status-error", classes="dialog-error", markup=False)
             yield Label(STATUS_HINT, classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -183,7 +183,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(self.question, classes="dialog-title", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", id="confirm-yes", variant="error")
                 yield Button("No (esc)", id="confirm-no")

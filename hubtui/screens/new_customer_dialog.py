@@ -78,7 +78,7 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
                         "optional" if name == "line2" else "")
                     yield FormField(caption, self.initial.get(name, ""), input_id=f"customer_{name}",
                                     placeholder=placeholder, max_length=limit, id=f"field-{name}")
-            yield Label("", id="new-customer-error", classes="dialog-error")
+            yield Label("", id="new-customer-error", classes="dialog-error", markup=False)
             yield Label("ctrl+s save · esc cancel · tab or enter next field", classes="dialog-hint")
 
     def field(self, name: str) -> FormField:

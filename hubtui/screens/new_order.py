@@ -25,6 +25,7 @@ from hubtui.screens.new_order_customer import CustomerStep
 from hubtui.screens.new_order_products import ProductsStep
 from hubtui.screens.new_order_review import ReviewStep
 from hubtui.widgets.payment_fields import CHECKED_FIELDS
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.type_ahead import hold_keys_while
 from hubtui.widgets.hub_footer import HubFooter
 
@@ -97,7 +98,7 @@ class NewOrderScreen(Screen[None]):
             summary.append(format_money(t.lines_total, self.products.currency, grouping=True), style="bold")
             summary.append(f" · {t.lines} line{'s' if t.lines != 1 else ''} · ")
         c = self.customer
-        summary.append(c.name if c else "no customer yet", style="" if c else "italic dim")
+        summary.append(safe(c.name) if c else "no customer yet", style="" if c else "italic dim")
         self.query_one("#wizard-summary", Static).update(summary)
 
     # ------------------------------------------------------------------ moving between steps

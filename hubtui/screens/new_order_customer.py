@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from hubtui.services.context import Context
 from hubtui.services.views import CompanyChoice, CustomerChoice
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.search_picker import SearchPicker
 
 PEOPLE_PROMPT = "Customer: type an e-mail, phone number or name"
@@ -29,16 +30,17 @@ NOT_FOUND_HINT = (
 
 
 def _cell(text: str, width: int) -> str:
+    text = safe(text)
     return (text[: width - 1] + "…" if len(text) > width else text).ljust(width)
 
 
 def customer_label(c: CustomerChoice) -> Text:
     text = Text(_cell(c.name, 20), style="bold")
-    text.append(" " + _cell(c.email, 34))
+    text.append(" " + _cell(c.email, 30))
     text.append(" " + _cell(c.phone, 13))
-    text.append(" " + c.address.postcode, style="dim")
+    text.append(" " + safe(c.address.postcode), style="dim")
     if c.company_name:
-        text.append(f" · {c.company_name}", style="italic")
+        text.append(f" · {safe(c.company_name)}", style="italic")
     return text
 
 
@@ -75,11 +77,11 @@ class CustomerStep(SearchPicker):
         self.came_back_from: int | None = None  # the company whose contacts esc just left
 
     def compose(self) -> ComposeResult:
-        yield Label(PEOPLE_PROMPT, id="customer-mode", classes="step-prompt")
+        yield Label(PEOPLE_PROMPT, id="customer-mode", classes="step-prompt", markup=False)
         yield self.search_box(PEOPLE_PLACEHOLDER)
-        yield Label("", id="customer-error", classes="field-error")
+        yield Label("", id="customer-error", classes="field-error", markup=False)
         yield self.results_list()
-        yield Static("", id="customer-hint", classes="step-hint")
+        yield Static("", id="customer-hint", classes="step-hint", markup=False)
 
     def set_error(self, message: str | None) -> None:
         self.query_one("#customer-error", Label).update(message or "")
@@ -165,9 +167,9 @@ class CustomerStep(SearchPicker):
     def _contacts(self, message: _ContactsFound) -> None:
         self.company = message.company
         self.show_answer(self.search_input.value, message.contacts, [customer_label(c) for c in message.contacts])
-        self.query_one("#customer-mode", Label).update(f"Contacts of {message.company.name} — esc back to companies")
+        self.query_one("#customer-mode", Label).update(f"Contacts of {safe(message.company.name)} — esc back to companies")
         hint = ("enter picks the highlighted contact · esc back to companies" if message.contacts
-                else f"{message.company.name} has no contacts yet. esc back to companies.")
+                else f"{safe(message.company.name)} has no contacts yet. esc back to companies.")
         self.query_one("#customer-hint", Static).update(hint)
         self.screen.set_focus(self.results)
 

@@ -33,6 +33,7 @@ from hubtui.domain.order_draft import (
 )
 from hubtui.services.context import Context
 from hubtui.services.views import ProductChoice
+from hubtui.widgets.safe_text import safe, shown
 from hubtui.widgets.search_picker import SearchPicker
 from hubtui.widgets.type_ahead import EagerInput, TypeAhead
 
@@ -40,8 +41,9 @@ LINES_HINT = "enter adds one · 3*code or code x3 adds three · + − the last l
 
 
 def product_label(p: ProductChoice) -> Text:
-    text = Text(p.stock_code.ljust(13), style="bold")
-    name = p.name if len(p.name) <= 44 else p.name[:43] + "…"
+    text = Text(safe(p.stock_code).ljust(13), style="bold")
+    name = safe(p.name)
+    name = name if len(name) <= 44 else name[:43] + "…"
     text.append(" " + name.ljust(44))
     text.append(format_money(p.price, p.currency, grouping=True).rjust(11))
     return text
@@ -95,15 +97,15 @@ class ProductsStep(SearchPicker):
         box = self.search_box("BT-DRI-1000 · bosch drill · 3*dri-1000")
         box.inline_keys = {**box.inline_keys, "plus": lambda: self._nudge_last(1), "minus": lambda: self._nudge_last(-1)}
         yield box
-        yield Label("", id="product-error", classes="field-error")
+        yield Label("", id="product-error", classes="field-error", markup=False)
         yield self.results_list()
         yield LinesTable(id="draft-lines", cursor_type="row", zebra_stripes=False,
                          on_enter=lambda: self.edit_quantity(self.table.cursor_row) if self.lines else None)
         with Horizontal(id="quantity-editor"):
-            yield Label("", id="quantity-caption")
+            yield Label("", id="quantity-caption", markup=False)
             yield QuantityInput("1", id="line-quantity", compact=True, restrict=r"[0-9]*", max_length=4,
                                 on_enter=self._quantity_entered)
-            yield Label("", id="quantity-error", classes="field-error")
+            yield Label("", id="quantity-error", classes="field-error", markup=False)
         yield Static("", id="running-total")
 
     def on_mount(self) -> None:
@@ -182,7 +184,7 @@ class ProductsStep(SearchPicker):
 
         total = format_money(product.price * quantity, product.currency, grouping=True)
         self.app.push_screen(ConfirmDialog(
-            f"Add {quantity:,} × {product.stock_code} ({total})? That is more than the usual {self.confirm_above:,}.",
+            f"Add {quantity:,} × {safe(product.stock_code)} ({total})? That is more than the usual {self.confirm_above:,}.",
         ), answered)
 
     def _add(self, product: ProductChoice, quantity: int) -> None:
@@ -251,7 +253,7 @@ class ProductsStep(SearchPicker):
 
         total = format_money(line.unit_price * quantity, self.currency, grouping=True)
         self.app.push_screen(ConfirmDialog(
-            f"{quantity:,} × {line.stock_code} ({total})? That is more than the usual {self.confirm_above:,}.",
+            f"{quantity:,} × {safe(line.stock_code)} ({total})? That is more than the usual {self.confirm_above:,}.",
         ), answered)
 
     def _set_line_quantity(self, index: int, quantity: int) -> None:
@@ -321,7 +323,7 @@ class ProductsStep(SearchPicker):
         for i, line in enumerate(self.lines):
             flag = "bold red" if i == self.problem_line else ""
             table.add_row(
-                Text(str(i + 1), style=flag), Text(line.stock_code, style=flag), Text(line.name),
+                Text(str(i + 1), style=flag), shown(line.stock_code, flag), shown(line.name),
                 Text(str(line.quantity), justify="right"),
                 Text(format_money(line.unit_price, self.currency, grouping=True), justify="right"),
                 Text(format_money(line.total, self.currency, grouping=True), justify="right"),

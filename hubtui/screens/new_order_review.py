@@ -20,6 +20,7 @@ from hubtui.domain.payments import default_method
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
 from hubtui.widgets.payment_fields import PaymentFields
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
@@ -164,10 +165,10 @@ class ReviewStep(VerticalScroll):
         if c is None:
             who.append("No customer chosen yet (F2).", style="bold red")
         else:
-            who.append(c.name, style="bold")
-            who.append(f" · {c.email} · {c.phone}")
+            who.append(safe(c.name), style="bold")
+            who.append(f" · {safe(c.email)} · {safe(c.phone)}")
             if c.company_name:
-                who.append(f" · {c.company_name}", style="italic")
+                who.append(f" · {safe(c.company_name)}", style="italic")
         self.query_one("#review-customer", Static).update(who)
         try:
             shipping = max(0, self.shipping_charge())

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -13,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
 from hubtui.commands import APP_COMMANDS, ORDER_COMMANDS, bindings
-from hubtui.domain.money import format_money
 from hubtui.domain.orders import (
     OrderStatus,
     allowed_targets,
@@ -23,7 +19,9 @@ from hubtui.domain.payments import payment_refusal
 from hubtui.domain.permissions import Permission, can, status_permission, why_not
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
+from hubtui.widgets import order_view as view
 from hubtui.widgets.hub_footer import HubFooter
+from hubtui.widgets.safe_text import safe, shown
 
 
 class OrderDetailScreen(Screen[None]):
@@ -75,7 +73,7 @@ class OrderDetailScreen(Screen[None]):
         self.title = self.number
         flash = self.query_one("#flash", Static)
         flash.display = self.flash is not None
-        flash.update(Text(self.flash or ""))
+        flash.update(shown(self.flash or ""))
         if self.detail is not None:
             self._show(self.detail)
         else:
@@ -101,17 +99,17 @@ class OrderDetailScreen(Screen[None]):
         self.detail = d
         self.query_one("#detail-loading").display = False
         self.title = f"{d.number} · {d.channel_label}"
-        self.sub_title = f"{d.status} · payment {d.payment_status} · {self.context.operator.user_name} ({self.context.operator.role})"
-        self.query_one("#summary", Static).update(_summary(d))
-        self.query_one("#customer", Static).update(_customer(d))
-        self.query_one("#shipping", Static).update(_address("Ship to", d.shipping.lines()))
-        self.query_one("#billing", Static).update(_address("Bill to", d.billing.lines()))
-        self.query_one("#lines", Static).update(_lines(d))
-        self.query_one("#totals", Static).update(_totals(d))
-        self.query_one("#payments", Static).update(_payments(d))
-        self.query_one("#tracking", Static).update(_tracking(d))
-        self.query_one("#returns", Static).update(_returns(d))
-        self.query_one("#activity", Static).update(_activity(d))
+        self.sub_title = f"{d.status} · payment {d.payment_status} · {safe(self.context.operator.user_name)} ({self.context.operator.role})"
+        self.query_one("#summary", Static).update(view.summary(d))
+        self.query_one("#customer", Static).update(view.customer(d))
+        self.query_one("#shipping", Static).update(view.address("Ship to", d.shipping.lines()))
+        self.query_one("#billing", Static).update(view.address("Bill to", d.billing.lines()))
+        self.query_one("#lines", Static).update(view.lines(d))
+        self.query_one("#totals", Static).update(view.totals(d))
+        self.query_one("#payments", Static).update(view.payments(d))
+        self.query_one("#tracking", Static).update(view.tracking(d))
+        self.query_one("#returns", Static).update(view.returns(d))
+        self.query_one("#activity", Static).update(view.activity(d))
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
@@ -192,7 +190,7 @@ class OrderDetailScreen(Screen[None]):
 
         owed = owed_to_customer(OrderStatus.Cancelled, d.order_total, d.paid_total, d.refunded_total)
         self.app.push_screen(StatusDialog(d.number, d.status, [t.value for t in self._status_targets()],
-                                          owed_if_cancelled=_money(d, owed) if owed else None), save)
+                                          owed_if_cancelled=view.money(d, owed) if owed else None), save)
 
     def action_pay(self) -> None:
         from hubtui.screens.payment_dialog import PaymentDialog, recorded_message
@@ -227,7 +225,7 @@ class OrderDetailScreen(Screen[None]):
 def _moved_message(d: OrderDetail) -> str:
     message = f"{d.number} is now {d.status}."
     if d.owed_to_customer:
-        message += f" {_money(d, d.owed_to_customer)} is owed back to the customer."
+        message += f" {view.money(d, d.owed_to_customer)} is owed back to the customer."
     return message
 
 
@@ -236,142 +234,3 @@ _ORDER_ACTIONS = {"change_status", "pay", "add_note"}
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:
     return OrderStatus(d.held_from_status) if d.held_from_status else None
-
-
-def _money(d: OrderDetail, minor: int) -> str:
-    return format_money(minor, d.currency, grouping=True)
-
-
-def _summary(d: OrderDetail) -> RenderableType:
-    text = Text()
-    text.append(f"{d.number}", style="bold")
-    text.append(f"  {d.channel_label}", style="bold cyan" if d.channel == "telephone" else "cyan")
-    text.append(f"  {d.order_type}  ")
-    text.append(d.status, style="bold reverse")
-    text.append(f"  payment {d.payment_status}")
-    if d.fraud_score >= 70:
-        text.append(f"  fraud score {d.fraud_score}", style="bold red")
-    text.append("\n")
-    text.append_text(money_line(d))
-    text.append(f"\nplaced {d.placed_at:%d %b %Y %H:%M} UTC on {d.org_code}/{d.microsite}")
-    if d.external_ref:
-        text.append(f" · ref {d.external_ref}")
-    if d.customer_reference:
-        text.append(f" · customer reference {d.customer_reference}")
-    if d.tags:
-        text.append(f" · tags {d.tags}")
-    if d.cancel_reason:
-        text.append(f" · cancelled: {d.cancel_reason}", style="dim")
-    if d.held_from_status:
-        text.append(f" · held from {d.held_from_status}", style="yellow")
-    text.append(f"\nversion {d.version}, last changed {d.updated_at:%d %b %H:%M} by {d.updated_by}", style="dim")
-    return text
-
-
-def money_line(d: OrderDetail) -> Text:
-    """Total, paid, what is still due and what is owed back, on one line."""
-    text = Text()
-    text.append(f"total {_money(d, d.order_total)}", style="bold")
-    text.append(f" · paid {_money(d, d.paid_total)}")
-    if d.refunded_total:
-        text.append(f" · refunded {_money(d, d.refunded_total)}")
-    text.append(" · balance due ")
-    text.append(_money(d, d.balance_due), style="bold yellow" if d.balance_due else "bold")
-    if d.owed_to_customer:
-        text.append(" · owed back to the customer ")
-        text.append(_money(d, d.owed_to_customer), style="bold red")
-    return text
-
-
-def _customer(d: OrderDetail) -> RenderableType:
-    text = Text("Customer\n", style="bold")
-    text.append(f"{d.customer_name}\n{d.customer_email}\n{d.customer_phone}")
-    if d.company_name:
-        text.append(f"\n{d.company_name}", style="italic")
-    return text
-
-
-def _address(title: str, lines: list[str]) -> RenderableType:
-    return Text(f"{title}\n", style="bold") + Text("\n".join(lines) or "—")
-
-
-def _lines(d: OrderDetail) -> RenderableType:
-    table = Table(title="Lines", title_justify="left", expand=True, box=None, padding=(0, 1))
-    for name, justify in (("#", "right"), ("Stock code", "left"), ("Product", "left"), ("Qty", "right"),
-                          ("Unit", "right"), ("Discount", "right"), ("Line total", "right"), ("Sent", "right")):
-        table.add_column(name, justify=justify, no_wrap=name != "Product")  # type: ignore[arg-type]
-    for line in d.lines:
-        table.add_row(str(line.line_no), line.stock_code, line.product_name, str(line.quantity),
-                      _money(d, line.unit_price), _money(d, line.discount) if line.discount else "",
-                      _money(d, line.line_total), str(line.dispatched_quantity))
-    return table
-
-
-def _totals(d: OrderDetail) -> RenderableType:
-    table = Table(title="Totals", title_justify="left", box=None, show_header=False, expand=True)
-    table.add_column()
-    table.add_column(justify="right")
-    for label, value in (("Lines", d.lines_total), ("Discount", -d.discount_total), ("Shipping", d.shipping_total),
-                         ("Order total", d.order_total), ("Paid", d.paid_total), ("Refunded", d.refunded_total),
-                         ("Balance due", d.balance_due), ("Owed back", d.owed_to_customer)):
-        if label == "Owed back" and not value:
-            continue
-        style = "bold" if label in ("Order total", "Balance due") else ""
-        table.add_row(Text(label, style=style), Text(_money(d, value), style=style))
-    return table
-
-
-def _payments(d: OrderDetail) -> RenderableType:
-    if not d.payments:
-        return Text("Payments ", style="bold") + Text("none yet", style="dim")
-    # Columns as wide as their longest value, so rows of separate grids line up; each comment gets
-    # a whole line under its payment instead of a narrow wrapped cell, so this fits 80 columns.
-    rows = [(f"{p.recorded_at:%d %b %H:%M}", p.recorded_by, p.method, p.status, _money(d, p.amount), p.reference)
-            for p in d.payments]
-    header = ("When", "By", "Method", "Status", "Amount", "Reference")
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(5)]
-    widths[1] = min(widths[1], 12)
-
-    def grid(cells: tuple[str, ...], style: str = "") -> Table:
-        table = Table.grid(expand=True, padding=(0, 1, 0, 0))
-        for i, width in enumerate(widths):
-            table.add_column(width=width, justify="right" if i == 4 else "left", no_wrap=True, overflow="ellipsis")
-        table.add_column(ratio=1, overflow="fold")
-        table.add_row(*cells, style=style)
-        return table
-
-    parts: list[RenderableType] = [Text("Payments", style="bold"), grid(header, style="bold")]
-    for payment, row in zip(d.payments, rows):
-        parts.append(grid(row))
-        if payment.comment:
-            parts.append(Text(f"  {payment.comment}", style="italic dim"))
-    return Group(*parts)
-
-
-def _tracking(d: OrderDetail) -> RenderableType:
-    text = Text("Shipping and tracking\n", style="bold")
-    text.append(f"Shipping charge {_money(d, d.shipping_total)}\n")
-    if d.tracking_number:
-        text.append(f"{d.tracking_carrier} {d.tracking_number}\n{d.tracking_link}")
-    else:
-        text.append("no tracking yet", style="dim")
-    return text
-
-
-def _returns(d: OrderDetail) -> RenderableType:
-    text = Text("Returns\n", style="bold")
-    if not d.returns:
-        return text + Text("none", style="dim")
-    for r in d.returns:
-        text.append(f"{r.number} {r.status} · {r.action} · {r.reason} · via {r.raised_from}\n")
-    return text
-
-
-def _activity(d: OrderDetail) -> RenderableType:
-    table = Table(title="Activity (newest first)", title_justify="left", box=None, expand=True, padding=(0, 1))
-    table.add_column("When", no_wrap=True)
-    table.add_column("Who", no_wrap=True)
-    table.add_column("What")
-    for a in d.activity:
-        table.add_row(f"{a.at:%d %b %Y %H:%M}", a.user_name, a.summary)
-    return Group(table) if d.activity else Text("no activity", style="dim")

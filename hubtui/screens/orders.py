@@ -25,6 +25,7 @@ from hubtui.services.views import Cursor, OrderDetail, OrderRow, Page
 from hubtui.widgets.hub_footer import HubFooter
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.status_line import StatusLine, counted
 from hubtui.widgets.type_ahead import hold_keys_while
 
@@ -178,7 +179,8 @@ class OrdersScreen(Screen[None]):
         user, role, org = self._operator
         query = self.order_query
         self.title = org
-        where = " · ".join(part for part in (period_words(query), query.microsite or "all microsites") if part)
+        user = safe(user)
+        where = " · ".join(part for part in (period_words(query), safe(query.microsite or "all microsites")) if part)
         if self.page is None:  # nothing listed yet
             self.sub_title = f"{where} · {user} ({role})"
         else:

@@ -73,7 +73,7 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
             # enter in the last field saves
             yield PaymentFields(default_method(d.channel).value, d.balance_due, d.currency,
                                 on_last_enter=self.action_save)
-            yield Label("", id="payment-error", classes="dialog-error")
+            yield Label("", id="payment-error", classes="dialog-error", markup=False)
             yield Label(HINT, classes="dialog-hint", id="payment-hint")
 
     def on_mount(self) -> None:

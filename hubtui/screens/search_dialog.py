@@ -67,7 +67,7 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
                     for field, label in TEXT_FIELDS:
                         yield Label(label)
                         yield Input(getattr(q, field) or "", id=f"search-{field}")
-            yield Label("", id="search-error", classes="dialog-error")
+            yield Label("", id="search-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
         # Compact fields (one line each) so all fifteen fit on a 30-line terminal.

@@ -52,7 +52,7 @@ class FormField(Vertical):
             # enter goes on to the next field, and keys typed ahead follow it there
             yield EagerInput(self.initial, placeholder=self.placeholder, max_length=self.max_length, id=self.input_id,
                              compact=True)
-        yield Label("", classes="field-error")
+        yield Label("", classes="field-error", markup=False)
 
     @property
     def input(self) -> Input:

@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from hubtui.domain.money import format_money
+from hubtui.domain.text import printable
 from hubtui.services.views import OrderRow
 
 # What an operator scans for first comes first; the rest is a scroll to the right at 80 columns.
@@ -40,6 +41,7 @@ PAYMENT_STYLES = {"Declined": "bold red", "Pending": "yellow", "Refunded": "dim"
 
 
 def _cell(text: str, width: int, right: bool) -> str:
+    text = printable(text, one_line=True)  # names, e-mails and tags come from people and files
     text = text if len(text) <= width else text[: width - 1] + "…"
     return text.rjust(width) if right else text.ljust(width)
 

@@ -85,15 +85,15 @@ class PaymentFields(Vertical):
         with Horizontal(classes="payment-row"):
             yield Label("Method", classes="payment-label")
             yield ChoiceRow([m.value for m in OPERATOR_METHODS], self.method, id="payment-method")
-        yield Label("", id="payment-method-error", classes="payment-field-error")
+        yield Label("", id="payment-method-error", classes="payment-field-error", markup=False)
         with Horizontal(classes="payment-row"):
             yield Label("Status", classes="payment-label")
             yield ChoiceRow([s.value for s in OPERATOR_STATUSES], DEFAULT_STATUS.value, id="payment-status")
-        yield Label("", id="payment-status-error", classes="payment-field-error")
+        yield Label("", id="payment-status-error", classes="payment-field-error", markup=False)
         with Horizontal(classes="payment-row"):
             yield Label("Amount", classes="payment-label")
             yield EagerInput(format_money(self.balance_due), max_length=20, compact=True, id="payment-amount")
-        yield Label("", id="payment-amount-error", classes="payment-field-error")
+        yield Label("", id="payment-amount-error", classes="payment-field-error", markup=False)
         with Horizontal(classes="payment-row"):
             yield Label("Reference", classes="payment-label")
             yield EagerInput(placeholder="auth code, cheque no., bank ref", max_length=REFERENCE_LIMIT, compact=True,

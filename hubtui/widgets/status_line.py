@@ -6,9 +6,12 @@ a spinner drawn inside this line costs one line's repaint.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
+
+from hubtui.domain.text import printable
 
 FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -36,9 +39,9 @@ class StatusLine(Widget):
         super().__init__(id=id)
         self._timer: Timer | None = None
 
-    def render(self) -> str:
+    def render(self) -> Text:
         spinner = f"{FRAMES[self._frame % len(FRAMES)]} " if self.busy else "  "
-        return spinner + self.text
+        return Text(spinner + printable(self.text, one_line=True))  # the text filter typed shows here: never markup
 
     def update(self, text: str) -> None:
         self.text = text

@@ -345,3 +345,17 @@ def test_show_refuses_an_order_of_another_organisation(demo_db, env):
     assert_handled_error(ran, number, "BTOOLS")
     shown = invoke(["orders", "show", number, "--json", "--org", "BFIX", "--db", db_url(demo_db), "--user", "alice"], env)
     assert shown.json()["number"] == number
+
+
+def test_show_prints_hostile_notes_as_text_on_one_line(demo_db, hubtui):
+    """A note holding an escape sequence and a newline can neither drive the terminal nor forge a log line."""
+    order = pick_order(demo_db, "status = 'Approved'")
+    note = "called \x1b]0;pwned\x07back\n2026-11-28 12:00 admin      Refund approved [/]"
+    hubtui("orders", "note", order["number"], note, "--db", db_url(demo_db), "--user", "alice")
+    ran = hubtui("orders", "show", order["number"], "--db", db_url(demo_db), "--user", "alice")
+    assert ran.code == 0, ran.explain()
+    shown = ran.out
+    assert "\x1b" not in shown and "\x07" not in shown
+    lines = [line for line in shown.splitlines() if "called" in line]
+    assert len(lines) == 1 and "⏎ 2026-11-28 12:00 admin" in lines[0] and "[/]" in lines[0], shown
+    assert not any(line.lstrip().startswith("2026-11-28 12:00 admin") for line in shown.splitlines())
