@@ -451,11 +451,12 @@ def orders_pay(
 ) -> None:
     """Record a payment taken offline."""
     with handled_errors():
-        from hubtui.domain.money import format_money
+        from hubtui.domain.money import format_money, money_symbol
         from hubtui.services.order_payments import PaymentDraft, record_payment
 
         minor = parse_money_option(amount, "--amount") if amount is not None else None
-        draft = PaymentDraft(method=method, status=status, amount=minor, reference=reference, comment=comment)
+        draft = PaymentDraft(method=method, status=status, amount=minor, reference=reference, comment=comment,
+                             written_in=money_symbol(amount) if amount is not None else None)
         detail = record_payment(open_context(db, org, user), number, draft, expected_version=expected_version)
     _done(
         detail, as_json,

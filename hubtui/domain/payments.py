@@ -7,7 +7,7 @@ the stored order; these let a form answer at once, before anything is written.
 from __future__ import annotations
 
 from hubtui.domain.errors import MoneyError
-from hubtui.domain.money import format_money, parse_money
+from hubtui.domain.money import check_symbol, format_money, money_symbol, parse_money
 from hubtui.domain.orders import (
     OFFLINE_PAYMENT_METHODS,
     OPERATOR_PAYMENT_STATUSES,
@@ -53,6 +53,7 @@ def payment_amount(text: str, *, method: str, balance_due: int, currency: str) -
     """
     if method == PaymentMethod.FOC.value:
         return 0
+    check_symbol(money_symbol(text), currency)
     if not text.strip():
         raise MoneyError(f"Enter an amount, e.g. {format_money(balance_due)}.")
     try:

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hubtui.domain.money import format_money
+from hubtui.domain.errors import MoneyError
+from hubtui.domain.money import check_symbol, format_money
 from hubtui.domain.orders import (
     OFFLINE_PAYMENT_METHODS,
     OPERATOR_PAYMENT_STATUSES,
@@ -40,6 +41,7 @@ class PaymentDraft:
     amount: int | None = None  # None: the balance due
     reference: str = ""
     comment: str = ""
+    written_in: str | None = None  # the currency symbol the amount was typed with, if any ("$5.00")
 
 
 def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
@@ -93,9 +95,19 @@ def apply_payment(
     if order.status == OrderStatus.Cancelled:
         raise InvalidInput(f"{order.number} is cancelled; no payment can be recorded.", "status")
     due = _balance_due(session, order)
+    if due == 0:
+        # Also the answer to every operator but the first when several pay one balance at once:
+        # each checks under the write lock, after the one before has committed.
+        raise InvalidInput(f"{order.number} has nothing to pay: its balance is already paid.", "amount")
+    try:
+        check_symbol(draft.written_in, order.currency)
+    except MoneyError as error:
+        raise InvalidInput(str(error), "amount") from None
     amount = 0 if method == PaymentMethod.FOC else (due if draft.amount is None else draft.amount)
     if amount < 0:
         raise InvalidInput("The amount cannot be negative.", "amount")
+    if amount == 0 and method != PaymentMethod.FOC:
+        raise InvalidInput("The amount must be more than 0.00: FOC is the only payment of nothing.", "amount")
     if amount > due:
         raise InvalidInput(
             f"The amount {format_money(amount, order.currency)} is more than the balance due "

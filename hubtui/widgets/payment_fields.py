@@ -18,7 +18,7 @@ from textual.widgets import Input, Label
 
 from hubtui.domain.errors import MoneyError
 from hubtui.domain.limits import NOTE_LIMIT
-from hubtui.domain.money import format_money
+from hubtui.domain.money import format_money, money_symbol
 from hubtui.domain.orders import PaymentMethod
 from hubtui.domain.payments import (
     DEFAULT_STATUS,
@@ -189,4 +189,5 @@ class PaymentFields(Vertical):
             method=method, status=status, amount=amount,
             reference=self.query_one("#payment-reference", Input).value.strip(),
             comment=self.query_one("#payment-comment", Input).value.strip(),
+            written_in=money_symbol(self.query_one("#payment-amount", Input).value),
         )

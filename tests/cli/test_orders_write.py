@@ -335,3 +335,13 @@ def test_a_status_change_keeps_its_comment(demo_db, hubtui):
     logged = _new_activity(demo_db, order["id"], last_activity)
     assert [(a["action"], a["summary"]) for a in logged] == [
         ("status", "Status Approved → OnHold: waiting for stock")]
+
+
+@pytest.mark.parametrize("amount", ["$5.00", "€5.00", "0", "0.00"])
+def test_a_foreign_symbol_or_a_zero_amount_is_refused(amount, demo_db, env):
+    order = pick_order(demo_db, INCOMPLETE_LOW_RISK + " AND currency = 'GBP'")
+    before = snapshot(demo_db)
+    ran = invoke(["orders", "pay", order["number"], "--method", "Cash", "--status", "Paid", "--amount", amount,
+                  "--db", db_url(demo_db), "--user", "alice"], env)
+    assert_handled_error(ran, "currency" if amount[0] in "$€" else "FOC is the only payment of nothing")
+    assert snapshot(demo_db) == before

@@ -109,3 +109,18 @@ def test_a_card_over_the_phone_expects_its_authorisation_code() -> None:
 
     assert reference_expected("CardOverPhone") and reference_expected("MOTO") and reference_expected("Cheque")
     assert not reference_expected("Cash") and not reference_expected("FOC") and not reference_expected("Bacs")
+
+
+@pytest.mark.parametrize("typed, currency, refused", [
+    ("$5.00", "GBP", True), ("€5.00", "GBP", True), ("£5.00", "EUR", True),
+    ("£5.00", "GBP", False), ("5.00", "GBP", False), ("€5.00", "EUR", False),
+])
+def test_an_amount_typed_in_another_currency_is_refused(typed: str, currency: str, refused: bool) -> None:
+    from hubtui.domain.errors import MoneyError
+    from hubtui.domain.payments import payment_amount
+
+    if refused:
+        with pytest.raises(MoneyError, match="not this order's currency"):
+            payment_amount(typed, method="Cash", balance_due=10_000, currency=currency)
+    else:
+        assert payment_amount(typed, method="Cash", balance_due=10_000, currency=currency) == 500

@@ -82,3 +82,50 @@ def edit_many(
         ready.put(proc)  # never leave the parent waiting for a child that failed to start
     finally:
         results.put(report)
+
+
+def pay_the_balance(url: str, number: str, proc: int, ready: Any, start: Any, results: Any) -> None:
+    """Pay the whole balance of one order once, as every other process tries at the same moment."""
+    report: dict[str, Any] = {"proc": proc, "paid": False, "refused": None, "other": None}
+    try:
+        from hubtui.services.context import open_context
+        from hubtui.services.errors import InvalidInput
+        from hubtui.services.order_payments import PaymentDraft, record_payment
+        from hubtui.store.engine import Store
+
+        store = Store(url)
+        ctx = open_context(store, EDITORS[proc % len(EDITORS)])
+        ready.put(proc)
+        if not start.wait(timeout=120):
+            raise RuntimeError("the start signal never came")
+        try:
+            record_payment(ctx, number, PaymentDraft(method="Cash", status="Paid"))
+            report["paid"] = True
+        except InvalidInput as error:
+            report["refused"] = str(error)
+        store.dispose()
+    except Exception:
+        report["other"] = traceback.format_exc()
+    results.put(report)
+
+
+def race_to_pay(url: str, number: str, processes: int) -> list[dict[str, Any]]:
+    """Start `processes` children that all pay one balance together; their reports."""
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    ready, results, start = mp.Queue(), mp.Queue(), mp.Event()
+    children = [mp.Process(target=pay_the_balance, args=(url, number, p, ready, start, results), daemon=True)
+                for p in range(processes)]
+    for child in children:
+        child.start()
+    try:
+        for _ in children:
+            ready.get(timeout=120)
+        start.set()
+        return [results.get(timeout=120) for _ in children]
+    finally:
+        for child in children:
+            child.join(timeout=30)
+            if child.is_alive():
+                child.kill()

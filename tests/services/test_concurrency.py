@@ -117,3 +117,19 @@ def test_tags_longer_than_the_column_are_refused_not_cut(alice, catalog: Catalog
         update_details(alice, order.number, OrderChanges(tags=longest + "y"), expected_version=2)
     assert refused.value.field == "tags"
     assert (sql.order(order.number)["tags"], sql.order(order.number)["version"]) == (longest, 2)
+
+
+def test_eight_operators_paying_one_balance_at_once_make_one_payment(
+    demo_store: Store, demo_db: Path, alice, catalog: Catalog, sql: Sql
+) -> None:
+    from .concurrency_worker import race_to_pay
+
+    order = place(alice, catalog)
+    demo_store.dispose()  # the parent holds no connection while the children pay
+    reports = race_to_pay(f"sqlite:///{demo_db}", order.number, 8)
+    assert [r["other"] for r in reports if r["other"]] == []
+    assert sum(r["paid"] for r in reports) == 1
+    refusals = [r["refused"] for r in reports if not r["paid"]]
+    assert len(refusals) == 7 and all("has nothing to pay" in text for text in refusals), refusals
+    assert sql.scalar("SELECT COUNT(*) FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.number = ?",
+                      (order.number,)) == 1

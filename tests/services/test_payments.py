@@ -225,10 +225,36 @@ def test_free_of_charge_settles_the_order_for_good(alice, catalog: Catalog) -> N
     order = place(alice, catalog)
     foc = record_payment(alice, order.number, PaymentDraft("FOC", "Paid"))
     assert (foc.payment_status, foc.balance_due, foc.paid_total) == ("Paid", 0, 0)
-    # A later declined attempt does not reopen what FOC waived, and nothing more can be taken.
-    declined = record_payment(alice, order.number, PaymentDraft("Cash", "Declined", amount=0))
-    assert (declined.payment_status, declined.balance_due) == ("Paid", 0)
+    # Nothing more can be taken, not even a declined attempt (SPEC 8a: nothing due, no payment).
+    for draft in (PaymentDraft("Cash", "Declined", amount=0), PaymentDraft("Cash", "Paid", amount=1),
+                  PaymentDraft("FOC", "Paid")):
+        with pytest.raises(InvalidInput) as refused:
+            record_payment(alice, order.number, draft)
+        assert refused.value.field == "amount" and "nothing to pay" in str(refused.value)
+    assert len(get_order(alice, order.number).payments) == 1
+    assert get_order(alice, order.number).payment_status == "Paid"
+
+
+
+def test_a_zero_amount_is_refused_but_for_foc(alice, catalog: Catalog, sql: Sql) -> None:
+    order = place(alice, catalog)
+    before = sql.snapshot()
     with pytest.raises(InvalidInput) as refused:
-        record_payment(alice, order.number, PaymentDraft("Cash", "Paid", amount=1))
-    assert refused.value.field == "amount"
-    assert len(get_order(alice, order.number).payments) == 2
+        record_payment(alice, order.number, PaymentDraft("Cash", "Paid", amount=0))
+    assert refused.value.field == "amount" and "FOC is the only payment of nothing" in str(refused.value)
+    assert sql.snapshot() == before
+    assert get_order(alice, order.number).status == "Incomplete", "nothing paid moves nothing"
+
+
+@pytest.mark.parametrize("symbol, refused", [("$", True), ("€", True), ("£", False), (None, False)])
+def test_an_amount_in_another_currency_is_refused(symbol, refused, alice, catalog: Catalog, sql: Sql) -> None:
+    order = place(alice, catalog)  # a GBP order
+    before = sql.snapshot()
+    draft = PaymentDraft("Cash", "Paid", amount=500, written_in=symbol)
+    if refused:
+        with pytest.raises(InvalidInput) as refusal:
+            record_payment(alice, order.number, draft)
+        assert refusal.value.field == "amount" and "not this order's currency" in str(refusal.value)
+        assert sql.snapshot() == before
+    else:
+        assert record_payment(alice, order.number, draft).paid_total == 500
