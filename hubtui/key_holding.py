@@ -167,6 +167,10 @@ class HoldsKeys(App[Any]):
         return True
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            # A line feed is an enter that went through a terminal still in line mode (typed while
+            # hubtui started, see hubtui.early_keys); nothing binds ctrl+j.
+            event = events.Key("enter", "\r")
         if not isinstance(event, events.Key) or not self.HOLDING:
             await super().on_event(event)
         elif event.is_forwarded:  # back up at the app: its bindings run now, then it is handled

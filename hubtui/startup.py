@@ -142,6 +142,9 @@ def start_early(argv: list[str]) -> None:
     options = _tui_options(argv)
     if options is None:
         return
+    from hubtui.early_keys import keep_typed_keys
+
+    keep_typed_keys()
     from hubtui.config import ConfigError, load_settings
 
     try:
