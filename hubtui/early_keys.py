@@ -29,7 +29,9 @@ def keep_typed_keys() -> None:
     except (OSError, ValueError, termios.error):
         return
     raw = termios.tcgetattr(fd)
-    raw[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR)  # enter stays a carriage return
+    # Enter stays a carriage return; ctrl+s and ctrl+q are keys, not the terminal's flow control
+    # (ctrl+s, save, would otherwise be swallowed and stop the output).
+    raw[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR | termios.IXON | termios.IXOFF)
     raw[3] &= ~(termios.ICANON | termios.ECHO)  # keys are neither held for a whole line nor echoed
     try:
         termios.tcsetattr(fd, termios.TCSANOW, raw)
