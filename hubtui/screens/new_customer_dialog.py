@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from hubtui.domain.limits import LIMITS
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
 from hubtui.widgets.type_ahead import hold_keys_while
@@ -23,11 +24,11 @@ from hubtui.widgets.type_ahead import hold_keys_while
 if TYPE_CHECKING:
     from hubtui.services.context import Context
 
-FIELDS = (  # (the service's name for it, caption, longest)
-    ("first_name", "First name", 80), ("last_name", "Last name", 80), ("email", "E-mail", 254),
-    ("phone", "Phone", 40), ("line1", "Address", 160), ("line2", "", 160), ("city", "Town or city", 80),
-    ("postcode", "Post code", 16), ("country", "Country", 2), ("company", "Company acct.", 32),
-)
+FIELDS = tuple((name, caption, LIMITS[name]) for name, caption in (  # (the service's name, caption, longest)
+    ("first_name", "First name"), ("last_name", "Last name"), ("email", "E-mail"), ("phone", "Phone"),
+    ("line1", "Address"), ("line2", ""), ("city", "Town or city"), ("postcode", "Post code"), ("country", "Country"),
+    ("company", "Company acct."),
+))
 
 
 def prefill(typed: str) -> dict[str, str]:

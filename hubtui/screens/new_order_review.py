@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from hubtui.domain.errors import MoneyError
+from hubtui.domain.limits import LIMITS
 from hubtui.domain.money import format_money, parse_money
 from hubtui.domain.order_draft import DraftLine, address_problems, totals
 from hubtui.domain.orders import Channel
@@ -26,8 +27,9 @@ from hubtui.widgets.type_ahead import TypeAhead
 if TYPE_CHECKING:
     from hubtui.services.order_payments import PaymentDraft
 
-ADDRESS_PARTS = (("name", "Name", 160), ("line1", "Address", 160), ("line2", "", 160), ("city", "Town or city", 80),
-                 ("postcode", "Post code", 16), ("country", "Country", 2))
+ADDRESS_PARTS = tuple((part, caption, LIMITS[part]) for part, caption in (
+    ("name", "Name"), ("line1", "Address"), ("line2", ""), ("city", "Town or city"), ("postcode", "Post code"),
+    ("country", "Country")))
 
 
 class SameAddressBox(Checkbox, TypeAhead):
@@ -61,7 +63,7 @@ class ReviewStep(VerticalScroll):
             for part, caption, limit in ADDRESS_PARTS:
                 yield FormField(caption, input_id=f"billing_{part}", max_length=limit, id=f"field-billing_{part}")
         yield FormField("Shipping charge", "0.00", input_id="shipping_total", max_length=12, id="field-shipping_total")
-        yield FormField("Customer ref.", input_id="customer_reference", max_length=64,
+        yield FormField("Customer ref.", input_id="customer_reference", max_length=LIMITS["customer_reference"],
                         placeholder="their PO or reference (optional)", id="field-customer_reference")
         yield SameAddressBox("Take the payment now (space: later)", True, id="take-payment", compact=True)
         yield PaymentFields(default_method(Channel.telephone.value).value, 0, self.currency, dense=True,

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
+from hubtui.domain.limits import too_long
 from hubtui.domain.order_draft import address_problems
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
@@ -17,7 +18,6 @@ from hubtui.services.views import Address, CustomerChoice
 from hubtui.store.tables import Company, Customer
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_LIMITS = {"first_name": 80, "last_name": 80, "email": 254, "phone": 40}
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ def customer_problems(draft: NewCustomer) -> dict[str, str]:
         value = getattr(draft, name).strip()
         if not value:
             problems[name] = f"Give {what}."
-        elif len(value) > _LIMITS[name]:
-            problems[name] = f"{name.replace('_', ' ').capitalize()} is at most {_LIMITS[name]} characters."
+        elif too_long(name, value):
+            problems[name] = too_long(name, value)  # type: ignore[assignment]
     email = draft.email.strip()
     if "email" not in problems and not _EMAIL.fullmatch(email):
         problems["email"] = f"'{email}' is not an e-mail address."
@@ -49,6 +49,12 @@ def customer_problems(draft: NewCustomer) -> dict[str, str]:
     for part, message in address_problems(asdict(draft.address)).items():
         if part != "name":  # the name is the customer's own, checked above
             problems[part] = f"The address is incomplete: {message}"
+    for part in ("line1", "line2", "city", "postcode", "country"):
+        problem = too_long(part, getattr(draft.address, part))
+        if problem and part not in problems:
+            problems[part] = problem
+    if draft.company_account and too_long("company", draft.company_account):
+        problems["company"] = too_long("company", draft.company_account)  # type: ignore[assignment]
     return problems
 
 

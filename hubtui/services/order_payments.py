@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.errors import MoneyError
+from hubtui.domain.limits import too_long
 from hubtui.domain.money import check_symbol, format_money
 from hubtui.domain.orders import (
     OFFLINE_PAYMENT_METHODS,
@@ -53,6 +54,10 @@ def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
 
 def payment_kind(draft: PaymentDraft) -> tuple[PaymentMethod, PaymentStatus]:
     """The method and status of a payment an operator records, or InvalidInput naming the field."""
+    for field in ("reference", "comment"):
+        problem = too_long(field, getattr(draft, field))
+        if problem:
+            raise InvalidInput(problem, field)
     try:
         method = PaymentMethod(draft.method)
     except ValueError:

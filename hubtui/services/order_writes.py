@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubtui.domain.limits import NOTE_LIMIT
+from hubtui.domain.limits import NOTE_LIMIT, too_long
 from hubtui.domain.money import format_money
 from hubtui.domain.numbers import format_order_number
 from hubtui.domain.order_draft import QuantityError, address_problems, check_quantity
@@ -234,7 +234,7 @@ def change_status(
 ) -> OrderDetail:
     """Move an order to `target`; `comment` (why, what was agreed) goes into the activity entry."""
     comment = comment.strip()
-    if len(comment) > NOTE_LIMIT:
+    if too_long("comment", comment):
         raise InvalidInput(f"A comment is at most {NOTE_LIMIT} characters.", "comment")
     try:
         target_status = OrderStatus(target)
@@ -297,22 +297,19 @@ def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
     return read_back(ctx, number)
 
 
-_FIELD_LIMITS = {"customer_reference": 64, "tags": 400, "customer_phone": 40}
-_ADDRESS_LIMITS = {"name": 160, "line1": 160, "line2": 160, "city": 80, "postcode": 16, "country": 2}
-
-
 def _check_lengths(changes: OrderChanges) -> None:
-    for name, limit in _FIELD_LIMITS.items():
-        value = getattr(changes, name)
-        if value is not None and len(value) > limit:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} is at most {limit} characters.", name)
+    for name in ("customer_reference", "tags", "customer_phone"):
+        problem = too_long(name, getattr(changes, name))
+        if problem:
+            raise InvalidInput(problem, name)
     for prefix in ("shipping", "billing"):
         address = getattr(changes, prefix)
         if address is None:
             continue
-        for part, limit in _ADDRESS_LIMITS.items():
-            if len(getattr(address, part)) > limit:
-                raise InvalidInput(f"The {prefix} {part} is at most {limit} characters.", f"{prefix}_{part}")
+        for part in ("name", "line1", "line2", "city", "postcode", "country"):
+            problem = too_long(part, getattr(address, part))
+            if problem:
+                raise InvalidInput(f"{prefix.capitalize()}: {problem[0].lower()}{problem[1:]}", f"{prefix}_{part}")
 
 
 def update_details(

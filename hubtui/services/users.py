@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from hubtui.domain.limits import LIMITS, too_long
+from hubtui.domain.text import printable
 from hubtui.domain.permissions import Permission, Role, require
 from hubtui.services.context import utc_now
 from hubtui.services.errors import InvalidInput, UnknownUser
 from hubtui.store.engine import Store
 from hubtui.store.tables import Organisation, User
 
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,%d}" % (LIMITS["user_name"] - 1))
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,11 @@ def add_user(
         raise InvalidInput(f"Unknown role '{role}'; one of {', '.join(r.value for r in Role)}.", "role") from None
     if not NAME_PATTERN.fullmatch(name):
         raise InvalidInput(
-            f"User name '{name}' must be lower-case letters, digits, '.', '_' or '-'.", "name"
+            f"User name '{printable(name, one_line=True)[:80]}' must be at most {LIMITS['user_name']} lower-case "
+            "letters, digits, '.', '_' or '-'.", "name"
         )
+    if too_long("full_name", full_name):
+        raise InvalidInput(too_long("full_name", full_name), "full_name")  # type: ignore[arg-type]
     with store.write() as session:
         existing_users = session.execute(select(func.count()).select_from(User)).scalar_one()
         if existing_users:

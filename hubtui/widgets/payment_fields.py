@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from hubtui.domain.errors import MoneyError
-from hubtui.domain.limits import NOTE_LIMIT
+from hubtui.domain.limits import LIMITS, NOTE_LIMIT
 from hubtui.domain.money import format_money, money_symbol
 from hubtui.domain.orders import PaymentMethod
 from hubtui.domain.payments import (
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 # The fields a refusal can name (InvalidInput.field); each has its error line under it.
 CHECKED_FIELDS = ("method", "status", "amount")
-REFERENCE_LIMIT = 120
 
 
 class PaymentFields(Vertical):
@@ -96,7 +95,7 @@ class PaymentFields(Vertical):
         yield Label("", id="payment-amount-error", classes="payment-field-error", markup=False)
         with Horizontal(classes="payment-row"):
             yield Label("Reference", classes="payment-label")
-            yield EagerInput(placeholder="auth code, cheque no., bank ref", max_length=REFERENCE_LIMIT, compact=True,
+            yield EagerInput(placeholder="auth code, cheque no., bank ref", max_length=LIMITS["reference"], compact=True,
                              id="payment-reference")
         with Horizontal(classes="payment-row"):
             yield Label("Comment", classes="payment-label")

@@ -264,3 +264,23 @@ def test_eight_operators_paying_one_balance_at_once_make_one_payment_on_postgres
     store = Store(pg_url)
     assert len(get_order(_context(store, "alice"), number).payments) == 1
     store.dispose()
+
+
+def test_a_text_over_its_limit_gets_the_same_refusal_on_postgres(pg_url: str) -> None:
+    """PostgreSQL would refuse with its own "value too long"; the service refuses first, as on SQLite."""
+    import pytest
+
+    from hubtui.domain.limits import LIMITS
+    from hubtui.services.errors import InvalidInput
+
+    store = Store(pg_url)
+    load_demo(store, orders=20, seed=3, now=FIXED_NOW)
+    ctx = _context(store, "alice")
+    number = list_orders(ctx, OrderQuery()).rows[0].number
+    version = get_order(ctx, number).version
+    with pytest.raises(InvalidInput) as refused:
+        update_details(ctx, number, OrderChanges(customer_reference="x" * (LIMITS["customer_reference"] + 1)),
+                       expected_version=version)
+    assert refused.value.field == "customer_reference" and "at most 64 characters" in str(refused.value)
+    assert get_order(ctx, number).version == version
+    store.dispose()
