@@ -60,7 +60,26 @@ def say(line: str, *, err: bool = False) -> None:
     characters, and a newline inside it is a visible mark, so no value can forge a line (SPEC 8a)."""
     from hubtui.domain.text import printable
 
-    typer.echo(printable(line, one_line=True), err=err)
+    write(printable(line, one_line=True), err=err)
+
+
+def write(text: str, *, err: bool = False) -> None:
+    """Output that the reader may stop taking: `| head` closes the pipe (we stop, quietly), a full
+    disk refuses it (one line on stderr, exit 1), never "cannot open the database"."""
+    import errno
+
+    try:
+        typer.echo(text, err=err)
+    except BrokenPipeError:
+        # Nothing more can be written; point stdout at nothing so the exit's flush is quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except OSError as error:
+        if err:
+            raise typer.Exit(1) from None
+        reason = "the disk is full" if error.errno == errno.ENOSPC else (error.strerror or str(error))
+        typer.echo(f"hubtui: cannot write the output: {reason}", err=True)
+        raise typer.Exit(1) from None
 
 
 def fail(message: str) -> NoReturn:
@@ -100,10 +119,13 @@ def _settings(db: str | None, org: str | None, user: str | None) -> Settings:
     return load_settings(db=db or _global.db, org=org or _global.org, user=user or _global.user)
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, *, create: bool = False) -> Store:
+    """The store the settings name; a missing SQLite file is an error unless `create`."""
     from hubtui.services import database
     from hubtui.store.engine import Store
 
+    if not create:
+        database.refuse_missing(settings.database_url)
     store = Store(settings.database_url)
     database.ensure_ready(store)
     return store
@@ -133,7 +155,7 @@ def open_context(db: str | None, org: str | None, user: str | None) -> Context:
 def emit_json(value: Any) -> None:
     from hubtui.services.views import to_jsonable
 
-    typer.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+    write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
 
 def parse_money_option(text: str, field: str) -> int:
@@ -509,12 +531,10 @@ def db_info(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the database URL, its schema revision and row counts."""
     with handled_errors():
         from hubtui.services import database
-        from hubtui.store.engine import Store, sqlite_path
+        from hubtui.store.engine import Store
 
         url = _settings(db, None, None).database_url
-        path = sqlite_path(url) if url.startswith("sqlite") else None
-        if path is not None and not path.exists():
-            fail(f"there is no database at {path}; `hubtui db upgrade` or `hubtui demo` creates one")
+        database.refuse_missing(url)
         info = database.info(Store(url))
     if as_json:
         emit_json({"url": info.url, "dialect": info.dialect, "revision": info.revision, "head": info.head,
@@ -544,7 +564,9 @@ def users_add(
         from hubtui.services.users import add_user
 
         settings = _settings(db, None, user)
-        added = add_user(open_store(settings), settings.user, name, role, full_name=full_name, org_code=org_code)
+        # The first user of a new database is how an administrator sets one up: this may create it.
+        added = add_user(open_store(settings, create=True), settings.user, name, role, full_name=full_name,
+                         org_code=org_code)
     say(f"Added {added.name} ({added.role}).")
 
 
@@ -596,7 +618,23 @@ def customers_add(
     say(f"Added customer {added.name} <{added.email}> (id {added.id}).")
 
 
+def _not_utf8(args: list[str]) -> int | None:
+    """The position of the first argument that was not valid UTF-8 (Python keeps such bytes as
+    lone surrogates, which nothing downstream can store or print), or None."""
+    for position, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return position
+    return None
+
+
 def main() -> None:
+    bad = _not_utf8(sys.argv[1:])
+    if bad is not None:
+        typer.echo(f"hubtui: argument {bad} is not valid UTF-8; check the terminal's or the script's encoding",
+                   err=True)
+        sys.exit(2)
     try:
         app()
     except KeyboardInterrupt:

@@ -48,6 +48,7 @@ def read(settings: Settings) -> Prefetch:
     from hubtui.store.engine import Store
 
     try:
+        database.refuse_missing(settings.database_url)
         store = Store(settings.database_url)
         database.ensure_ready(store)
         if not database.has_organisations(store):

@@ -51,7 +51,10 @@ DATE_FILTERS = {QuickFilter.TODAY: 0, QuickFilter.YESTERDAY: 1}
 
 
 def _utc_midnight(day: date, ctx: Context) -> datetime:
-    return datetime.combine(day, time(), tzinfo=ctx.tz).astimezone(timezone.utc)
+    try:
+        return datetime.combine(day, time(), tzinfo=ctx.tz).astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it: the ends of time hold no order
+        return (datetime.min if day.year < 2 else datetime.max).replace(tzinfo=timezone.utc)
 
 
 def _scope(ctx: Context, query: OrderQuery) -> q.Scope:
@@ -89,7 +92,7 @@ def _period(query: OrderQuery, today: date) -> tuple[date | None, date | None]:
 
     if query.period is not None and query.period != Period.CUSTOM:
         return period_range(query.period, today)
-    end = query.date_to + timedelta(days=1) if query.date_to else None
+    end = query.date_to + timedelta(days=1) if query.date_to and query.date_to < date.max else None
     return query.date_from, end
 
 

@@ -32,13 +32,29 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 def test_an_empty_database_opens_the_empty_database_screen(tmp_path, env, launched):
     path = tmp_path / "new.db"
+    assert invoke(["db", "upgrade", "--db", db_url(path)], env).code == 0  # a schema, no organisation yet
     ran = invoke(["--db", db_url(path), "--user", "alice"], env)
     assert ran.code == 0, ran.explain()
     [app] = launched
     assert app.context is None
     assert app.settings.database_url == db_url(path)
-    assert app.prefetch.empty_database  # read by the start-up process, which also made the schema
-    assert path.exists()
+    assert app.prefetch.empty_database  # read by the start-up process
+
+
+@pytest.mark.parametrize("make", ["missing", "empty file"])
+def test_a_mistyped_database_path_is_an_error_not_a_new_database(make, tmp_path, env, launched):
+    path = tmp_path / "typo" / "hubtu.db"
+    if make == "empty file":
+        path.parent.mkdir()
+        path.touch()
+    ran = invoke(["--db", db_url(path), "--user", "alice"], env)
+    assert_handled_error(ran, str(path), "hubtui demo")
+    assert launched == [] or launched[0].startup_error
+    assert path.exists() == (make == "empty file") and (not path.exists() or path.stat().st_size == 0)
+    for command in (["orders", "list", "--user", "alice"], ["orders", "show", "BT1", "--user", "alice"], ["db", "info"]):
+        ran = invoke([*command, "--db", db_url(path)], env)
+        assert_handled_error(ran, str(path))
+    assert path.exists() == (make == "empty file") and (not path.exists() or path.stat().st_size == 0)
 
 
 def test_a_demo_database_opens_for_the_named_operator_and_organisation(demo_db, env, launched):
