@@ -116,6 +116,10 @@ def handled_errors() -> Iterator[None]:
 
 
 def _settings(db: str | None, org: str | None, user: str | None) -> Settings:
+    for option, value in (("--db", db), ("--org", org), ("--user", user), ("--db", _global.db), ("--org", _global.org),
+                          ("--user", _global.user)):
+        if value is not None and not value.strip():
+            fail(f"{option} needs a value; leave it out to use the default")  # '' must not mean "the default"
     return load_settings(db=db or _global.db, org=org or _global.org, user=user or _global.user)
 
 
@@ -214,7 +218,7 @@ def root(
 @app.command()
 def demo(
     db: DbOption = None,
-    orders: Annotated[int, typer.Option("--orders", min=0, help="How many orders to create.")] = 2000,
+    orders: Annotated[int, typer.Option("--orders", min=0, max=5_000_000, help="How many orders to create.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 1,
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database already holds data.")] = False,
 ) -> None:
@@ -309,9 +313,12 @@ def orders_list(
     """List orders, newest first."""
     with handled_errors():
         from hubtui.domain.order_query import OrderQuery, SortKey
-        from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus, QuickFilter
+        from hubtui.domain.orders import Channel, OrderStatus, OrderType, PaymentMethod, PaymentStatus, QuickFilter
         from hubtui.domain.periods import Period, parse_date
         from hubtui.services.order_reads import count_orders, list_orders
+
+        if period and _choice(Period, period, "--period") == Period.CUSTOM and not (date_from or date_to):
+            fail("--period custom needs --from, --to or both")
 
         query = OrderQuery(
             quick_filter=_choice(QuickFilter, filter, "--filter"),
@@ -319,7 +326,7 @@ def orders_list(
             order_type=_choice(OrderType, order_type, "--type").value if order_type else None,
             payment_status=_choice(PaymentStatus, payment_status, "--payment-status").value if payment_status else None,
             payment_method=_choice(PaymentMethod, payment_method, "--payment-method").value if payment_method else None,
-            channel=channel,
+            channel=_choice(Channel, channel, "--channel").value if channel else None,
             microsite=microsite,
             email=email,
             postcode=postcode,

@@ -259,6 +259,10 @@ def change_status(
         # Whoever may hold an order may release it back to where it was.
         ctx.require(Permission.change_status if releasing_hold else status_permission(target_status))
         check_transition(current, target_status, held_from=held_from, reason=cancel_reason)
+        if cancel_reason is not None and target_status != OrderStatus.Cancelled:
+            # Said rather than dropped: the operator may have meant to cancel.
+            raise InvalidInput(f"A reason is given only when cancelling, not when moving to {target_status.value}.",
+                               "reason")
         before = {"status": order.status, "held_from_status": order.held_from_status}
         if target_status == OrderStatus.OnHold:
             order.held_from_status = current.value

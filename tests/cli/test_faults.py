@@ -90,3 +90,23 @@ def test_db_info_reads_an_older_schema(tmp_path, env):
     ran = invoke(["db", "info", "--db", db_url(path)], env)
     assert ran.code == 0, ran.explain()
     assert "0001" in ran.out and "needs `hubtui db upgrade`" in ran.out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["orders", "list", "--period", "custom"], "--period custom needs --from"),
+    (["orders", "list", "--channel", "fax"], "--channel: 'fax' is not one of"),
+    (["orders", "list", "--user", ""], "--user needs a value"),
+    (["orders", "list", "--user", "alice", "--org", " "], "--org needs a value"),
+    (["orders", "status", "BT0000001", "Approved", "--reason", "Duplicate"], "only when cancelling"),
+])
+def test_usage_that_would_silently_mean_something_else_is_refused(args, words, demo_db, env):
+    before = snapshot(demo_db)
+    full = args if "--user" in args else [*args, "--user", "alice"]
+    ran = invoke([*full, "--db", db_url(demo_db)], env)
+    assert_handled_error(ran, words)
+    assert snapshot(demo_db) == before
+
+
+def test_demo_has_an_upper_bound(tmp_path, env):
+    ran = invoke(["demo", "--orders", "50000000", "--db", db_url(tmp_path / "big.db")], env)
+    assert ran.code == 2 and not (tmp_path / "big.db").exists()
