@@ -356,6 +356,7 @@ def _orders(
             loader.insert("return_lines", RETURN_LINE_COLUMNS, batch.return_lines)
             loader.insert("activity", ACTIVITY_COLUMNS, batch.activity)
             loader.count_orders(batch.tallies)
+            loader.count_text_tallies(batch.text_tallies)
             counts["lines"] += len(batch.lines)
             counts["payments"] += len(batch.payments)
             counts["returns"] += len(batch.returns)
@@ -379,6 +380,7 @@ class _Rows:
     return_lines: list[tuple]  # type: ignore[type-arg]
     activity: list[tuple]  # type: ignore[type-arg]
     tallies: dict[tuple, int]  # type: ignore[type-arg]
+    text_tallies: dict[tuple, int]  # type: ignore[type-arg]
 
 
 def _produce(out, rng, now, orgs, timestamp, ids, total) -> None:  # type: ignore[no-untyped-def]
@@ -392,7 +394,7 @@ def _produce(out, rng, now, orgs, timestamp, ids, total) -> None:  # type: ignor
             order_id, line_id, rma_id = batch.next_order_id, batch.next_line_id, batch.next_rma_id
             done += len(batch.orders)
             out.put(_Rows(batch.orders, batch.lines, batch.payments, batch.discounts, batch.returns,
-                          batch.return_lines, batch.activity, batch.tallies))
+                          batch.return_lines, batch.activity, batch.tallies, batch.text_tallies))
         out.put(None)
     except BaseException as error:  # the parent re-raises it
         out.put(DemoRefused(f"Building demo orders failed: {error}"))
@@ -480,6 +482,7 @@ class _OrderBatch:
         self.return_lines: list[tuple] = []  # type: ignore[type-arg]
         self.activity: list[tuple] = []  # type: ignore[type-arg]
         self.tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
+        self.text_tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
 
     def build(self, size: int) -> None:
         random_ = self.rng.random
@@ -588,6 +591,9 @@ class _OrderBatch:
         ))
         key = (org.id, site_id, status.value, payment_status.value, order_type.value, fraud >= HIGH_RISK_SCORE)
         self.tallies[key] = self.tallies.get(key, 0) + 1
+        # In text_tally.KEY order; the e-mail, name key and post-code key as the row holds them.
+        text_key = (org.id, customer_columns[2], customer_columns[5], customer_columns[13], *key[1:])
+        self.text_tallies[text_key] = self.text_tallies.get(text_key, 0) + 1
         activity = self.activity
         activity.append((org.id, order_id, placed, created_by, "placed",
                          f"Order placed via {CHANNEL_LABELS[channel]}: {n_lines} line(s)"))

@@ -167,6 +167,10 @@ class Store:
                 # The connection runs in autocommit mode (see _configure_sqlite): one BEGIN
                 # makes the statements below read one snapshot.
                 reader.all("BEGIN")
+            else:
+                # Read committed would give each statement its own snapshot: counts made of
+                # several reads (tallies less the orders lacking a text) must see one.
+                connection.dbapi_connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield reader
         finally:
             try:

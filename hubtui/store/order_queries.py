@@ -96,6 +96,10 @@ _INDEXED_FILTERS = frozenset(_PARTIAL_INDEX) | {f for f, sql in _QUICK_SQL.items
 DATE_FILTERS = frozenset({QuickFilter.TODAY, QuickFilter.YESTERDAY})
 _EQUALS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
 
+# The unique constraint's index on orders.number, as SQLite names it. Named in the number
+# branches: the searched-column indexes carry the number too (since revision 0005), and with
+# a period the planner took one of them, skipping through every e-mail, for a covering read.
+NUMBER_INDEX = "sqlite_autoindex_orders_1"
 # Free text: at most this many terms per kind go into an IN list; beyond it, dense plan.
 TERM_CAP = 500
 # Candidates (orders holding a matching term or number) up to which the top plan beats
@@ -329,10 +333,11 @@ def _branches(
             source = f"orders INDEXED BY {text_search.INDEX_OF[kind]}"
             within = f"{column} IN (SELECT value FROM json_each(:t_{kind}))"
         branches.append(f"SELECT {columns} FROM {source} WHERE org_id = :org_id AND {within}{extra}")
+    source = "orders" if dialect == "postgresql" else f"orders INDEXED BY {NUMBER_INDEX}"
     for i in range(n_ranges):
         # Unary + keeps org_id from tempting the planner away from the unique index on number.
         branches.append(
-            f"SELECT {columns} FROM orders WHERE number BETWEEN :n{i}_lo AND :n{i}_hi AND +org_id = :org_id{extra}"
+            f"SELECT {columns} FROM {source} WHERE number BETWEEN :n{i}_lo AND :n{i}_hi AND +org_id = :org_id{extra}"
         )
     return branches
 

@@ -2,42 +2,57 @@
 
 Each count is "this quick filter, and everything else the list is filtered by": period,
 microsite, the "/" text, the advanced-search fields. Twelve planner counts would resolve
-the text twelve times and read the same orders up to twelve times. Instead one grouped
-read says how many of the filtered orders fall in each (status, payment status, type,
-high risk, placed today / yesterday / another day) group, and the domain's one definition
-of each quick filter (matches_quick_filter) folds the groups into the twelve counts, as
+the text twelve times and read the same orders up to twelve times. Instead grouped reads
+say how many of the filtered orders fall in each (status, payment status, type, high risk,
+placed today / yesterday / another day) group, and the domain's one definition of each
+quick filter (matches_quick_filter) folds the groups into the twelve counts, as
 order_queries.tally_counts does for the tallies.
 
-Reading an order row costs about 3 µs at 1,000,000 orders (it is wide and found by id) and
-an index entry about 0.07 µs, so the counts come from whichever way reads the fewest rows:
+Reading an order row costs about 3 µs at 1,000,000 orders (it is wide and found by id), a
+tally row about 1.5 µs and an index entry 0.1-0.6 µs, so the counts come from whichever
+way reads the least:
 
 - indexed: nothing that needs the row (organisation and period only, or a microsite
-  without a period): the tallies, or index-only range counts of each quick filter's own
-  index, over the period or, when the period holds most orders, over what lies outside it.
+  without a period): indexed_counts.py.
+- tally: a text and no advanced-search field, over all time: order_text_tallies
+  (text_tally.py) holds the orders per customer's e-mail, name and post code and per
+  group. The counts are the rows holding the text ("holding"), or the organisation's
+  tallies less the rows lacking it ("lacking"). A text that may also start order numbers
+  ("1") adds the orders whose number it starts among those not holding it otherwise: from
+  the number index (holding), or from a term index that carries the number (lacking); or
+  the tallies less the orders whose number it cannot start and that lack it ("gaps").
+  Today and yesterday are counted over those two days by the ways below. A period holding
+  most of the orders (this year) is all time less the parts outside it.
 - direct: the rows of the orders holding the text (the planner's term candidates), grouped.
 - complement: a text nearly every order holds ("e"): the indexed counts without the text,
-  less the grouped rows of the orders that do not hold it. Those are found through the
-  terms that do not contain the text (every order's e-mail, name key and post-code key is
-  a term or empty: text_search keeps it so), or the order numbers the text cannot start.
+  less the grouped rows of the orders that do not hold it (lacking_orders.py).
 - walk: neither is small, or the filters need the row anyway: the planner's own walk of
   the filtered orders, testing the text on each row.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter, matches_quick_filter
+from hubtui.store import lacking_orders as lo
 from hubtui.store import order_queries as q
-from hubtui.store import text_search
+from hubtui.store import text_tally
 from hubtui.store.engine import RawRead
+from hubtui.store.indexed_counts import (
+    DATE_FILTERS,
+    Days,
+    day_counts,
+    holds_orders,
+    indexed,
+    share_of_period,
+    tallies,
+)
 
 # Candidates up to which the direct way is taken without looking at the complement.
 FEW = 5_000
@@ -47,54 +62,37 @@ WALK_SHARE = 0.5
 # What a row of the complement costs against a row read directly: about the same (both are
 # look-ups by id; the complement's indexed counts cost a few ms at most).
 COMPLEMENT_WEIGHT = 1.0
+# The tally way, and the weights its choices multiply their costs by (tests force each way).
+TALLY = True
+TALLY_WEIGHTS = {"holding": 1.0, "lacking": 1.0, "gaps": 1.0}
+# Share of the organisation's orders above which a period is counted as all time less the
+# rest (the tally way); below, the orders in it are read.
+OUTSIDE_SHARE = 0.5
+# Costs in µs at 1,000,000 orders (2 cores, SQLite 3.40): a tally row read and grouped, an
+# order row read by id and grouped, a term index entry tested for its number.
+TALLY_ROW_COST = 1.5
+ROW_COST = 2.5
+ENTRY_COST = 0.6
 
-_DATE_FILTERS = (QuickFilter.TODAY, QuickFilter.YESTERDAY)
 _FIELDS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
 _PREFIX_FIELDS = ("email", "postcode", "name")
 _GROUPED = (
-    "SELECT o.status, o.payment_status, o.order_type, o.fraud_score >= " + str(HIGH_RISK_SCORE) + ", "
-    "CASE WHEN o.placed_at >= :day_tomorrow THEN 2 WHEN o.placed_at >= :day_today THEN 0 "
-    "WHEN o.placed_at >= :day_yesterday THEN 1 ELSE 2 END, COUNT(*) "
+    "SELECT o.status, o.payment_status, o.order_type, o.fraud_score >= " + str(HIGH_RISK_SCORE) + ", {day}, COUNT(*) "
     "FROM orders o{access} WHERE {where} GROUP BY 1, 2, 3, 4, 5"
 )
-# The same pattern as engine.pyformat's: statement parameters are :name, never inside literals.
-_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-_NON_MATCHING = {
-    "sqlite": "SELECT term FROM search_terms WHERE org_id = :org_id AND kind = :kind "
-              "AND instr(term, :needle) = 0 LIMIT :cap",
-    "postgresql": "SELECT term FROM search_terms WHERE org_id = :org_id AND kind = :kind "
-                  "AND strpos(term, :needle) = 0 LIMIT :cap",
-}
-_TERMS = "SELECT COUNT(*) FROM search_terms WHERE org_id = :org_id AND kind = :kind"
-
-
-@dataclass(frozen=True)
-class Days:
-    """Where the operator's yesterday, today and tomorrow begin, as aware UTC instants."""
-
-    yesterday: datetime
-    today: datetime
-    tomorrow: datetime
-
-    def of(self, quick: QuickFilter) -> tuple[datetime, datetime]:
-        return (self.today, self.tomorrow) if quick is QuickFilter.TODAY else (self.yesterday, self.today)
-
-
-@dataclass(frozen=True)
-class Driver:
-    """Orders that may lack the text, read by id: a superset of those that do."""
-
-    sql: str  # SELECT id ...
-    params: dict[str, Any]
-    size: int  # counted up to the cap it was probed with
+_DAY = ("CASE WHEN o.placed_at >= :day_tomorrow THEN 2 WHEN o.placed_at >= :day_today THEN 0 "
+        "WHEN o.placed_at >= :day_yesterday THEN 1 ELSE 2 END")
 
 
 @dataclass(frozen=True)
 class Plan:
-    way: str  # "indexed" | "none" | "direct" | "complement" | "walk"
+    way: str  # "indexed" | "none" | "tally" | "direct" | "complement" | "walk"
     text: q.TextMatch | None = None
-    driver: Driver | None = None
+    driver: lo.Driver | None = None
     tallies: dict[QuickFilter, int] | None = None  # of the scope's organisation or microsite, once read
+    source: str | None = None  # the tally way's: "holding" | "lacking" | "gaps"
+    lacking: text_tally.Lacking | None = None
+    outside: tuple[q.Scope, ...] = ()  # the tally way under a period: the time outside it
 
 
 def quick_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
@@ -103,17 +101,25 @@ def quick_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days)
     `scope` is the query's for the quick filter "all" (its period only); `days` places
     today and yesterday.
     """
-    query = _without_quick_filter(query)
-    plan = plan_counts(reader, query, scope)
+    return _counts(reader, _without_quick_filter(query), scope, days)
+
+
+def _counts(
+    reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, *, outside: bool = True,
+) -> dict[QuickFilter, int]:
+    plan = plan_counts(reader, query, scope, outside=outside)
     if plan.way == "none":
         return {f: 0 for f in QuickFilter}
     if plan.way == "indexed":
-        return _indexed(reader, scope, days)
+        return indexed(reader, scope, days)
+    if plan.way == "tally":
+        return _by_tally(reader, query, scope, days, plan)
     if plan.way == "complement":
         assert plan.text is not None and plan.driver is not None
-        base = _indexed(reader, scope, days, plan.tallies)
-        others = replace(query, text=None)
-        _, where, params = q.filter_terms(reader, others, scope, None)
+        base = indexed(reader, scope, days, plan.tallies)
+        if plan.driver.sql is None:
+            return base
+        where, params = _others(reader, query, scope)
         where += [f"NOT {q.text_test_sql(reader.dialect, plan.text.kinds, len(plan.text.needles.numbers))}",
                   f"o.id IN ({plan.driver.sql})"]
         params.update(_text_values(plan.text))
@@ -124,27 +130,35 @@ def quick_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days)
     return _grouped(reader, access, where, params, days)
 
 
-def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope) -> Plan:
-    """How quick_counts reads the counts of `query` (see the module's docstring)."""
+def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: bool = True) -> Plan:
+    """How quick_counts reads the counts of `query` (see the module's docstring).
+
+    `outside`: whether a period may be counted as all time less the rest (not for the rest
+    itself: that would count its own rest, and so on)."""
     query = _without_quick_filter(query)
     match = q.text_terms(reader, query.text, scope.org_id) if query.text else None
-    indexed = not _has_fields(query) and not (scope.microsite and (scope.placed_from or scope.placed_to))
+    indexed_ = not _has_fields(query) and not (scope.microsite and (scope.placed_from or scope.placed_to))
     if match is None:
-        return Plan("indexed" if indexed else "walk")
+        return Plan("indexed" if indexed_ else "walk")
     if match.plan == "none":
         return Plan("none", match)
+    if TALLY and not _has_fields(query):
+        plan = _tally_plan(reader, match, scope, outside)
+        if plan is not None:
+            return plan
     if match.plan == "sparse" and q.count_candidates(reader, match, scope, FEW) < FEW:
         return Plan("direct", match)
-    tallies = _tallies(reader, scope)
-    in_scope = int(tallies[QuickFilter.ALL] * _share_of_period(reader, scope))
+    known = tallies(reader, scope)
+    share = share_of_period(reader, scope)
+    in_scope = int(known[QuickFilter.ALL] * share)
     cap = max(FEW, int(in_scope * WALK_SHARE))
-    driver = _cheapest_driver(reader, match, scope, in_scope, cap) if indexed else None
+    driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap) if indexed_ else None
     if match.plan == "sparse":
         limit = min(cap, math.ceil(driver.size * COMPLEMENT_WEIGHT)) if driver is not None else cap
         if q.count_candidates(reader, match, scope, limit) < limit:
             return Plan("direct", match)
     if driver is not None and driver.size < cap:
-        return Plan("complement", match, driver, tallies)
+        return Plan("complement", match, driver, known)
     return Plan("walk", replace(match, plan="dense"))
 
 
@@ -189,14 +203,24 @@ def _by_id(reader: RawRead) -> str:
     return " NOT INDEXED" if reader.sqlite else ""
 
 
+def _others(reader: RawRead, query: OrderQuery, scope: q.Scope) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE terms and parameters of everything but the text."""
+    _, where, params = q.filter_terms(reader, replace(query, text=None), scope, None)
+    return where, params
+
+
 def _grouped(
-    reader: RawRead, access: str, where: list[str], params: dict[str, Any], days: Days,
+    reader: RawRead, access: str, where: list[str], params: dict[str, Any], days: Days | None,
 ) -> dict[QuickFilter, int]:
+    """The twelve counts of the orders `where` selects; without `days`, every order is
+    counted as placed on another day (the caller counts today and yesterday otherwise)."""
+    if days is None:
+        return fold(reader.all(_GROUPED.format(day="2", access=access, where=" AND ".join(where)), params))
     params = {
         **params, "day_yesterday": reader.timestamp(days.yesterday), "day_today": reader.timestamp(days.today),
         "day_tomorrow": reader.timestamp(days.tomorrow),
     }
-    return fold(reader.all(_GROUPED.format(access=access, where=" AND ".join(where)), params))
+    return fold(reader.all(_GROUPED.format(day=_DAY, access=access, where=" AND ".join(where)), params))
 
 
 def _text_values(match: q.TextMatch) -> dict[str, Any]:
@@ -207,168 +231,140 @@ def _text_values(match: q.TextMatch) -> dict[str, Any]:
     return params
 
 
-# --- indexed -----------------------------------------------------------------------------------
+# --- tally ----------------------------------------------------------------------------------
 
-def _tallies(reader: RawRead, scope: q.Scope) -> dict[QuickFilter, int]:
-    """The quick filters but today and yesterday, of the organisation or microsite, any time."""
-    return q.tally_counts(q.tally_rows(reader, scope.org_id, scope.microsite))
+def _tally_plan(reader: RawRead, match: q.TextMatch, scope: q.Scope, outside_allowed: bool) -> Plan | None:
+    """The tally way and its cheapest source, or None (a period holding few of the orders,
+    or a text no e-mail, name or post code holds: the orders' own ways then).
+
+    Costs are the rows each source reads; a source is left out when its tally rows pass
+    lacking_orders.TALLY_ROWS. Whichever of holding and lacking looks smaller by its terms
+    is probed first, and the other only up to what would still beat it.
+    """
+    outside: tuple[q.Scope, ...] = ()
+    if scope.placed_from is not None or scope.placed_to is not None:
+        if not outside_allowed or share_of_period(reader, scope) <= OUTSIDE_SHARE:
+            return None
+        parts = (replace(scope, placed_from=low, placed_to=high)
+                 for low, high in ((None, scope.placed_from), (scope.placed_to, None)) if (low or high) is not None)
+        outside = tuple(part for part in parts if holds_orders(reader, part))
+    if not match.kinds:
+        return None
+    whole = replace(scope, placed_from=None, placed_to=None)
+    share = lo.number_share(reader, match.needles.numbers)
+    known = tallies(reader, whole) if share else None
+    started = known[QuickFilter.ALL] * share if known else 0.0  # orders whose number the text may start
+    costs: dict[str, float] = {}
+    if known:
+        costs["gaps"] = known[QuickFilter.ALL] * (1.0 - share) * ROW_COST
+    terms = sum(len(found) for _, found in match.terms if found) if match.plan == "sparse" else q.TERM_CAP
+
+    def probe_lacking(limit: int) -> None:
+        if lacking is not None and limit > 0 and (rows := lacking.count(limit)) < limit:
+            cost = rows * TALLY_ROW_COST
+            if share:  # its orders: the index entries tested for a number, the rows of those started
+                cost += sum(int(r[-1]) for r in lacking.rows()) * (ENTRY_COST + share * ROW_COST)
+            costs["lacking"] = cost
+
+    def probe_holding(limit: int) -> None:
+        if match.plan == "sparse" and limit > 0 and (rows := text_tally.count_holding(reader, match, whole.org_id,
+                                                                                        limit)) < limit:
+            costs["holding"] = rows * TALLY_ROW_COST + started * ROW_COST
+
+    def limit_beating(way: str) -> int:
+        """Tally rows up to which `way` still costs less than the cheapest source so far."""
+        best = min((costs[w] * TALLY_WEIGHTS[w] for w in costs), default=math.inf)
+        weight = TALLY_WEIGHTS[way]
+        fixed = started * ROW_COST if way == "holding" else 0.0
+        if weight == 0 or best == math.inf:
+            return lo.TALLY_ROWS
+        return max(0, min(lo.TALLY_ROWS, math.ceil((best / weight - fixed) / TALLY_ROW_COST)))
+
+    # A kind with fewer values lacking the text than there are terms holding it: its rows are
+    # likely the fewer, so they are probed first; otherwise only when holding cannot answer
+    # alone (or a number makes its orders dear).
+    lacking = lo.cheapest_lacking(reader, match, whole.org_id, whole.microsite, min(q.TERM_CAP, terms))
+    if lacking is not None:
+        probe_lacking(lo.TALLY_ROWS)
+        probe_holding(limit_beating("holding"))
+    else:
+        probe_holding(limit_beating("holding"))
+        if "holding" not in costs or share or TALLY_WEIGHTS["lacking"] < TALLY_WEIGHTS["holding"]:
+            lacking = lo.cheapest_lacking(reader, match, whole.org_id, whole.microsite, q.TERM_CAP)
+            probe_lacking(lo.TALLY_ROWS if share else limit_beating("lacking"))
+    if not costs:
+        return None
+    source = min(costs, key=lambda w: costs[w] * TALLY_WEIGHTS[w])
+    return Plan("tally", match, tallies=known, source=source, lacking=lacking, outside=outside)
 
 
-def _indexed(
-    reader: RawRead, scope: q.Scope, days: Days, tallies: dict[QuickFilter, int] | None = None,
-) -> dict[QuickFilter, int]:
-    """Counts of an organisation (or one microsite) in a period, without reading an order row."""
-    low, high = scope.placed_from, scope.placed_to
-    if low is None and high is None:
-        counts = {**(tallies or _tallies(reader, scope)), QuickFilter.TODAY: 0, QuickFilter.YESTERDAY: 0}
-        counts.update(_range_counts(reader, scope, [(None, None)], days, _DATE_FILTERS))
-        return counts
-    assert not scope.microsite, "the quick filters' indexes do not hold the microsite"
-    if _share_of_period(reader, scope) <= 0.5:
-        return _range_counts(reader, scope, [(low, high)], days, tuple(QuickFilter))
-    whole = _indexed(reader, replace(scope, placed_from=None, placed_to=None), days, tallies)
-    outside = [(None, low)] if low is not None else []
-    outside += [(high, None)] if high is not None else []
-    beyond = _range_counts(reader, scope, outside, days, tuple(QuickFilter))
-    return {f: whole[f] - beyond[f] for f in QuickFilter}
-
-
-def _range_counts(
-    reader: RawRead, scope: q.Scope, ranges: list[tuple[datetime | None, datetime | None]], days: Days,
-    filters: tuple[QuickFilter, ...],
-) -> dict[QuickFilter, int]:
-    """The planner's COUNT(*) of each filter in each placed_at range, summed per filter: one
-    statement of scalar subqueries, each reading its filter's own index over the range."""
-    parts: list[str] = []
-    owners: list[QuickFilter] = []
-    params: dict[str, Any] = {}
-    for low, high in ranges:
-        for quick in filters:
-            if quick in _DATE_FILTERS:
-                start, end = days.of(quick)
-                low_q = start if low is None else max(low, start)
-                high_q = end if high is None else min(high, end)
-                if low_q >= high_q:
-                    continue
-            else:
-                low_q, high_q = low, high
-            sql, values = q.count_statement(
-                reader, OrderQuery(quick_filter=quick), replace(scope, placed_from=low_q, placed_to=high_q)
-            )
-            prefix = f"c{len(parts)}_"
-            parts.append(_PARAMETER.sub(lambda m: f":{prefix}{m[1]}", sql))
-            params.update({prefix + name: value for name, value in values.items()})
-            owners.append(quick)
-    counts = {f: 0 for f in filters}
-    if parts:
-        row = reader.all("SELECT " + ", ".join(f"({part})" for part in parts), params)[0]
-        for quick, n in zip(owners, row):
-            counts[quick] += int(n)
+def _by_tally(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, plan: Plan) -> dict[QuickFilter, int]:
+    whole = replace(scope, placed_from=None, placed_to=None)
+    counts = _all_time(reader, query, whole, plan)
+    recent = _recent(reader, query, whole, days, plan)
+    counts.update({f: recent[f] for f in DATE_FILTERS})
+    for part in plan.outside:
+        beyond = _counts(reader, query, part, days, outside=False)
+        counts = {f: counts[f] - beyond[f] for f in QuickFilter}
     return counts
 
 
-def _placed_bounds(reader: RawRead, org_id: int) -> tuple[datetime, datetime] | None:
-    params = {"org_id": org_id}
-    first = reader.scalar("SELECT MIN(placed_at) FROM orders WHERE org_id = :org_id", params)
-    last = reader.scalar("SELECT MAX(placed_at) FROM orders WHERE org_id = :org_id", params)
-    if first is None or last is None:
-        return None
-    return reader.datetime(first), reader.datetime(last)
+def _all_time(reader: RawRead, query: OrderQuery, whole: q.Scope, plan: Plan) -> dict[QuickFilter, int]:
+    """The counts but today and yesterday over all time, from the tallies (see _tally_plan)."""
+    match = plan.text
+    assert match is not None
+    ranges = match.needles.numbers
+    where, params = _others(reader, query, whole)
+    params.update(_text_values(match))
+    holds = q.text_test_sql(reader.dialect, match.kinds, 0)
+    if plan.source == "holding":
+        counts = q.tally_counts(text_tally.holding(reader, match, whole.org_id, whole.microsite))
+        if ranges:  # the orders it starts the number of, holding it nowhere else
+            where += [f"o.id IN ({lo.number_ids(reader, len(ranges))})", f"NOT {holds}"]
+            started = _grouped(reader, _by_id(reader), where, params, None)
+            counts = {f: counts[f] + started[f] for f in counts}
+        return counts
+    known = plan.tallies if plan.tallies is not None else tallies(reader, whole)
+    if plan.source == "lacking":
+        assert plan.lacking is not None
+        lacking = q.tally_counts(plan.lacking.rows())
+        counts = {f: known[f] - lacking[f] for f in lacking}
+        narrowest = plan.lacking.narrowest() if ranges else None
+        if narrowest is not None:  # the lacking orders whose number it starts hold it after all
+            sql, driver_params = lo.values_branch(reader, *narrowest, whole)
+            where += [f"o.id IN ({sql} AND {lo.number_test(ranges)})", f"NOT {holds}"]
+            started = _grouped(reader, _by_id(reader), where, {**params, **driver_params}, None)
+            counts = {f: counts[f] + started[f] for f in counts}
+        return counts
+    _, sql, driver_params = lo.number_gaps(reader, match, whole, known[QuickFilter.ALL])
+    where += [f"NOT {q.text_test_sql(reader.dialect, match.kinds, len(ranges))}", f"o.id IN ({sql})"]
+    lacking = _grouped(reader, _by_id(reader), where, {**params, **driver_params}, None)
+    return {f: known[f] - lacking[f] for f in known}
 
 
-def _share_of_period(reader: RawRead, scope: q.Scope) -> float:
-    """About what share of the organisation's orders the period holds, from the time it spans
-    of theirs (1.0 without a period); good enough to choose a way, never used as a count."""
-    if scope.placed_from is None and scope.placed_to is None:
-        return 1.0
-    bounds = _placed_bounds(reader, scope.org_id)
-    if bounds is None:
-        return 0.0
-    first, last = bounds
-    low = max(scope.placed_from or first, first)
-    high = min(scope.placed_to or last, last)
-    span = (last - first).total_seconds()
-    if span <= 0:
-        return 1.0 if low <= first <= high else 0.0
-    return max(0.0, (high - low).total_seconds()) / span
+def _recent(reader: RawRead, query: OrderQuery, whole: q.Scope, days: Days, plan: Plan) -> dict[QuickFilter, int]:
+    """Today's and yesterday's counts, over those two days, read the way all time's were:
+    the orders holding the text (holding); or the two days' counts less their orders lacking
+    it, found through the same values (lacking) or numbers (gaps)."""
+    match = plan.text
+    assert match is not None
+    window = replace(whole, placed_from=days.yesterday, placed_to=days.tomorrow)
+    if plan.source == "holding":
+        access, where, params = q.filter_terms(reader, query, window, match)
+        return _grouped(reader, access, where, params, days)
+    base = day_counts(reader, whole, days)
+    if plan.source == "lacking":
+        assert plan.lacking is not None
+        narrowest = plan.lacking.narrowest()
+        if narrowest is None:
+            return base
+        sql, driver_params = lo.values_branch(reader, *narrowest, window)
+    else:
+        _, sql, driver_params = lo.number_gaps(reader, match, window, 0)
+    where, params = _others(reader, query, window)
+    where += [f"NOT {q.text_test_sql(reader.dialect, match.kinds, len(match.needles.numbers))}", f"o.id IN ({sql})"]
+    lacking = _grouped(reader, _by_id(reader), where, {**params, **_text_values(match), **driver_params}, days)
+    return {f: base[f] - lacking[f] for f in DATE_FILTERS}
 
 
-# --- the orders that do not hold a text ------------------------------------------------------
-
-def _cheapest_driver(
-    reader: RawRead, match: q.TextMatch, scope: q.Scope, in_scope: int, cap: int,
-) -> Driver | None:
-    """The smallest set, read by id, holding every order in scope that lacks the text, when
-    it is likely under `cap`: the orders whose column of one kind holds none of the text
-    (its terms without the needle, and the empty value), or whose number the text cannot start."""
-    candidates: list[tuple[float, str, dict[str, Any]]] = []
-    for kind, _ in text_search.KINDS:
-        needle = match.needles.of(kind)
-        if not needle:
-            continue  # no order holds an empty needle's text this way: every order lacks it
-        found = reader.all(_NON_MATCHING[reader.dialect],
-                           {"org_id": scope.org_id, "kind": kind, "needle": needle, "cap": q.TERM_CAP + 1})
-        if len(found) > q.TERM_CAP:
-            continue
-        total = max(1, int(reader.scalar(_TERMS, {"org_id": scope.org_id, "kind": kind})))
-        terms = [row[0] for row in found] + [""]
-        sql = q.term_branch_sql(reader.dialect, kind, scope.placed_from is not None, scope.placed_to is not None)
-        params: dict[str, Any] = {f"t_{kind}": terms if reader.dialect == "postgresql" else json.dumps(terms)}
-        candidates.append((in_scope * len(found) / total, sql, params))
-    if match.needles.numbers:
-        estimate, sql, params = _number_gaps(reader, match, scope, in_scope)
-        candidates.append((estimate, sql, params))
-    best: Driver | None = None
-    for estimate, sql, params in sorted(candidates, key=lambda c: c[0]):
-        limit = cap if best is None else best.size
-        if estimate >= limit or limit == 0:
-            break
-        bound = {"org_id": scope.org_id, **params, **_period_values(reader, scope), "probe": limit}
-        size = int(reader.scalar(f"SELECT COUNT(*) FROM ({sql} LIMIT :probe) AS lacking", bound))
-        if size < limit:
-            best = Driver(sql, {**params, **_period_values(reader, scope)}, size)
-    return best
-
-
-def _number_gaps(
-    reader: RawRead, match: q.TextMatch, scope: q.Scope, in_scope: int,
-) -> tuple[float, str, dict[str, Any]]:
-    """The orders whose number lies outside every range the text can start (with an estimate
-    of how many, from the share of the numbers in use the ranges leave out)."""
-    ranges = sorted(match.needles.numbers)
-    tests = ["g.number < :g0_hi"]
-    params: dict[str, Any] = {"g0_hi": ranges[0][0]}
-    for i, ((_, high), (low, _)) in enumerate(zip(ranges, ranges[1:]), start=1):
-        tests.append(f"(g.number > :g{i}_lo AND g.number < :g{i}_hi)")
-        params[f"g{i}_lo"], params[f"g{i}_hi"] = high, low
-    tests.append(f"g.number > :g{len(ranges)}_lo")
-    params[f"g{len(ranges)}_lo"] = ranges[-1][1]
-    period = ""
-    if scope.placed_from is not None:
-        period += " AND +g.placed_at >= :placed_from"
-    if scope.placed_to is not None:
-        period += " AND +g.placed_at < :placed_to"
-    # Unary + keeps org_id and placed_at from tempting the planner away from the unique
-    # index on number (with a period it walked the period's orders instead: 190 ms for "BT").
-    sql = f"SELECT g.id FROM orders g WHERE ({' OR '.join(tests)}) AND +g.org_id = :org_id{period}"
-    highest = reader.scalar("SELECT MAX(number) FROM orders", {})
-    used = _number_value(highest) + 1 if highest else 1
-    covered = sum(max(0, min(_number_value(high), used - 1) - _number_value(low) + 1) for low, high in ranges)
-    return in_scope * max(0, used - covered) / used, sql, params
-
-
-def _number_value(number: str) -> int:
-    digits = number[2:].ljust(7, "0")
-    return int(digits) if digits.isdigit() else 0
-
-
-def _period_values(reader: RawRead, scope: q.Scope) -> dict[str, Any]:
-    values = {}
-    if scope.placed_from is not None:
-        values["placed_from"] = reader.timestamp(scope.placed_from)
-    if scope.placed_to is not None:
-        values["placed_to"] = reader.timestamp(scope.placed_to)
-    return values
-
-
-__all__ = ["Days", "Driver", "Plan", "fold", "plan_counts", "quick_counts"]
+__all__ = ["Days", "Plan", "fold", "plan_counts", "quick_counts"]

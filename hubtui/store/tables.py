@@ -159,9 +159,12 @@ class Order(SQLModel, table=True):
         Index("ix_orders_org_total", "org_id", "order_total", "id"),
         # placed_at, id: the newest orders of a few e-mails, names or post codes (free-text
         # search) come from these indexes alone; only the page's rows are then read.
-        Index("ix_orders_org_email", "org_id", "customer_email", "placed_at", "id"),
-        Index("ix_orders_org_postcode", "org_id", "shipping_postcode_key", "placed_at", "id"),
-        Index("ix_orders_org_name", "org_id", "customer_name_key", "placed_at", "id"),
+        # number: the quick-filter counts of a text that may also be an order number ("1")
+        # keep, of the orders lacking the text by e-mail, name and post code, those it
+        # starts the number of, without reading their rows (quick_counts.py).
+        Index("ix_orders_org_email", "org_id", "customer_email", "placed_at", "id", "number"),
+        Index("ix_orders_org_postcode", "org_id", "shipping_postcode_key", "placed_at", "id", "number"),
+        Index("ix_orders_org_name", "org_id", "customer_name_key", "placed_at", "id", "number"),
         Index("ix_orders_org_external_ref", "org_id", "external_ref"),
         Index("ix_orders_customer", "customer_id"),
         Index(
@@ -413,6 +416,32 @@ class OrderTally(SQLModel, table=True):
     __tablename__ = "order_tallies"
 
     org_id: int = Field(primary_key=True)
+    microsite_id: int = Field(primary_key=True)
+    status: str = Field(max_length=32, primary_key=True)
+    payment_status: str = Field(max_length=24, primary_key=True)
+    order_type: str = Field(max_length=16, primary_key=True)
+    high_risk: bool = Field(primary_key=True)
+    n: int = 0
+
+
+class OrderTextTally(SQLModel, table=True):
+    """Order counts per (org, e-mail, name key, post-code key, microsite, status, payment
+    status, type, risk); rows at zero are deleted.
+
+    Kept by database triggers (store/text_tally.py) so that the quick-filter counts under a
+    "/" text sum the rows of the customers holding it instead of reading their orders.
+    """
+
+    __tablename__ = "order_text_tallies"
+    __table_args__ = (
+        Index("ix_order_text_tallies_name", "org_id", "customer_name_key"),
+        Index("ix_order_text_tallies_postcode", "org_id", "shipping_postcode_key"),
+    )
+
+    org_id: int = Field(primary_key=True)
+    customer_email: str = Field(max_length=254, primary_key=True)
+    customer_name_key: str = Field(max_length=161, primary_key=True)
+    shipping_postcode_key: str = Field(max_length=16, primary_key=True)
     microsite_id: int = Field(primary_key=True)
     status: str = Field(max_length=32, primary_key=True)
     payment_status: str = Field(max_length=24, primary_key=True)

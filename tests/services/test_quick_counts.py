@@ -4,7 +4,8 @@ Each query's twelve counts must equal, for every quick filter, the orders the or
 sqlite3 facts, the domain's quick-filter rule, the text rule of tests/search/oracle.py)
 lists for that quick filter plus the query's other filters. Every query is read with the
 limits of hubtui.store.quick_counts set so that each way of counting is used (direct,
-complement, walk, and the choice production makes at a smaller scale).
+complement, walk; the tally way from each of its sources, with every period counted as all
+time less the rest; and the choice production makes at a smaller scale).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ QUERIES = [
     OrderQuery(text="amelia", period=Period.THIS_YEAR), OrderQuery(text="e", period=Period.YESTERDAY),
     OrderQuery(text="e", date_from=date(2026, 9, 15), date_to=date(2026, 10, 20)),
     OrderQuery(text="e", microsite="bt-ie"), OrderQuery(text="a", microsite="bt-uk", period=Period.LAST_30_DAYS),
+    # numbers with a microsite, a period holding nearly every order, one and two digits
+    OrderQuery(text="1", microsite="bt-ie"), OrderQuery(text="BT", microsite="bt-uk"), OrderQuery(text="12"),
+    OrderQuery(text="amelia", microsite="bt-ie", period=Period.THIS_YEAR), OrderQuery(text="0"),
     # advanced-search fields, alone and with the rest
     OrderQuery(status="Delivered"), OrderQuery(channel="web", text="e"), OrderQuery(email="a", period=Period.THIS_MONTH),
     OrderQuery(postcode="s", microsite="bt-uk"), OrderQuery(number="BT0000123"), OrderQuery(name="o", text="1"),
@@ -61,11 +65,22 @@ QUERIES = [
     OrderQuery(quick_filter=QuickFilter.UNPAID, text="e", sort=SortKey.TOTAL, descending=False),
 ]
 
+
+
+def _only(source: str) -> dict[str, float]:
+    return {name: 0.0 if name == source else 1e9 for name in ("holding", "lacking", "gaps")}
+
+
 # Limits of hubtui.store.quick_counts (and the planner's term cap) that force each way.
+# The tally settings make every period all time less the rest, and prefer one source
+# (another when that one cannot answer: "gaps" needs a text that may be an order number).
 WAYS = {
-    "direct": {"FEW": 10**9},
-    "complement": {"FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
-    "walk": {"FEW": 0, "WALK_SHARE": 0},
+    "direct": {"TALLY": False, "FEW": 10**9},
+    "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
+    "walk": {"TALLY": False, "FEW": 0, "WALK_SHARE": 0},
+    "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0},
+    "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0},
+    "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0},
     "chosen": {"FEW": 40, "TERM_CAP": 20},  # decided by probes and estimates, as at 1,000,000 orders
 }
 
@@ -139,14 +154,19 @@ def test_the_ways_really_are_used(shared: SharedDemo, monkeypatch: pytest.Monkey
         found = set()
         with shared.store.raw_read() as reader:
             for query in QUERIES:
-                found.add(quick_counts.plan_counts(reader, query, _scope(ctx, query.with_changes(
-                    quick_filter=QuickFilter.ALL))).way)
+                plan = quick_counts.plan_counts(reader, query, _scope(ctx, query.with_changes(
+                    quick_filter=QuickFilter.ALL)))
+                found.add(plan.way)
+                if plan.source:
+                    found.add(f"{plan.source}{' less the rest' if plan.outside else ''}")
         return found
 
     assert ways("direct") == {"indexed", "none", "direct", "walk"}
     assert "complement" in ways("complement")  # every text without fields; with them, direct
     assert ways("walk") == {"indexed", "none", "walk"}
-    assert {"direct", "complement", "walk"} <= ways("chosen")
+    for source in ("holding", "lacking", "gaps"):
+        assert {"tally", source, f"{source} less the rest"} <= ways(source), source
+    assert {"tally", "holding", "lacking", "direct", "walk"} <= ways("chosen")
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/New_York"])
@@ -165,6 +185,23 @@ def test_the_older_forms_still_answer(ctx: Context, all_facts: list[Fact]) -> No
         all_facts, OrderQuery(microsite="bt-ie"))
     with pytest.raises(NotFound):
         quick_filter_counts(ctx, OrderQuery(microsite="nowhere", text="e"))
+
+
+def test_tally_counts_follow_writes(alice: Context, sql: Sql) -> None:
+    """The counts over all time come from order_text_tallies: hand-written SQL that moves an
+    order out of a text, into another status and out of an organisation is counted at once."""
+    queries = (OrderQuery(text="amelia"), OrderQuery(text="e"), OrderQuery(text="1", microsite="bt-uk"))
+    with alice.store.raw_read() as reader:
+        assert {quick_counts.plan_counts(reader, q, _scope(alice, q)).way for q in queries} == {"tally"}
+    amelias = [r[0] for r in sql.rows("SELECT id FROM orders WHERE org_id = 1 AND customer_name_key LIKE 'amelia%' "
+                                      "AND customer_email LIKE 'amelia%' ORDER BY id LIMIT 3")]
+    sql.execute("UPDATE orders SET customer_email = 'zed@example.com', customer_first_name = 'Zed', "
+                "customer_last_name = 'Zed', customer_name_key = 'zed zed' WHERE id = ?", (amelias[0],))
+    sql.execute("UPDATE orders SET status = 'OnHold', fraud_score = 80 WHERE id = ?", (amelias[1],))
+    sql.execute("UPDATE orders SET org_id = 2, microsite_id = (SELECT MIN(id) FROM microsites WHERE org_id = 2) "
+                "WHERE id = ?", (amelias[2],))
+    for query in queries:
+        assert quick_filter_counts(alice, query) == expected_counts(facts(sql), query), query.describe()
 
 
 def test_counts_follow_a_write(alice: Context, sql: Sql) -> None:

@@ -1,4 +1,5 @@
-"""The order_tallies table stays equal to a recount of the orders after service writes."""
+"""The order_tallies and order_text_tallies tables stay equal to a recount of the orders after
+service writes (order_text_tallies with no row left at zero)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hubtui.domain.orders import QuickFilter
 from hubtui.services.order_reads import quick_filter_counts
 from hubtui.services.order_payments import PaymentDraft, record_payment
 from hubtui.services.order_writes import OrderChanges, add_note, change_status, update_details
+from hubtui.services.views import Address
 
 from .support import Catalog, Sql, place
 
@@ -19,6 +21,10 @@ FROM orders GROUP BY org_id, microsite_id, status, payment_status, order_type, f
 TALLIES = """
 SELECT org_id, microsite_id, status, payment_status, order_type, high_risk, n FROM order_tallies WHERE n != 0
 """
+TEXT_KEY = ("org_id, customer_email, customer_name_key, shipping_postcode_key, microsite_id, status, payment_status, "
+            "order_type")
+TEXT_RECOUNT = f"SELECT {TEXT_KEY}, fraud_score >= 70, COUNT(*) FROM orders GROUP BY {TEXT_KEY}, fraud_score >= 70"
+TEXT_TALLIES = f"SELECT {TEXT_KEY}, high_risk, n FROM order_text_tallies"
 
 
 def assert_tallies_match(sql: Sql) -> None:
@@ -26,6 +32,13 @@ def assert_tallies_match(sql: Sql) -> None:
     kept = {tuple(r[:6]): r[6] for r in sql.rows(TALLIES)}
     assert kept == recount
     assert sql.scalar("SELECT COUNT(*) FROM order_tallies WHERE n < 0") == 0
+    assert_text_tallies_match(sql)
+
+
+def assert_text_tallies_match(sql: Sql) -> None:
+    recount = {tuple(r[:9]): r[9] for r in sql.rows(TEXT_RECOUNT)}
+    kept = {tuple(r[:9]): r[9] for r in sql.rows(TEXT_TALLIES)}
+    assert kept == recount  # every row above zero, as the triggers delete a row that falls to it
 
 
 def test_demo_tallies_start_right(sql: Sql) -> None:
@@ -62,6 +75,8 @@ def test_tallies_follow_a_day_of_service_writes(context_for, catalog: Catalog, b
     change_status(bfix, d.number, "Approved")
     add_note(alice, c.number, "waiting for the old item")
     update_details(alice, c.number, OrderChanges(tags="exchange"), expected_version=3)
+    update_details(alice, c.number, OrderChanges(shipping=Address("Zed Moved", "1 New Street", "", "Leeds", "ls2 9zz")),
+                   expected_version=4)
     sql.execute("UPDATE orders SET fraud_score = 10 WHERE number = ?", (b.number,))
     assert_tallies_match(sql)
 

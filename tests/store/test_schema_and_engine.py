@@ -122,5 +122,43 @@ def test_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> None:
     assert tallies == recount
 
 
+def test_text_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> None:
+    """Hand-written SQL (no service) moves orders between customers, post codes, statuses and
+    organisations, and deletes some: order_text_tallies stays a recount, with no row at zero."""
+    key = ("org_id, customer_email, customer_name_key, shipping_postcode_key, microsite_id, status, "
+           "payment_status, order_type")
+
+    def tallies_and_recount() -> tuple[list, list]:  # type: ignore[type-arg]
+        with demo_store.read() as session:
+            kept = session.execute(text(
+                f"SELECT {key}, high_risk, n FROM order_text_tallies ORDER BY {key}, high_risk")).all()
+            recount = session.execute(text(
+                f"SELECT {key}, fraud_score >= 70, COUNT(*) FROM orders GROUP BY {key}, fraud_score >= 70 "
+                f"ORDER BY {key}, fraud_score >= 70")).all()
+        return kept, recount
+
+    kept, recount = tallies_and_recount()
+    assert kept == recount and sum(r[-1] for r in kept) == 2000
+    with demo_store.write() as session:
+        session.execute(text("UPDATE orders SET customer_email = 'moved@example.com' WHERE id % 5 = 0"))
+        session.execute(text("UPDATE orders SET customer_name_key = 'ann other', shipping_postcode_key = 'ZZ11ZZ' "
+                             "WHERE id % 7 = 0"))
+        session.execute(text("UPDATE orders SET status = 'Cancelled', fraud_score = 95 WHERE id % 3 = 0"))
+        session.execute(text("UPDATE orders SET fraud_score = fraud_score + 1 WHERE id % 4 = 0"))  # risk unchanged
+        session.execute(text("UPDATE orders SET microsite_id = (SELECT MIN(id) FROM microsites m "
+                             "WHERE m.org_id = orders.org_id) WHERE id % 6 = 0"))
+    kept, recount = tallies_and_recount()
+    assert kept == recount
+    with demo_store.write() as session:
+        session.execute(text("DELETE FROM activity WHERE rma_id IS NOT NULL OR order_id % 2 = 0"))
+        for table in ("return_lines", "refunds", "returns"):
+            session.execute(text(f"DELETE FROM {table}"))
+        for child in ("order_lines", "payments", "order_discounts"):
+            session.execute(text(f"DELETE FROM {child} WHERE order_id % 2 = 0"))
+        session.execute(text("DELETE FROM orders WHERE id % 2 = 0"))
+    kept, recount = tallies_and_recount()
+    assert kept == recount and sum(r[-1] for r in kept) == 1000
+
+
 def test_the_startup_head_constant_is_alembics_head() -> None:
     assert schema.HEAD_REVISION == schema.head_revision()

@@ -1,0 +1,115 @@
+"""SQLite's plans for the reads that rest on the searched-column indexes and the text tallies.
+
+Revision 0005 widened ix_orders_org_email, _name and _postcode by the order number. The list
+pages of a text (the top plan) and of a lone prefix search must still read their candidates
+from those indexes alone, and the quick-filter counts must find the tally rows through their
+indexes and test a number without reading order rows. EXPLAIN QUERY PLAN of the statements the
+services actually run (recorded on RawRead) says which index each step reads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from hubtui.domain.order_query import OrderQuery
+from hubtui.domain.periods import Period
+from hubtui.services.order_reads import _scope, list_orders, quick_filter_counts
+from hubtui.store import order_queries
+from hubtui.store.engine import RawRead
+from tests.services.support import SharedDemo
+
+
+@contextmanager
+def recorded() -> Iterator[list[tuple[str, Any]]]:
+    statements: list[tuple[str, Any]] = []
+    original = RawRead.all
+
+    def all_(self: RawRead, sql: str, params: Any = ()) -> Any:
+        statements.append((sql, params))
+        return original(self, sql, params)
+
+    RawRead.all = all_  # type: ignore[method-assign]
+    try:
+        yield statements
+    finally:
+        RawRead.all = original  # type: ignore[method-assign]
+
+
+def plan_of(demo: SharedDemo, sql: str, params: Any) -> list[str]:
+    con = sqlite3.connect(demo.sql.path)
+    try:
+        return [row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+    finally:
+        con.close()
+
+
+def run(demo: SharedDemo, action: Callable[[], object], marker: str) -> list[str]:
+    """The plan of the one statement `action` runs that contains `marker`."""
+    with recorded() as statements:
+        action()
+    (sql, params), *others = [(s, p) for s, p in statements if marker in s]
+    assert not others, marker
+    return plan_of(demo, sql, params)
+
+
+def test_a_texts_first_page_reads_its_candidates_from_the_indexes_alone(search_demo: SharedDemo) -> None:
+    ctx = search_demo.context()
+    query = OrderQuery(text="amelia")
+    with search_demo.store.raw_read() as reader:
+        assert order_queries.resolve_text(reader, query, _scope(ctx, query)).plan == "top"  # type: ignore[union-attr]
+    steps = run(search_demo, lambda: list_orders(ctx, query), "LEFT JOIN microsites")
+    assert any("COVERING INDEX ix_orders_org_email (org_id=? AND customer_email=?)" in s for s in steps), steps
+    assert any("COVERING INDEX ix_orders_org_name (org_id=? AND customer_name_key=?)" in s for s in steps), steps
+
+
+def test_a_lone_email_prefix_reads_its_page_from_the_index_alone(search_demo: SharedDemo) -> None:
+    ctx = search_demo.context()
+    steps = run(search_demo, lambda: list_orders(ctx, OrderQuery(email="amelia.e")), "LEFT JOIN microsites")
+    assert any("COVERING INDEX ix_orders_org_email (org_id=? AND customer_email>? AND customer_email<?)" in s
+               for s in steps), steps
+
+
+@pytest.mark.parametrize("kind, index", [("email", "sqlite_autoindex_order_text_tallies_1"),
+                                         ("name", "ix_order_text_tallies_name")])
+def test_the_counts_of_a_text_sum_its_tally_rows_through_their_indexes(
+    search_demo: SharedDemo, kind: str, index: str,
+) -> None:
+    ctx = search_demo.context()
+    steps = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="amelia")),
+                "FROM order_text_tallies o NOT INDEXED WHERE o.rowid IN")
+    assert any(f"COVERING INDEX {index}" in s for s in steps), (kind, steps)
+    assert not any(s.startswith("SCAN") and "json_each" not in s for s in steps), steps
+
+
+def test_the_counts_of_a_text_that_starts_numbers_test_them_in_the_index(
+    search_demo: SharedDemo, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"1" through the tally rows lacking it: of their orders, those whose number it starts
+    come from a searched-column index that carries the number, before any order row."""
+    from hubtui.store import quick_counts
+
+    monkeypatch.setattr(quick_counts, "TALLY_WEIGHTS", {"holding": 1e9, "lacking": 0.0, "gaps": 1e9})
+    ctx = search_demo.context()
+    steps = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="1")), "CASE WHEN number <")
+    assert any("COVERING INDEX ix_orders_org_" in s for s in steps), steps
+
+
+def test_a_number_under_a_period_is_read_from_the_number_index(search_demo: SharedDemo) -> None:
+    """The searched-column indexes carry the number and placed_at: left to itself, SQLite
+    read one of them whole (skipping through every e-mail) for a number under a period at
+    1,000,000 orders. Here its statistics would pick the number index anyway, so the
+    statement must also name it."""
+    ctx = search_demo.context()
+    query = OrderQuery(text="bt00001", period=Period.LAST_30_DAYS)
+    with recorded() as statements:
+        list_orders(ctx, query)
+    (sql, params), = [(s, p) for s, p in statements if "LEFT JOIN microsites" in s]
+    assert f"orders INDEXED BY {order_queries.NUMBER_INDEX} WHERE number BETWEEN" in sql
+    steps = plan_of(search_demo, sql, params)
+    assert any(f"INDEX {order_queries.NUMBER_INDEX} (number>? AND number<?)" in s for s in steps), steps
+    assert not any("ANY(" in s for s in steps), steps
