@@ -142,21 +142,23 @@ class HubApp(HoldsKeys):
         """Fast start: open our own store and operator once the first page is on screen."""
         from hubtui.services.context import open_context
         from hubtui.startup import timezone_of
-        from hubtui.store.engine import Store
+        from hubtui.services.database import connect as open_store
 
         assert self.settings is not None and self.prefetch is not None
         try:
-            store = Store(self.settings.database_url)
-            context = open_context(store, self.prefetch.user_name, self.prefetch.org_code, tz=timezone_of(self.settings))
+            store = open_store(self.settings.database_url)
+            context = open_context(store, self.prefetch.user_name, self.prefetch.org_code, login=self.settings.login,
+                                   vouched=self.settings.user_vouched, tz=timezone_of(self.settings))
         except Exception as error:  # the start-up read worked, so this is rare: say so, keep the page on screen
             self.call_from_thread(self._not_connected, error)
             return
         self.call_from_thread(self._connected, store, context)
 
     def _not_connected(self, error: Exception) -> None:
+        from hubtui.services.faults import one_line
+
         self._connect_failed = True
-        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        self.notify(f"Could not open the database: {first_line}", title="Not connected", severity="error",
+        self.notify(one_line(error, lead="Could not open the database: "), title="Not connected", severity="error",
                     timeout=30)
 
     def _connected(self, store: Store, context: Context) -> None:
@@ -185,8 +187,8 @@ class HubApp(HoldsKeys):
     def _organisations(self) -> list[tuple[str, str]]:
         from hubtui.services.context import list_organisations
 
-        assert self.store is not None
-        return list_organisations(self.store)
+        assert self.store is not None and self.context is not None
+        return list_organisations(self.store, self.context.operator.user_name)  # only theirs
 
     def _allowed_on(self, screen: Screen, action: str) -> bool:
         """Whether the palette should offer `action`: what the role or the order rules out is left out."""
@@ -230,6 +232,15 @@ class HubApp(HoldsKeys):
 
             return not isinstance(self.focused, Input)
         return True
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, but what is typed or pasted into it shows with marks (SPEC 8a)."""
+        from textual.command import CommandPalette
+
+        from hubtui.widgets.safe_text import safe_command_palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(safe_command_palette(id="--command-palette"))
 
     def action_help(self) -> None:
         from hubtui.screens.help import HelpScreen
@@ -279,6 +290,11 @@ class HubApp(HoldsKeys):
         except DomainError as error:
             self.call_from_thread(self.notify, str(error), title="Not found", severity="error")
             return
+        except Exception as error:  # e.g. the database locked for too long: one line, the app stays up
+            from hubtui.services.faults import one_line
+
+            self.call_from_thread(self.notify, one_line(error), title="Could not read the order", severity="error")
+            return
         self.call_from_thread(self.push_screen, OrderDetailScreen(self.context, detail.number, detail))
 
     def switch_org(self, code: str) -> None:
@@ -287,7 +303,9 @@ class HubApp(HoldsKeys):
 
         assert self.context is not None and self.store is not None
         try:
-            self.context = open_context(self.store, self.context.operator.user_name, code, tz=self.context.tz)
+            operator = self.context.operator
+            self.context = open_context(self.store, operator.user_name, code, login=operator.login or None,
+                                        vouched=bool(self.settings and self.settings.user_vouched), tz=self.context.tz)
         except DomainError as error:
             self.notify(str(error), severity="error")
             return

@@ -83,8 +83,10 @@ def write(text: str, *, err: bool = False) -> None:
 
 
 def fail(message: str) -> NoReturn:
-    # Drivers' messages can span lines; the contract is one line.
-    say(f"hubtui: {' '.join(message.split())}", err=True)
+    # The contract is one line: say() shows a line break inside the message (a refused value that
+    # held one, a driver's second line) as a visible mark, and every control character as one, so
+    # what was typed is shown as it was, not folded into spaces.
+    say(f"hubtui: {message.strip()}", err=True)
     raise typer.Exit(1)
 
 
@@ -104,12 +106,19 @@ def handled_errors() -> Iterator[None]:
     except OSError as error:
         fail(f"cannot open the database: {error}")
     except Exception as error:
-        if not type(error).__module__.startswith("sqlalchemy"):
+        from hubtui.services import faults
+
+        said = faults.fault_message(error)  # a lock held too long, a full disk: the same words on every store
+        if said:
+            fail(said)
+        if not faults.is_database_error(error):
             raise
+        if not type(error).__module__.startswith("sqlalchemy"):
+            fail(faults.one_line(error))  # the driver's own error, from the raw read path
         from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
         if isinstance(error, DBAPIError):
-            fail(f"database error: {error.orig}")
+            fail(faults.one_line(error))
         if isinstance(error, (ArgumentError, NoSuchModuleError)):
             fail(f"cannot use that database URL: {error}")
         raise
@@ -126,11 +135,11 @@ def _settings(db: str | None, org: str | None, user: str | None) -> Settings:
 def open_store(settings: Settings, *, create: bool = False) -> Store:
     """The store the settings name; a missing SQLite file is an error unless `create`."""
     from hubtui.services import database
-    from hubtui.store.engine import Store
+    from hubtui.services.database import connect
 
     if not create:
         database.refuse_missing(settings.database_url)
-    store = Store(settings.database_url)
+    store = connect(settings.database_url)
     database.ensure_ready(store)
     return store
 
@@ -147,19 +156,27 @@ def _timezone(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def open_context(db: str | None, org: str | None, user: str | None) -> Context:
-    from hubtui.services.context import open_context as open_service_context
-
     settings = _settings(db, org, user)
     store = open_store(settings)
     if not settings.user:
         fail("cannot tell who you are: pass --user NAME or set HUBTUI_USER")
-    return open_service_context(store, settings.user, settings.org, tz=_timezone(settings))
+    return sign_in(store, settings)
+
+
+def sign_in(store: Store, settings: Settings) -> Context:
+    """The operator the settings name, if the login may act as them (SPEC 8)."""
+    from hubtui.services.context import open_context as open_service_context
+
+    return open_service_context(store, settings.user, settings.org, login=settings.login,
+                                vouched=settings.user_vouched, tz=_timezone(settings))
 
 
 def emit_json(value: Any) -> None:
+    from hubtui.domain.text import json_escaped
     from hubtui.services.views import to_jsonable
 
-    write(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+    # Stored text comes back exactly (json.loads), but no DEL, C1 or bidi control reaches a terminal.
+    write(json_escaped(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False)))
 
 
 def parse_money_option(text: str, field: str) -> int:
@@ -201,11 +218,10 @@ def root(
         else:
             store = open_store(settings)
             from hubtui.services import database
-            from hubtui.services.context import open_context as open_service_context
 
             ctx = None
             if database.has_organisations(store):
-                ctx = open_service_context(store, settings.user, settings.org, tz=_timezone(settings))
+                ctx = sign_in(store, settings)
             app = HubApp(store=store, context=ctx, settings=settings)
     app.run()
     if app.startup_error:  # e.g. an unknown operator, found by the start-up process
@@ -228,17 +244,22 @@ def demo(
     with handled_errors():
         from hubtui.services import database
         from hubtui.services.demo import load_demo
-        from hubtui.store.engine import Store
+        from hubtui.services.database import connect
 
         settings = _settings(db, None, None)
-        store = Store(settings.database_url)
+        store = connect(settings.database_url)
         database.ensure_ready(store)
         if if_empty and database.has_organisations(store):
             typer.echo("The database already holds data; nothing loaded.")
             return
         started = time.perf_counter()
-        with _progress(orders) as progress:
-            summary = load_demo(store, orders=orders, seed=seed, login_name=settings.user or None, progress=progress)
+        try:
+            with _progress(orders) as progress:
+                summary = load_demo(store, orders=orders, seed=seed, login_name=settings.login or None,
+                                    progress=progress)
+        except KeyboardInterrupt:
+            typer.echo("hubtui: interrupted; nothing was loaded (the demo loads all or nothing)", err=True)
+            raise typer.Exit(130) from None
         elapsed = time.perf_counter() - started
     typer.echo(
         f"Loaded {summary.orders:,} orders ({summary.lines:,} lines, {summary.payments:,} payments, "
@@ -526,10 +547,10 @@ def db_upgrade(db: DbOption = None) -> None:
     """Create the database or bring it to the newest schema."""
     with handled_errors():
         from hubtui.services import database
-        from hubtui.store.engine import Store
+        from hubtui.services.database import connect
 
         settings = _settings(db, None, None)
-        revision = database.upgrade(Store(settings.database_url))
+        revision = database.upgrade(connect(settings.database_url))
     typer.echo(f"{database.safe_url(settings.database_url)} is at schema revision {revision}.")
 
 
@@ -538,11 +559,11 @@ def db_info(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the database URL, its schema revision and row counts."""
     with handled_errors():
         from hubtui.services import database
-        from hubtui.store.engine import Store
+        from hubtui.services.database import connect
 
         url = _settings(db, None, None).database_url
         database.refuse_missing(url)
-        info = database.info(Store(url))
+        info = database.info(connect(url))
     if as_json:
         emit_json({"url": info.url, "dialect": info.dialect, "revision": info.revision, "head": info.head,
                    "up_to_date": info.up_to_date, "row_counts": info.row_counts})
@@ -554,6 +575,27 @@ def db_info(db: DbOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"  {table:<20} {count:>12,}")
 
 
+@db_app.command("check")
+def db_check(db: DbOption = None) -> None:
+    """Check the database is complete: indexes, triggers, tallies, search terms, number sequences.
+
+    Prints "ok" (exit 0), or each problem on a line of its own (exit 1)."""
+    with handled_errors():
+        from hubtui.services import database
+        from hubtui.services.db_check import check_database
+        from hubtui.services.database import connect
+
+        url = _settings(db, None, None).database_url
+        database.refuse_missing(url)
+        problems = check_database(connect(url))
+    if not problems:
+        typer.echo("ok")
+        return
+    for problem in problems:
+        say(problem)
+    fail(f"the database is incomplete: {len(problems)} problem{'s' if len(problems) > 1 else ''} (listed above)")
+
+
 # --------------------------------------------------------------------------- users
 
 
@@ -563,6 +605,8 @@ def users_add(
     role: Annotated[str, typer.Option("--role", help="agent, warehouse, supervisor or admin.")],
     full_name: Annotated[str, typer.Option("--full-name")] = "",
     org_code: Annotated[str | None, typer.Option("--default-org", help="The organisation the user opens in.")] = None,
+    member_of: Annotated[list[str] | None, typer.Option(
+        "--member-of", help="An organisation the user may act in (repeat it; default: every one there is).")] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -573,7 +617,8 @@ def users_add(
         settings = _settings(db, None, user)
         # The first user of a new database is how an administrator sets one up: this may create it.
         added = add_user(open_store(settings, create=True), settings.user, name, role, full_name=full_name,
-                         org_code=org_code)
+                         org_code=org_code, member_of=tuple(member_of or ()), login=settings.login,
+                         vouched=settings.user_vouched)
     say(f"Added {added.name} ({added.role}).")
 
 

@@ -7,8 +7,8 @@ defaults. The database defaults to a SQLite file in the user data directory.
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +37,17 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Settings:
     database_url: str
-    user: str
+    user: str  # who is to act: --user, else HUBTUI_USER, else the config file, else the login
     org: str | None = None
     timezone: str | None = None
     key_bindings: dict[str, str] = field(default_factory=dict)  # binding id -> keys
     # A quantity typed above this is asked about before it joins an order (a slip, not an order).
     quantity_confirm_above: int = DEFAULT_CONFIRM_ABOVE
+    # Who the operating system says is at the keyboard ("" when it cannot tell); None when the
+    # settings were made in-process for `user` themselves (tests, embedding).
+    login: str | None = None
+    # The config file naming `user` is one an administrator controls: acting as them needs no admin login.
+    user_vouched: bool = False
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -56,10 +61,24 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 
 def _login_name() -> str:
+    # The account the process runs as, not $USER or $LOGNAME: anyone can set those.
     try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers; the user must then say who they are
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (KeyError, OSError):  # a uid without an account (some containers): they must say who they are
         return ""
+
+
+def controlled_by_an_administrator(path: Path) -> bool:
+    """Owned by root and writable by nobody else, nor is the folder it is in: a user cannot
+    name themselves someone else through it."""
+    try:
+        for item in (path, path.parent):
+            status = item.stat()
+            if status.st_uid != 0 or status.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def load_settings(*, db: str | None = None, org: str | None = None, user: str | None = None) -> Settings:
@@ -71,10 +90,18 @@ def load_settings(*, db: str | None = None, org: str | None = None, user: str | 
     confirm_above = file.get("quantity_confirm_above", DEFAULT_CONFIRM_ABOVE)
     if not isinstance(confirm_above, int) or isinstance(confirm_above, bool) or confirm_above < 1:
         raise ConfigError("quantity_confirm_above in the configuration file must be a whole number of at least 1.")
+    login = _login_name()
+    requested = user or env.get("HUBTUI_USER")
+    configured = file.get("user")
+    if configured is not None and not isinstance(configured, str):
+        raise ConfigError("user in the configuration file must be a user name.")
+    vouched = bool(configured) and not requested and controlled_by_an_administrator(config_path())
     return Settings(
+        login=login,
+        user_vouched=vouched,
         quantity_confirm_above=confirm_above,
         database_url=db or env.get("HUBTUI_DATABASE_URL") or file.get("database_url") or default_database_url(),
-        user=user or env.get("HUBTUI_USER") or file.get("user") or _login_name(),
+        user=requested or configured or login,
         org=org or env.get("HUBTUI_ORG") or file.get("org"),
         timezone=env.get("HUBTUI_TIMEZONE") or file.get("timezone"),
         key_bindings={str(k): str(v) for k, v in keys.items()},

@@ -45,17 +45,18 @@ def read(settings: Settings) -> Prefetch:
     from hubtui.services import database
     from hubtui.services.context import open_context
     from hubtui.services.order_reads import count_orders, list_orders, quick_filter_counts
-    from hubtui.store.engine import Store
+    from hubtui.services.database import connect
 
     try:
         database.refuse_missing(settings.database_url)
-        store = Store(settings.database_url)
+        store = connect(settings.database_url)
         database.ensure_ready(store)
         if not database.has_organisations(store):
             return Prefetch(empty_database=True)
         if not settings.user:
             return Prefetch(error="cannot tell who you are: pass --user NAME or set HUBTUI_USER")
-        ctx = open_context(store, settings.user, settings.org, tz=timezone_of(settings))
+        ctx = open_context(store, settings.user, settings.org, login=settings.login, vouched=settings.user_vouched,
+                           tz=timezone_of(settings))
         operator = ctx.operator
         return Prefetch(
             user_name=operator.user_name, role=operator.role.value, org_id=operator.org_id,
@@ -108,7 +109,12 @@ def start(settings: Settings) -> Pending | None:
             try:
                 answer = read(settings)
             except Exception as error:  # reported by the parent as one line
-                answer = Prefetch(error=f"internal error: {error.__class__.__name__}: {error}")
+                from hubtui.services import faults
+
+                if faults.is_database_error(error):  # a lock held too long, a full disk, …: what the store said
+                    answer = Prefetch(error=faults.one_line(error))
+                else:
+                    answer = Prefetch(error=f"internal error: {error.__class__.__name__}: {error}")
             with os.fdopen(write_end, "wb") as pipe:
                 pickle.dump(answer, pipe)
         finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hubtui import config
 from hubtui.services.context import Context, open_context
 from hubtui.services.demo import load_demo
 from hubtui.store.engine import Store
@@ -22,6 +23,9 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
+LOGIN = config._login_name()
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -31,7 +35,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database built once per run; tests get their own copy of the file."""
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"
     store = Store(sqlite_url(path))
-    load_demo(store, orders=DEMO_ORDERS, seed=DEMO_SEED, now=FIXED_NOW)
+    # As `hubtui demo` does, the login loading it becomes an admin: the CLI's --user needs one (SPEC 8).
+    load_demo(store, orders=DEMO_ORDERS, seed=DEMO_SEED, now=FIXED_NOW, login_name=LOGIN)
     store.dispose()
     return path
 

@@ -2,7 +2,8 @@
 
 Forms cap their fields with these and the services refuse anything longer with the same
 message on SQLite (which would store 131,000 characters) and PostgreSQL (which would
-refuse with its own "value too long").
+refuse with its own "value too long"); `text_problem` also refuses a NUL character, which
+PostgreSQL cannot store at all.
 """
 
 from __future__ import annotations
@@ -48,4 +49,15 @@ def too_long(field: str, value: str | None) -> str | None:
     return f"The {words} is at most {limit:,} characters ({len(value):,} given)."
 
 
-__all__ = ["LIMITS", "NOTE_LIMIT", "too_long"]
+def text_problem(field: str, value: str | None) -> str | None:
+    """What is wrong with `value` as `field`: longer than allowed, or holding a NUL character,
+    which PostgreSQL cannot store (SQLite would, and its trigram index would stop reading the
+    text there), so both refuse it the same way. None when the text is fine."""
+    problem = too_long(field, value)
+    if problem is None and value is not None and "\x00" in value:
+        words = _WORDS.get(field, field.replace("_", " "))
+        problem = f"The {words} cannot hold a NUL character (\\x00)."
+    return problem
+
+
+__all__ = ["LIMITS", "NOTE_LIMIT", "text_problem", "too_long"]

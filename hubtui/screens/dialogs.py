@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from hubtui.domain.limits import NOTE_LIMIT
 from hubtui.domain.orders import CancelReason, OrderStatus
 from hubtui.widgets.pick_list import PickList
+from hubtui.widgets.safe_text import SafeInput, safe
 from hubtui.widgets.type_ahead import EagerInput
 
 CANCEL_BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -28,7 +29,7 @@ class JumpDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="jump"):
             yield Label("Open order", classes="dialog-title")
-            yield Input(placeholder="BT0001234 or 1234", id="jump-number")
+            yield SafeInput(placeholder="BT0001234 or 1234", id="jump-number")
             yield Label("enter open · esc cancel", classes="dialog-hint")
 
     @on(Input.Submitted, "#jump-number")
@@ -43,15 +44,19 @@ class NoteDialog(ModalScreen[str | None]):
     AUTO_FOCUS = "#note-text"
     BINDINGS = CANCEL_BINDINGS + [Binding("ctrl+s", "save", "Save", id="dialog.save")]
 
-    def __init__(self, number: str) -> None:
+    def __init__(self, number: str, *, text: str = "", error: str = "") -> None:
+        """`text` and `error`: reopened after a save that failed, with what was typed and why."""
         super().__init__()
         self.number = number
+        self.text = text
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note"):
             yield Label(f"Note on {self.number}", classes="dialog-title")
-            yield Input(placeholder="what happened, what was agreed", max_length=NOTE_LIMIT, id="note-text")
-            yield Label("", id="note-error", classes="dialog-error", markup=False)
+            yield SafeInput(self.text, placeholder="what happened, what was agreed", max_length=NOTE_LIMIT,
+                            id="note-text")
+            yield Label(safe(self.error), id="note-error", classes="dialog-error", markup=False)
             yield Label("enter or ctrl+s save · esc cancel", classes="dialog-hint")
 
     @on(Input.Submitted, "#note-text")
@@ -87,14 +92,18 @@ class StatusDialog(ModalScreen[StatusChoice | None]):
     AUTO_FOCUS = "#status-targets"
     BINDINGS = CANCEL_BINDINGS + [Binding("ctrl+s", "save", "Save", id="dialog.save")]
 
-    def __init__(self, number: str, current: str, targets: list[str], *, owed_if_cancelled: str | None = None) -> None:
+    def __init__(self, number: str, current: str, targets: list[str], *, owed_if_cancelled: str | None = None,
+                 again: StatusChoice | None = None, error: str = "") -> None:
+        """`again` and `error`: reopened after a save that failed, with what was chosen and typed, and why."""
         super().__init__()
         self.number = number
         self.current = current
         self.targets = targets
         self.owed_if_cancelled = owed_if_cancelled  # money taken that cancelling would owe back, e.g. "£12.50"
-        self.chosen: str | None = None
-        self.reason: str | None = None
+        self.chosen: str | None = again.status if again and again.status in targets else None
+        self.reason: str | None = again.reason if again and self.chosen else None
+        self.comment = again.comment if again else ""
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="status"):
@@ -105,13 +114,16 @@ class StatusDialog(ModalScreen[StatusChoice | None]):
                 yield PickList([r.value for r in CancelReason], on_pick=self._reason_picked, id="status-reason")
             with Horizontal(classes="dialog-row"):
                 yield Label("Comment ", classes="dialog-caption")
-                yield EagerInput(placeholder="optional: why, what was agreed", max_length=NOTE_LIMIT, compact=True,
-                                 id="status-comment", on_enter=lambda _text: self.action_save())
-            yield Label("", id="status-error", classes="dialog-error", markup=False)
+                yield EagerInput(self.comment, placeholder="optional: why, what was agreed", max_length=NOTE_LIMIT,
+                                 compact=True, id="status-comment", on_enter=lambda _text: self.action_save())
+            yield Label(safe(self.error), id="status-error", classes="dialog-error", markup=False)
             yield Label(STATUS_HINT, classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self._show_reasons(False)
+        self._show_reasons(self.chosen == OrderStatus.Cancelled.value)
+        if self.chosen is not None:  # reopened: the choice stands, the comment is where the cursor goes
+            self.query_one("#status-targets", PickList).highlighted = self.targets.index(self.chosen)
+            self.set_focus(self.query_one("#status-comment", Input))
 
     def _show_reasons(self, show: bool) -> None:
         self.query_one("#status-reason-box").display = show

@@ -19,6 +19,7 @@ from textual.widgets import Label
 from hubtui.domain.limits import LIMITS
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.type_ahead import hold_keys_while
 
 if TYPE_CHECKING:
@@ -118,7 +119,9 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
         except DomainError as error:
             self.post_message(self._Refused(str(error)))
         except Exception as error:  # e.g. the database busy for too long: say so, keep what was typed
-            self.post_message(self._Refused(f"Not saved: {error}"))
+            from hubtui.services.faults import one_line
+
+            self.post_message(self._Refused(one_line(error, lead="Not saved: ")))
 
     @on(_Saved)
     def _saved(self, message: _Saved) -> None:
@@ -136,7 +139,7 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
             if len(marked) > 1:
                 self.query_one("#new-customer-error", Label).update(f"{len(marked)} fields need attention.")
         else:
-            self.query_one("#new-customer-error", Label).update(message.message)
+            self.query_one("#new-customer-error", Label).update(safe(message.message))  # e.g. the account typed
 
     def action_cancel(self) -> None:
         if not self.saving:

@@ -289,8 +289,12 @@ class NewOrderScreen(Screen[None]):
             self.review.field(error.field).set_error(str(error))
             self.query_one(f"#{error.field}", Input).focus()
             return
-        severity_title = "Not placed" if isinstance(error, DomainError) else "Could not place the order"
-        self.notify(f"{error} Nothing was saved.", title=severity_title, severity="error", timeout=10)
+        from hubtui.services.faults import fault_message, one_line
+
+        said = fault_message(error)  # a lock held too long, a full disk: says itself that nothing was saved
+        severity_title = "Not placed" if isinstance(error, DomainError) or said else "Could not place the order"
+        self.notify(said or f"{one_line(error)} Nothing was saved.", title=severity_title, severity="error",
+                    timeout=10)
 
 
 def placed_message(d: OrderDetail) -> str:

@@ -84,7 +84,7 @@ class CustomerStep(SearchPicker):
         yield Static("", id="customer-hint", classes="step-hint", markup=False)
 
     def set_error(self, message: str | None) -> None:
-        self.query_one("#customer-error", Label).update(message or "")
+        self.query_one("#customer-error", Label).update(safe(message or ""))
 
     # ------------------------------------------------------------------ searching
 
@@ -102,7 +102,9 @@ class CustomerStep(SearchPicker):
         try:
             found = (search_companies if companies else search_customers)(self.context, text)
         except Exception as error:  # a failed look-up is shown, the wizard stays usable
-            self.app.call_from_thread(self.set_error, f"Could not search: {error}")
+            from hubtui.services.faults import one_line
+
+            self.app.call_from_thread(self.set_error, one_line(error, lead="Could not search: "))
             return
         self.post_message(self._Found(text, companies, found))
 
@@ -126,7 +128,7 @@ class CustomerStep(SearchPicker):
             hint = "enter picks " + ("the company, then its contact" if message.companies else "the customer")
             hint += " · ↑↓ choose · ctrl+t " + ("people" if message.companies else "companies")
             hint += " · ctrl+n new customer"
-        self.query_one("#customer-hint", Static).update(hint)
+        self.query_one("#customer-hint", Static).update(safe(hint))  # it repeats what was typed
         self.show_answer(message.text, message.found, [label(c) for c in message.found], highlight)  # type: ignore[arg-type]
 
     def toggle_companies(self) -> None:

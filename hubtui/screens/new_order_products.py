@@ -121,7 +121,7 @@ class ProductsStep(SearchPicker):
         return self.query_one("#draft-lines", DataTable)
 
     def set_error(self, message: str | None) -> None:
-        self.query_one("#product-error", Label).update(message or "")
+        self.query_one("#product-error", Label).update(safe(message or ""))  # it can repeat what was typed
 
     # ------------------------------------------------------------------ searching
 
@@ -137,7 +137,9 @@ class ProductsStep(SearchPicker):
         try:
             found = search_products(self.context, split_quantity(text).term)
         except Exception as error:  # shown next to the search, the wizard stays usable
-            self.app.call_from_thread(self.set_error, f"Could not search: {error}")
+            from hubtui.services.faults import one_line
+
+            self.app.call_from_thread(self.set_error, one_line(error, lead="Could not search: "))
             return
         self.post_message(self._Found(text, found))
 

@@ -93,7 +93,9 @@ class OrderDetailScreen(Screen[None]):
 
     def on_order_detail_screen_failed(self, message: Failed) -> None:
         self.query_one("#detail-loading").display = False
-        self.notify(str(message.error), title=f"Could not read {self.number}", severity="error")
+        from hubtui.services.faults import one_line
+
+        self.notify(one_line(message.error), title=f"Could not read {self.number}", severity="error")
 
     def _show(self, d: OrderDetail) -> None:
         self.detail = d
@@ -166,7 +168,9 @@ class OrderDetailScreen(Screen[None]):
             if text:
                 from hubtui.services.order_writes import add_note
 
-                self._write(lambda: add_note(self.context, self.number, text), "Note added.")
+                self._write(lambda: add_note(self.context, self.number, text), "Note added.",
+                            again=lambda error: self.app.push_screen(NoteDialog(self.number, text=text, error=error),
+                                                                     save))
 
         self.app.push_screen(NoteDialog(self.number), save)
 
@@ -177,19 +181,26 @@ class OrderDetailScreen(Screen[None]):
         if d is None:
             return
 
+        owed = owed_to_customer(OrderStatus.Cancelled, d.order_total, d.paid_total, d.refunded_total)
+        targets = [t.value for t in self._status_targets()]
+
         def save(choice: StatusChoice | None) -> None:
             if choice is None:
                 return
             from hubtui.services.order_writes import change_status
 
+            def again(error: str) -> None:  # the save failed: the dialog again, as it was, saying why
+                self.app.push_screen(StatusDialog(d.number, d.status, targets,
+                                                  owed_if_cancelled=view.money(d, owed) if owed else None,
+                                                  again=choice, error=error), save)
+
             self._write(
                 lambda: change_status(self.context, self.number, choice.status, reason=choice.reason,
                                       comment=choice.comment, expected_version=d.version),
-                lambda detail: _moved_message(detail),
+                lambda detail: _moved_message(detail), again=again,
             )
 
-        owed = owed_to_customer(OrderStatus.Cancelled, d.order_total, d.paid_total, d.refunded_total)
-        self.app.push_screen(StatusDialog(d.number, d.status, [t.value for t in self._status_targets()],
+        self.app.push_screen(StatusDialog(d.number, d.status, targets,
                                           owed_if_cancelled=view.money(d, owed) if owed else None), save)
 
     def action_pay(self) -> None:
@@ -210,13 +221,22 @@ class OrderDetailScreen(Screen[None]):
         self.app.push_screen(dialog, saved)
 
     @work(thread=True, group="order-writes")
-    def _write(self, change, done) -> None:  # type: ignore[no-untyped-def]
-        """Run `change` (a service call); `done` is the notice, or makes it from the order as stored."""
+    def _write(self, change, done, again=None) -> None:  # type: ignore[no-untyped-def]
+        """Run `change` (a service call); `done` is the notice, or makes it from the order as stored.
+        When it fails, `again(message)` reopens the dialog with what was typed, so nothing is lost."""
         try:
             detail = change()
         except Exception as error:  # refused changes are explained, never half-written
-            self.app.call_from_thread(self.notify, str(error), title="Not saved", severity="error", timeout=8)
+            from hubtui.services.errors import InvalidInput
+            from hubtui.services.faults import fault_message, one_line
+
+            message = one_line(error)
+            self.app.call_from_thread(self.notify, message, title="Not saved", severity="error", timeout=8)
             self.app.call_from_thread(self.load)  # show what is stored now, e.g. after a conflict
+            # A lock, a full disk or a text to correct: the same change can be made again. After a
+            # conflict or a refusal it cannot, and the details show what is stored now.
+            if again is not None and (fault_message(error) or isinstance(error, InvalidInput)):
+                self.app.call_from_thread(again, message)
             return
         self.post_message(self.Loaded(detail))
         self.app.call_from_thread(self.notify, done if isinstance(done, str) else done(detail), timeout=4)

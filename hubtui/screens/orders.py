@@ -25,7 +25,7 @@ from hubtui.services.views import Cursor, OrderDetail, OrderRow, Page
 from hubtui.widgets.hub_footer import HubFooter
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
-from hubtui.widgets.safe_text import safe
+from hubtui.widgets.safe_text import SafeInput, safe
 from hubtui.widgets.status_line import StatusLine, counted
 from hubtui.widgets.type_ahead import hold_keys_while
 
@@ -126,7 +126,7 @@ class OrdersScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield QuickFilterBar(id="quick-filters")
-        yield Input(placeholder="part of an order number, e-mail, name or post code — enter to go to the list",
+        yield SafeInput(placeholder="part of an order number, e-mail, name or post code — enter to go to the list",
                     id="filter-text")
         yield OrdersTable(id="orders")
         yield StatusLine(id="list-status")
@@ -326,7 +326,9 @@ class OrdersScreen(Screen[None]):
 
     def on_orders_screen_load_failed(self, message: LoadFailed) -> None:
         self.query_one(StatusLine).busy = False
-        self.notify(str(message.error), title="Could not read the orders", severity="error")
+        from hubtui.services.faults import one_line
+
+        self.notify(one_line(message.error), title="Could not read the orders", severity="error")
 
     def _update_status(self) -> None:
         status = self.query_one("#list-status", StatusLine)
@@ -496,7 +498,10 @@ class OrdersScreen(Screen[None]):
             try:
                 detail = get_order(context, number)
             except Exception as error:  # e.g. the database is busy: say so; the list stays as it is
-                self.app.call_from_thread(self.notify, str(error), title=f"Could not read {number}", severity="error")
+                from hubtui.services.faults import one_line
+
+                self.app.call_from_thread(self.notify, one_line(error), title=f"Could not read {number}",
+                                          severity="error")
                 return
             self.app.call_from_thread(open_dialog, detail)
 

@@ -23,6 +23,7 @@ from hubtui.domain.payments import default_method
 from hubtui.services.views import OrderDetail
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.payment_fields import CHECKED_FIELDS, PaymentFields
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.type_ahead import hold_keys_while
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
             self.fields.show_error(field, message)
             return
         label = self.query_one("#payment-error", Label)
-        label.update(message)
+        label.update(safe(message))
         label.display = bool(message)
 
     # ------------------------------------------------------------------ saving
@@ -123,8 +124,9 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
         except DomainError as error:
             self.post_message(self.Refused(str(error), None, stale=False))
         except Exception as error:  # e.g. the database locked for too long: say so, keep what was typed
-            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            self.post_message(self.Refused(f"Not saved: {first_line}", None, stale=False))
+            from hubtui.services.faults import one_line
+
+            self.post_message(self.Refused(one_line(error, lead="Not saved: "), None, stale=False))
         else:
             self.post_message(self.Saved(saved))
 

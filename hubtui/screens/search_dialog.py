@@ -17,6 +17,7 @@ from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus, QuickFilter
 from hubtui.domain.periods import Period, parse_date
 from hubtui.services.context import Context
+from hubtui.widgets.safe_text import SafeInput, safe
 
 TEXT_FIELDS = (("email", "E-mail starts with"), ("postcode", "Post code starts with"), ("number", "Order number"),
                ("name", "Customer name"))
@@ -52,9 +53,9 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
                     yield Select(_options(Period), value=q.period.value if q.period else Select.NULL,
                                  prompt="any time", id="search-period")
                     yield Label("From (custom)")
-                    yield Input(str(q.date_from or ""), placeholder="e.g. 2026-11-01", id="search-from")
+                    yield SafeInput(str(q.date_from or ""), placeholder="e.g. 2026-11-01", id="search-from")
                     yield Label("To (custom)")
-                    yield Input(str(q.date_to or ""), placeholder="e.g. 2026-11-30", id="search-to")
+                    yield SafeInput(str(q.date_to or ""), placeholder="e.g. 2026-11-30", id="search-to")
                     for field, enum in (("status", OrderStatus), ("order_type", OrderType),
                                         ("payment_status", PaymentStatus), ("payment_method", PaymentMethod)):
                         yield Label(field.replace("_", " ").capitalize())
@@ -66,7 +67,7 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
                     yield Select([], prompt="any", id="search-microsite")
                     for field, label in TEXT_FIELDS:
                         yield Label(label)
-                        yield Input(getattr(q, field) or "", id=f"search-{field}")
+                        yield SafeInput(getattr(q, field) or "", id=f"search-{field}")
             yield Label("", id="search-error", classes="dialog-error", markup=False)
 
     def on_mount(self) -> None:
@@ -104,7 +105,7 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
             date_from = parse_date(self._value("from")) if self._value("from") else None  # type: ignore[arg-type]
             date_to = parse_date(self._value("to")) if self._value("to") else None  # type: ignore[arg-type]
         except DomainError as problem:
-            error.update(str(problem))
+            error.update(safe(problem))  # it repeats the date typed
             return
         if date_from and date_to and date_from > date_to:
             error.update("The 'from' date is after the 'to' date.")

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from hubtui.services.context import Context
 from hubtui.store.tables import Activity
 
+SUMMARY_LIMIT = 400
+
 
 def _dump(values: dict[str, Any] | None) -> str | None:
     if values is None:
@@ -36,7 +38,9 @@ def record(
             at=ctx.now(),
             user_name=ctx.operator.user_name,
             action=action,
-            summary=summary[:400],
+            # A summary longer than the column (a comment at its limit after "Status A → B: ") is
+            # cut with a mark, so the view shows that there is more; `after` holds it whole.
+            summary=summary if len(summary) <= SUMMARY_LIMIT else summary[:SUMMARY_LIMIT - 1] + "…",
             before=_dump(before),
             after=_dump(after),
         )

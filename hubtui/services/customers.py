@@ -7,10 +7,11 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
-from hubtui.domain.limits import too_long
+from hubtui.domain.limits import text_problem
 from hubtui.domain.order_draft import address_problems
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
+from hubtui.services.refusals import refusals_recorded
 from hubtui.services.catalogue import get_customer, phone_key
 from hubtui.services.context import Context
 from hubtui.services.errors import InvalidInput
@@ -38,8 +39,8 @@ def customer_problems(draft: NewCustomer) -> dict[str, str]:
         value = getattr(draft, name).strip()
         if not value:
             problems[name] = f"Give {what}."
-        elif too_long(name, value):
-            problems[name] = too_long(name, value)  # type: ignore[assignment]
+        elif text_problem(name, value):
+            problems[name] = text_problem(name, value)  # type: ignore[assignment]
     email = draft.email.strip()
     if "email" not in problems and not _EMAIL.fullmatch(email):
         problems["email"] = f"'{email}' is not an e-mail address."
@@ -50,11 +51,11 @@ def customer_problems(draft: NewCustomer) -> dict[str, str]:
         if part != "name":  # the name is the customer's own, checked above
             problems[part] = f"The address is incomplete: {message}"
     for part in ("line1", "line2", "city", "postcode", "country"):
-        problem = too_long(part, getattr(draft.address, part))
+        problem = text_problem(part, getattr(draft.address, part))
         if problem and part not in problems:
             problems[part] = problem
-    if draft.company_account and too_long("company", draft.company_account):
-        problems["company"] = too_long("company", draft.company_account)  # type: ignore[assignment]
+    if draft.company_account and text_problem("company", draft.company_account):
+        problems["company"] = text_problem("company", draft.company_account)  # type: ignore[assignment]
     return problems
 
 
@@ -64,6 +65,7 @@ def _check(draft: NewCustomer) -> None:
         raise InvalidInput.of(problems)
 
 
+@refusals_recorded("add customer")
 def create_customer(ctx: Context, draft: NewCustomer) -> CustomerChoice:
     """A new customer of the operator's organisation; an e-mail already on file is refused."""
     ctx.require(Permission.create_order)

@@ -25,6 +25,11 @@ class DatabaseInfo:
         return self.revision == self.head
 
 
+def connect(url: str) -> Store:
+    """The store at `url`, for the CLI and the TUI, which do not reach into the store layer."""
+    return Store(url)
+
+
 def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 

@@ -2,20 +2,31 @@
 
 Deterministic for a given seed and clock. Reference data goes through the ORM; orders,
 lines, payments and their log go through the bulk loader, so a million orders load in
-about a minute.
+about a minute. All of it is one transaction of the loader (SPEC 8a): killed at any point,
+the database holds nothing of the demo, and `hubtui demo --if-empty` loads it afresh.
+
+The orders are built by a second process while this one writes. It dies with this one,
+even under `kill -9` (PR_SET_PDEATHSIG on Linux, a watch on its parent elsewhere), and
+ignores Ctrl-C, which stops this one: this one then ends it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import random
+import signal
+import sys
+import threading
+import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import insert, select
 
 from hubtui.domain.numbers import format_rma_number
 from hubtui.domain.order_query import name_key, postcode_key
@@ -27,13 +38,11 @@ from hubtui.services.context import utc_now
 from hubtui.services.errors import DomainError
 from hubtui.store.bulk import BulkLoader
 from hubtui.store.engine import Store
-from hubtui.store.sequences import ORDER_NUMBERS, RMA_NUMBERS, set_at_least
 from hubtui.store.tables import (
     ChannelPrice,
     Company,
     Customer,
     Microsite,
-    Order,
     Organisation,
     OrgChannel,
     OrgSetting,
@@ -41,6 +50,7 @@ from hubtui.store.tables import (
     Product,
     Promotion,
     User,
+    UserOrganisation,
 )
 
 Progress = Callable[[int, int], None]
@@ -211,7 +221,7 @@ def load_demo(
     login_name: str | None = None,
     progress: Progress | None = None,
 ) -> DemoSummary:
-    """Fill an empty database. Refuses a database that already holds organisations."""
+    """Fill an empty database, all or nothing. Refuses a database that already holds organisations."""
     if orders < 0:
         raise DemoRefused("--orders cannot be negative.")
     database.ensure_ready(store)
@@ -220,8 +230,9 @@ def load_demo(
     now = now or utc_now()
     rng = random.Random(seed)
     users = _users(login_name)
-    orgs = _reference_data(store, rng, now, users)
-    counts = _orders(store, rng, now, orgs, orders, progress)
+    with BulkLoader(store) as loader:
+        orgs = _reference_data(loader, rng, now, users)
+        counts = _orders(loader, rng, now, orgs, orders, progress)
     return DemoSummary(
         organisations=len(orgs),
         customers=sum(len(o.customers) for o in orgs),
@@ -242,12 +253,16 @@ def _users(login_name: str | None) -> tuple[tuple[str, Role, str], ...]:
     return DEMO_USERS
 
 
-def _reference_data(store: Store, rng: random.Random, now: datetime, users: tuple[tuple[str, Role, str], ...]) -> list[_Org]:
+def _reference_data(
+    loader: BulkLoader, rng: random.Random, now: datetime, users: tuple[tuple[str, Role, str], ...]
+) -> list[_Org]:
     result = []
     customer_split = {"BTOOLS": 220, "BFIX": 80}
     product_split = {"BTOOLS": 350, "BFIX": 150}
     company_split = {"BTOOLS": 14, "BFIX": 6}
-    with store.write() as session:
+    with loader.session() as session:
+        if session.execute(select(Organisation.id).limit(1)).first() is not None:  # loaded meanwhile
+            raise DemoRefused("This database already holds data; give `hubtui demo` a new --db to fill.")
         org_rows = []
         for code, name, microsites in ORGS:
             org = Organisation(code=code, name=name)
@@ -269,6 +284,10 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
             if name in existing:  # added by hand before the demo: keep them as they are
                 continue
             session.add(User(name=name, role=role.value, full_name=full_name, default_org_id=btools_id, created_at=now))
+        session.flush()
+        # Every user belongs to every demo organisation (users added by hand before had none to join).
+        for user_id in session.scalars(select(User.id)):
+            session.add_all(UserOrganisation(user_id=user_id, org_id=org.id) for org, _ in org_rows)
         for org, sites in org_rows:
             companies = []
             for i in range(company_split[org.code]):
@@ -305,6 +324,7 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
             products = []
             all_products = 0
             prefix = "BT" if org.code == "BTOOLS" else "BF"
+            prices = []
             for i in range(product_split[org.code]):
                 category, item, low, high = CATEGORIES[i % len(CATEGORIES)]
                 brand = BRANDS[(i * 7) % len(BRANDS)]
@@ -322,7 +342,9 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
                     products.append((product.id, product.stock_code, product.name, price))
                 for channel in PRICE_CHANNELS:
                     delta = rng.randrange(-12, 12) * price // 100
-                    session.add(ChannelPrice(product_id=product.id, channel=channel, price=max(1, price + delta), updated_at=now))
+                    prices.append({"product_id": product.id, "channel": channel, "price": max(1, price + delta),
+                                   "updated_at": now})
+            session.execute(insert(ChannelPrice), prices)  # one statement, not 3,000 objects
             promotion = Promotion(org_id=org.id, code="SAVE10", description="10% off everything", kind="percent", percent_bp=1000)
             session.add(promotion)
             session.add(Promotion(org_id=org.id, code="FIVEOFF", description="£5 off orders over £50", kind="amount", amount=500))
@@ -339,15 +361,17 @@ def _reference_data(store: Store, rng: random.Random, now: datetime, users: tupl
 
 
 def _orders(
-    store: Store, rng: random.Random, now: datetime, orgs: list[_Org], total: int, progress: Progress | None
+    loader: BulkLoader, rng: random.Random, now: datetime, orgs: list[_Org], total: int, progress: Progress | None
 ) -> dict[str, int]:
+    """The orders and all that hangs from them, in the loader's transaction (which also
+    brings the tallies, search terms and number sequences up to them)."""
     counts = {"lines": 0, "payments": 0, "returns": 0}
     if total == 0:
         return counts
-    with BulkLoader(store) as loader:
-        ids = (loader.next_id("orders"), loader.next_id("order_lines"), loader.next_id("returns"))
-        done = 0
-        for batch in _batches_from_worker(rng, now, orgs, loader.timestamp, ids, total):
+    ids = (loader.next_id("orders"), loader.next_id("order_lines"), loader.next_id("returns"))
+    done = 0
+    with _worker_batches(rng, now, orgs, loader.timestamp, ids, total) as batches:
+        for batch in batches:
             loader.insert("orders", ORDER_COLUMNS, batch.orders)
             loader.insert("order_lines", ("id",) + LINE_COLUMNS, batch.lines)
             loader.insert("payments", PAYMENT_COLUMNS, batch.payments)
@@ -363,10 +387,6 @@ def _orders(
             done += len(batch.orders)
             if progress:
                 progress(done, total)
-    with store.write() as session:
-        last_order = session.execute(select(func.max(Order.number))).scalar()
-        set_at_least(session, ORDER_NUMBERS, int(last_order[2:]) if last_order else 0)
-        set_at_least(session, RMA_NUMBERS, counts["returns"])
     return counts
 
 
@@ -383,8 +403,9 @@ class _Rows:
     text_tallies: dict[tuple, int]  # type: ignore[type-arg]
 
 
-def _produce(out, rng, now, orgs, timestamp, ids, total) -> None:  # type: ignore[no-untyped-def]
+def _produce(out, parent, rng, now, orgs, timestamp, ids, total) -> None:  # type: ignore[no-untyped-def]
     """Worker process: build every chunk of orders and hand each over as plain rows."""
+    _die_with(parent)
     try:
         order_id, line_id, rma_id = ids
         done = 0
@@ -400,13 +421,46 @@ def _produce(out, rng, now, orgs, timestamp, ids, total) -> None:  # type: ignor
         out.put(DemoRefused(f"Building demo orders failed: {error}"))
 
 
-def _batches_from_worker(rng, now, orgs, timestamp, ids, total):  # type: ignore[no-untyped-def]
-    """Chunks of rows built by a second process, so building and writing use both cores."""
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make the worker end with the process that started it, however that one ends.
+
+    Its parent's Ctrl-C is the parent's to handle (it ends the worker); a parent killed
+    outright (`kill -9`) cannot, so the kernel is asked to kill the worker then (Linux), and
+    a thread watches for the worker being handed to another parent (everywhere).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the request above was made
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+@contextmanager
+def _worker_batches(rng, now, orgs, timestamp, ids, total) -> Iterator[Iterator[_Rows]]:  # type: ignore[no-untyped-def]
+    """Chunks of rows built by a second process, so building and writing use both cores.
+    The process is ended when the block ends, however it ends (an error, Ctrl-C)."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     ready = context.Queue(maxsize=3)
-    worker = context.Process(target=_produce, args=(ready, rng, now, orgs, timestamp, ids, total), daemon=True)
+    worker = context.Process(target=_produce, args=(ready, os.getpid(), rng, now, orgs, timestamp, ids, total),
+                             daemon=True, name="hubtui-demo-orders")
     worker.start()
-    try:
+
+    def batches() -> Iterator[_Rows]:
         while True:
             try:
                 item = ready.get(timeout=5)
@@ -419,10 +473,14 @@ def _batches_from_worker(rng, now, orgs, timestamp, ids, total):  # type: ignore
             if isinstance(item, BaseException):
                 raise item
             yield item
+
+    try:
+        yield batches()
     finally:
         if worker.is_alive():
             worker.terminate()
         worker.join()
+        ready.close()
 
 
 def _table(pairs: tuple[tuple[object, int], ...], size: int = 1000) -> tuple[object, ...]:

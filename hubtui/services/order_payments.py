@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.errors import MoneyError
-from hubtui.domain.limits import too_long
+from hubtui.domain.limits import text_problem
 from hubtui.domain.money import check_symbol, format_money
 from hubtui.domain.orders import (
     OFFLINE_PAYMENT_METHODS,
@@ -27,6 +27,7 @@ from hubtui.domain.orders import (
 )
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
+from hubtui.services.refusals import refusals_recorded
 from hubtui.services.context import Context
 from hubtui.services.errors import InvalidInput
 from hubtui.services.order_access import check_version, lock_order, read_back, touch
@@ -55,7 +56,7 @@ def _payment_totals(session: Session, order_id: int) -> dict[str, int]:
 def payment_kind(draft: PaymentDraft) -> tuple[PaymentMethod, PaymentStatus]:
     """The method and status of a payment an operator records, or InvalidInput naming the field."""
     for field in ("reference", "comment"):
-        problem = too_long(field, getattr(draft, field))
+        problem = text_problem(field, getattr(draft, field))
         if problem:
             raise InvalidInput(problem, field)
     try:
@@ -79,6 +80,7 @@ def payment_kind(draft: PaymentDraft) -> tuple[PaymentMethod, PaymentStatus]:
     return method, status
 
 
+@refusals_recorded("record payment")
 def record_payment(
     ctx: Context, number: str, draft: PaymentDraft, *, expected_version: int | None = None
 ) -> OrderDetail:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubtui.domain.limits import NOTE_LIMIT, too_long
+from hubtui.domain.limits import text_problem
 from hubtui.domain.money import format_money
 from hubtui.domain.numbers import format_order_number
 from hubtui.domain.order_draft import QuantityError, address_problems, check_quantity
@@ -26,6 +26,7 @@ from hubtui.domain.orders import (
 )
 from hubtui.domain.permissions import Permission, status_permission
 from hubtui.services import audit
+from hubtui.services.refusals import refusals_recorded
 from hubtui.services.context import Context
 from hubtui.services.errors import InvalidInput
 from hubtui.services.order_access import check_version, lock_order, read_back, touch
@@ -141,6 +142,7 @@ def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[Order
     return lines
 
 
+@refusals_recorded("place order")
 def place_order(ctx: Context, draft: NewOrder, payment: PaymentDraft | None = None) -> OrderDetail:
     """Create an order: status Incomplete, payment Pending, a new BT number.
 
@@ -223,6 +225,7 @@ def place_order(ctx: Context, draft: NewOrder, payment: PaymentDraft | None = No
     return read_back(ctx, number)
 
 
+@refusals_recorded("change status")
 def change_status(
     ctx: Context,
     number: str,
@@ -234,8 +237,8 @@ def change_status(
 ) -> OrderDetail:
     """Move an order to `target`; `comment` (why, what was agreed) goes into the activity entry."""
     comment = comment.strip()
-    if too_long("comment", comment):
-        raise InvalidInput(f"A comment is at most {NOTE_LIMIT} characters.", "comment")
+    if text_problem("comment", comment):
+        raise InvalidInput(text_problem("comment", comment), "comment")  # type: ignore[arg-type]
     try:
         target_status = OrderStatus(target)
     except ValueError:
@@ -286,14 +289,15 @@ def change_status(
     return read_back(ctx, number)
 
 
+@refusals_recorded("add note")
 def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
     """A note is history, not an edit: it never conflicts with someone else's change."""
     ctx.require(Permission.add_note)
     text = text.strip()
     if not text:
         raise InvalidInput("A note cannot be empty.", "note")
-    if len(text) > NOTE_LIMIT:
-        raise InvalidInput(f"A note is at most {NOTE_LIMIT} characters.", "note")
+    if text_problem("note", text):
+        raise InvalidInput(text_problem("note", text), "note")  # type: ignore[arg-type]
     with ctx.store.write() as session:
         order = lock_order(session, ctx, number)
         audit.record(session, ctx, order_id=order.id, action="note", summary=text, after={"note": text})
@@ -303,7 +307,7 @@ def add_note(ctx: Context, number: str, text: str) -> OrderDetail:
 
 def _check_lengths(changes: OrderChanges) -> None:
     for name in ("customer_reference", "tags", "customer_phone"):
-        problem = too_long(name, getattr(changes, name))
+        problem = text_problem(name, getattr(changes, name))
         if problem:
             raise InvalidInput(problem, name)
     for prefix in ("shipping", "billing"):
@@ -311,11 +315,12 @@ def _check_lengths(changes: OrderChanges) -> None:
         if address is None:
             continue
         for part in ("name", "line1", "line2", "city", "postcode", "country"):
-            problem = too_long(part, getattr(address, part))
+            problem = text_problem(part, getattr(address, part))
             if problem:
                 raise InvalidInput(f"{prefix.capitalize()}: {problem[0].lower()}{problem[1:]}", f"{prefix}_{part}")
 
 
+@refusals_recorded("edit order")
 def update_details(
     ctx: Context, number: str, changes: OrderChanges, *, expected_version: int
 ) -> OrderDetail:

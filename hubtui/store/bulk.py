@@ -1,29 +1,45 @@
-"""Bulk loading for demo data and large imports.
+"""Bulk loading for demo data and large imports: all or nothing (SPEC 8a).
 
 One ORM object at a time manages about 11k rows/s; a million orders with three million
-lines needs far more. On SQLite the loader drops secondary indexes and the tally and
-search-term triggers, inserts with the driver's executemany in one transaction, then
-rebuilds the indexes, the tallies (order_tallies, and order_text_tallies when orders were
-loaded: from the caller's counts, or recounted), the search terms (one INSERT ... SELECT
-DISTINCT and one trigram-index rebuild instead of a trigger per row), the customers'
-trigram table when customers or companies were loaded, and the planner statistics. On
-PostgreSQL it inserts in batches through SQLAlchemy Core with the same rebuilds (the
-customers' GIN index keeps itself current).
+lines needs far more. The loader inserts with the driver's executemany (SQLite) or Core
+batches (PostgreSQL), without the tally and search-term triggers and, into an empty
+orders table on SQLite, without its secondary indexes; then it rebuilds what it set aside:
+the indexes, the tallies (order_tallies, and order_text_tallies when orders were loaded:
+from the caller's counts, or recounted), the search terms (one INSERT ... SELECT DISTINCT
+and one trigram-index rebuild instead of a trigger per row), the customers' trigram table
+when customers or companies were loaded, the number sequences (at least the highest order
+and RMA number stored) and the planner statistics.
+
+All of it is one transaction, and so is anything the caller writes through `session()`
+(the demo's organisations and customers): killed, out of power or failed at any point, the
+database is as it was before or complete, never in between. SQLite's DDL is transactional,
+so dropping and recreating the indexes and triggers rolls back with the rows.
+
+On SQLite the load runs in rollback-journal mode (then goes back to WAL): SQLite journals
+only the pages the file held when the transaction began, so filling a new database writes
+each page once, where WAL writes it twice (the log, then the checkpoint). Switching needs
+the only connection to the file; when another is open the load stays in WAL, still atomic.
+synchronous=FULL while loading: in rollback mode NORMAL can corrupt a database on power loss.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from hubtui.store import customer_search, tally, text_search, text_tally
-from hubtui.store.engine import Store
+from hubtui.store import customer_search, integrity, tally, text_search, text_tally
+from hubtui.store.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, Store
 
 BATCH = 20_000
+_SQLITE_LOAD_PRAGMAS = ("foreign_keys=OFF", "synchronous=FULL", "cache_size=-262144", "temp_store=MEMORY",
+                        "threads=2", "analysis_limit=2000")
 
 
 def sqlite_timestamp(epoch: int) -> str:
@@ -47,21 +63,92 @@ class _SqliteTimestamps:
 
 
 class BulkLoader:
-    """`with BulkLoader(store) as load: load.insert("orders", columns, rows)`."""
+    """`with BulkLoader(store) as load: load.insert("orders", columns, rows)`.
+
+    Everything between entering and leaving the block is one transaction, committed when
+    the block ends and rolled back on any error. `session()` gives an ORM session in the
+    same transaction, for rows that need the ORM (write them before the first `insert`:
+    from then on the triggers that keep the derived tables are set aside).
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.sqlite = store.dialect == "sqlite"
+        self.journal_mode = "wal"
+        self._prepared = False
         self._indexes: list[str] = []
         self._counted: dict[tuple[int, int, str, str, str, bool], int] | None = None
         self._text_counted: dict[tuple[Any, ...], int] | None = None
         self._tables: set[str] = set()
         self._sqlite_timestamps = _SqliteTimestamps()
 
+    # --- the transaction ------------------------------------------------------------------
+
+    def __enter__(self) -> BulkLoader:
+        if self.sqlite:
+            # The journal mode can only change on the file's sole connection: none of ours may linger.
+            self.store.engine.dispose()
+        self._connection = self.store.engine.connect()
+        try:
+            if self.sqlite:
+                self._raw = self._connection.connection.dbapi_connection
+                self.journal_mode = _rollback_journal(self._raw)
+                for pragma in _SQLITE_LOAD_PRAGMAS:
+                    self._raw.execute(f"PRAGMA {pragma}")
+                self._connection.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE
+                self._cursor = self._raw.cursor()
+            self._transaction = self._connection.begin()
+        except BaseException:
+            self._close()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        try:
+            if exc_type is None:
+                self._complete()
+                self._transaction.commit()
+                if not self.sqlite:
+                    # Statistics after the commit: ANALYZE needs no lock that holds up the readers.
+                    self._connection.exec_driver_sql("ANALYZE")
+                    self._connection.commit()
+            elif self._transaction.is_active:
+                self._transaction.rollback()
+        except BaseException:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+            raise
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        try:
+            raw = getattr(self, "_raw", None)
+            if raw is not None:
+                try:
+                    if raw.in_transaction:
+                        raw.execute("ROLLBACK")
+                    if self.journal_mode != "wal":
+                        raw.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.Error:
+                    pass  # e.g. a disk that failed: the next connection puts the file back in WAL as it opens it
+            if self.sqlite:
+                # Its page cache and pragmas were set for the load: closed, not returned to the pool.
+                self._connection.invalidate()
+        finally:
+            self._connection.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """An ORM session in the loader's transaction (flushed when the block ends, never committed)."""
+        with Session(bind=self._connection, expire_on_commit=False, autoflush=True) as session:
+            yield session
+            session.flush()
+
+    # --- loading --------------------------------------------------------------------------
+
     def next_id(self, table: str) -> int:
         """The first free id of a table, for rows that carry their ids (children refer to them)."""
-        if self.sqlite:
-            return int(self._cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
         meta = SQLModel.metadata.tables[table]
         return int(self._connection.execute(select(func.coalesce(func.max(meta.c.id), 0))).scalar_one()) + 1
 
@@ -69,45 +156,6 @@ class BulkLoader:
         if self.sqlite:
             return self._sqlite_timestamps(epoch)
         return datetime.fromtimestamp(epoch, timezone.utc)
-
-    def __enter__(self) -> BulkLoader:
-        if self.sqlite:
-            # Without a rollback journal each page is written once instead of twice (WAL,
-            # then checkpoint). Only possible while no other connection is open.
-            self.store.engine.dispose()
-            self._raw = self.store.engine.raw_connection()
-            self._raw.cursor().execute("PRAGMA journal_mode=OFF")
-            self._cursor = self._raw.cursor()
-            # Rows are generated with their keys already consistent; checking each foreign
-            # key would double the insert time.
-            for pragma in ("foreign_keys=OFF", "synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY", "threads=2"):
-                self._cursor.execute(f"PRAGMA {pragma}")
-            self._indexes = [
-                sql for (sql,) in self._cursor.execute(
-                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                    "AND tbl_name = 'orders'"
-                )
-            ]
-            for sql in self._indexes:
-                name = sql.split()[2] if sql.split()[1].upper() == "INDEX" else sql.split()[3]
-                self._cursor.execute(f"DROP INDEX {name}")
-            self._cursor.execute("BEGIN IMMEDIATE")
-            self._drop_triggers_sqlite()
-        else:
-            self._connection = self.store.engine.connect()
-            self._transaction = self._connection.begin()
-            tally.drop_triggers(self._connection)
-            text_tally.drop_triggers(self._connection)
-            text_search.drop_triggers(self._connection)
-        return self
-
-    def _drop_triggers_sqlite(self) -> None:
-        shim = _SqliteShim(self._cursor)
-        tally.drop_triggers(shim)  # type: ignore[arg-type]
-        text_tally.drop_triggers(shim)
-        text_search.drop_triggers(shim)
-        text_search.drop_fts_triggers(shim)
-        customer_search.drop_triggers(shim)
 
     def count_orders(self, counts: dict[tuple[int, int, str, str, str, bool], int]) -> None:
         """Tallies of the orders inserted, counted by the caller: spares a GROUP BY over the table.
@@ -129,18 +177,9 @@ class BulkLoader:
         for key, n in counts.items():
             self._text_counted[key] = self._text_counted.get(key, 0) + n
 
-    def _update_tallies(self, connection: Any, execute_many) -> None:  # type: ignore[no-untyped-def]
-        if self._counted is None:
-            tally.rebuild(connection)
-        else:
-            execute_many(tally.ADD_SQL, tally.add_rows(self._counted))
-        if self._text_counted is None:
-            if "orders" in self._tables:
-                text_tally.rebuild(connection)
-        else:
-            execute_many(text_tally.ADD_SQL, text_tally.add_rows(self._text_counted))
-
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        if not self._prepared:
+            self._prepare()
         self._tables.add(table)
         if self.sqlite:
             marks = ", ".join("?" for _ in columns)
@@ -156,78 +195,86 @@ class BulkLoader:
         if batch:
             self._connection.execute(meta.insert(), batch)
 
-    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
-        if self.sqlite:
-            self._finish_sqlite(failed=exc_type is not None)
-        else:
-            self._finish_postgres(failed=exc_type is not None)
+    # --- setting aside and rebuilding, inside the transaction --------------------------------
 
-    def _finish_sqlite(self, failed: bool) -> None:
-        cursor = self._cursor
-        shim = _SqliteShim(cursor)
-        try:
-            cursor.execute("ROLLBACK" if failed else "COMMIT")
-            cursor.execute("BEGIN IMMEDIATE")
-            self._drop_triggers_sqlite()
-            if not failed:
-                self._update_tallies(shim, cursor.executemany)
+    def _prepare(self) -> None:
+        """Set the triggers aside (and, into an empty orders table on SQLite, its secondary
+        indexes: building them once afterwards is far quicker than keeping them up row by row)."""
+        self._prepared = True
+        connection = self._connection
+        tally.drop_triggers(connection)
+        text_tally.drop_triggers(connection)
+        text_search.drop_triggers(connection)
+        if not self.sqlite:
+            return
+        text_search.drop_fts_triggers(connection)
+        customer_search.drop_triggers(connection)
+        if connection.exec_driver_sql("SELECT 1 FROM orders LIMIT 1").first() is None:
+            self._indexes = [sql for (sql,) in connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'orders'"
+            )]
             for sql in self._indexes:
-                cursor.execute(sql)
-            if not failed and "orders" in self._tables:
-                text_search.fill(shim)  # after the indexes: DISTINCT reads them, not the table
-            if not failed and self._tables & {"customers", "companies"}:
-                customer_search.rebuild(shim)
-            tally.create_triggers(shim)  # type: ignore[arg-type]
-            text_tally.create_triggers(shim)
-            text_search.create_fts_triggers(shim)
-            text_search.create_triggers(shim)
-            customer_search.create_triggers(shim)
-            cursor.execute("COMMIT")
-            if not failed:
-                cursor.execute("PRAGMA analysis_limit=2000")  # sampled statistics are enough here
-                cursor.execute("ANALYZE")
-        finally:
-            if self._raw.in_transaction:
-                cursor.execute("ROLLBACK")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-            self._raw.close()
+                words = sql.split()
+                connection.exec_driver_sql(f"DROP INDEX {words[2] if words[1].upper() == 'INDEX' else words[3]}")
 
-    def _finish_postgres(self, failed: bool) -> None:
-        try:
-            if failed:
-                self._transaction.rollback()
-                return
+    def _complete(self) -> None:
+        """Rebuild what _prepare set aside and what the rows loaded change, then the sequences."""
+        if not self._prepared:
+            return
+        connection = self._connection
+        orders = "orders" in self._tables
+        if self.sqlite:
+            self._update_tallies(self._cursor.executemany)
+            for sql in self._indexes:
+                connection.exec_driver_sql(sql)
+            if orders:
+                text_search.fill(connection)  # after the indexes: DISTINCT reads them, not the table
+            if self._tables & {"customers", "companies"}:
+                customer_search.rebuild(connection)
+            tally.create_triggers(connection)
+            text_tally.create_triggers(connection)
+            text_search.create_fts_triggers(connection)
+            text_search.create_triggers(connection)
+            customer_search.create_triggers(connection)
+        else:
             for table in sorted(self._tables):
                 # Rows that brought their own ids leave PostgreSQL's serial counter behind.
-                self._connection.exec_driver_sql(
+                connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
                 )
-            self._update_tallies(self._connection, lambda sql, rows: self._connection.execute(text(sql), rows))
+            self._update_tallies(lambda sql, rows: connection.execute(text(sql), rows))
+            if orders:
+                text_search.fill(connection)
+            tally.create_triggers(connection)
+            text_tally.create_triggers(connection)
+            text_search.create_triggers(connection)
+        integrity.raise_sequences(connection)
+        if self.sqlite:
+            connection.exec_driver_sql("ANALYZE")  # sampled (analysis_limit): enough for the planner
+
+    def _update_tallies(self, execute_many) -> None:  # type: ignore[no-untyped-def]
+        connection = self._connection
+        if self._counted is None:
+            tally.rebuild(connection)
+        else:
+            execute_many(tally.ADD_SQL, tally.add_rows(self._counted))
+        if self._text_counted is None:
             if "orders" in self._tables:
-                text_search.fill(self._connection)
-            tally.create_triggers(self._connection)
-            text_tally.create_triggers(self._connection)
-            text_search.create_triggers(self._connection)
-            self._transaction.commit()
-            self._connection.exec_driver_sql("ANALYZE")
-            # ANALYZE ran in the transaction SQLAlchemy began for it; closing would roll its
-            # statistics back, and the planner would then take customers for 1,000 rows.
-            self._connection.commit()
-        finally:
-            self._connection.close()
+                text_tally.rebuild(connection)
+        else:
+            execute_many(text_tally.ADD_SQL, text_tally.add_rows(self._text_counted))
 
 
-class _SqliteShim:
-    """Lets the tally helpers, written for SQLAlchemy connections, run on a raw cursor."""
-
-    dialect = type("dialect", (), {"name": "sqlite"})()
-
-    def __init__(self, cursor: Any) -> None:
-        self._cursor = cursor
-
-    def exec_driver_sql(self, sql: str) -> None:
-        self._cursor.execute(sql)
+def _rollback_journal(raw: Any) -> str:
+    """Put the file in rollback-journal mode for the load; the mode it is in afterwards."""
+    raw.execute("PRAGMA busy_timeout=0")  # another connection's lock means "stay in WAL", now
+    try:
+        (mode,) = raw.execute("PRAGMA journal_mode=DELETE").fetchone()
+    except sqlite3.OperationalError as error:  # "database is locked": another connection has it open
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        mode = "wal"
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return str(mode).lower()

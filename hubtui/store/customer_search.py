@@ -169,7 +169,8 @@ def like_pattern(needle: str) -> str:
 
 
 def _indexable(group: Sequence[str]) -> bool:
-    return all(len(needle) >= TRIGRAM for needle in group)
+    # FTS5 reads a MATCH expression as a C string: a NUL would end the phrase mid-way.
+    return all(len(needle) >= TRIGRAM and "\x00" not in needle for needle in group)
 
 
 def _holds(function: str, needle: str, values: Sequence[str]) -> str:

@@ -4,11 +4,26 @@ SQLite: WAL, a busy timeout and foreign keys on every connection. The pysqlite d
 normally opens transactions lazily and in DEFERRED mode, so two read-then-write edits can
 both read before either writes and one is lost; we take BEGIN ourselves and start write
 transactions with BEGIN IMMEDIATE, which serialises writers from their first read.
+
+A wait for a lock is bounded the same way on both stores (SPEC 8a): SQLite's busy timeout
+and PostgreSQL's lock_timeout are both `lock_timeout_ms()` (15 s unless HUBTUI_LOCK_TIMEOUT_MS
+or the Store says otherwise); store/faults.py turns the error at the end of the wait into one
+sentence.
+
+A full disk (SQLite): temporary tables and sorts stay in memory, so a read needs no file of its
+own; and where the disk has no room for the 32 KiB shared-memory file (-shm) every WAL
+connection maps, which fails every read as "disk I/O error", a connection is opened instead
+in exclusive locking mode, which keeps that index in its own memory, for one transaction.
 """
 
 from __future__ import annotations
 
+import os
+import random
 import re
+import shutil
+import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,8 +35,35 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-BUSY_TIMEOUT_MS = 15_000
+from hubtui.domain.errors import DomainError
+from hubtui.store import faults
+
+BUSY_TIMEOUT_MS = 15_000  # the default bound on a wait for a lock, on SQLite and PostgreSQL alike
+LOCK_TIMEOUT_ENV = "HUBTUI_LOCK_TIMEOUT_MS"
+MAX_LOCK_TIMEOUT_MS = 3_600_000
 WRITE_OPTION = "hubtui_write"
+EXCLUSIVE_FALLBACK = "hubtui_exclusive_fallback"  # ConnectionPoolEntry.info key
+# An I/O error on a file system with less room than this is taken for a full disk.
+FULL_BELOW_BYTES = 1 << 20
+
+
+def lock_timeout_ms(value: int | None = None) -> int:
+    """How long a statement waits for a lock another connection holds, in milliseconds:
+    `value`, else HUBTUI_LOCK_TIMEOUT_MS, else BUSY_TIMEOUT_MS."""
+    if value is None:
+        raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+        if not raw:
+            return BUSY_TIMEOUT_MS
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= MAX_LOCK_TIMEOUT_MS:
+            raise DomainError(f"{LOCK_TIMEOUT_ENV} must be a whole number of milliseconds from 1 to "
+                              f"{MAX_LOCK_TIMEOUT_MS}, not {raw[:40]!r}.")
+    if not 1 <= value <= MAX_LOCK_TIMEOUT_MS:
+        raise DomainError(f"The lock timeout must be from 1 to {MAX_LOCK_TIMEOUT_MS} ms, not {value}.")
+    return value
 
 
 def is_sqlite(url: str) -> bool:
@@ -35,28 +77,117 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, lock_timeout: int | None = None) -> Engine:
+    """The engine for `url`; `lock_timeout` (ms) bounds every wait for a lock (lock_timeout_ms)."""
+    bound = lock_timeout_ms(lock_timeout)
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        engine = create_engine(url, connect_args={"timeout": bound / 1000})
+        _configure_sqlite(engine, bound, path)
         return engine
+    if make_url(url).get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url, bound))
     return create_engine(url, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # Take transaction control away from pysqlite; _on_begin issues BEGIN itself.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
+def _postgres_connect_args(url: str, bound: int) -> dict[str, Any]:
+    """lock_timeout set when the session starts (libpq's `options`): no extra round trip, and
+    on every connection, also the ones the pool makes later. Options in the URL are kept."""
+    given = make_url(url).query.get("options")
+    given = " ".join(given) if isinstance(given, tuple) else (given or "")
+    return {"options": f"{given} -c lock_timeout={bound}".strip()}
+
+
+def _prepare_sqlite(dbapi_connection: sqlite3.Connection, bound: int) -> None:
+    # Take transaction control away from pysqlite; _on_begin issues BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={bound}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Temporary b-trees (sorts, DISTINCT, GROUP BY) in memory: a read writes no file.
+        cursor.execute("PRAGMA temp_store=MEMORY")
+    finally:
         cursor.close()
+
+
+def _mark_disk_full(error: BaseException, path: Path | None) -> None:
+    """Mark an SQLite I/O error that happened on a (nearly) full file system as a full disk:
+    SQLite says SQLITE_FULL for most writes that find no room, but "disk I/O error" for some
+    (growing a file ahead of the data, syncing)."""
+    code = faults.sqlite_code(error)
+    if path is None or code is None or code & 0xFF != faults.SQLITE_IOERR:
+        return
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return
+    if free < FULL_BELOW_BYTES:
+        try:
+            setattr(error, faults.DISK_FULL_MARK, True)
+        except AttributeError:
+            pass
+
+
+def _exclusive_connection(dialect: Any, cargs: Any, cparams: Any, bound: int, path: Path | None) -> Any:
+    """A connection holding the database's exclusive lock, in exclusive locking mode.
+
+    Taking it means a shared lock, then the exclusive one; two connections doing so at once
+    would each hold the first and wait for the second until the busy timeout. So each try does
+    not wait: a busy database closes the connection (dropping its shared lock) and tries again
+    a moment later, until the lock bound has passed."""
+    deadline = time.monotonic() + bound / 1000
+    pause = 0.002
+    while True:
+        dbapi_connection = dialect.connect(*cargs, **cparams)
+        try:
+            dbapi_connection.execute("PRAGMA busy_timeout=0")
+            dbapi_connection.execute("PRAGMA locking_mode=EXCLUSIVE")  # before the database is first read
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")  # the first read: takes the locks
+            _prepare_sqlite(dbapi_connection, bound)
+            return dbapi_connection
+        except sqlite3.Error as error:
+            dbapi_connection.close()
+            busy = (faults.sqlite_code(error) or 0) & 0xFF in (faults.SQLITE_BUSY, faults.SQLITE_LOCKED)
+            if not busy or time.monotonic() + pause > deadline:
+                _mark_disk_full(error, path)
+                raise
+        time.sleep(pause * random.uniform(0.5, 1.5))
+        pause = min(pause * 2, 0.05)
+
+
+def _configure_sqlite(engine: Engine, bound: int, path: Path | None) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect, record, cargs, cparams):  # type: ignore[no-untyped-def]
+        dbapi_connection = dialect.connect(*cargs, **cparams)
+        try:
+            _prepare_sqlite(dbapi_connection, bound)
+            return dbapi_connection
+        except sqlite3.Error as error:
+            dbapi_connection.close()
+            if not faults.shared_memory_failed(error):
+                _mark_disk_full(error, path)
+                raise
+        # No room for the -shm file: a connection in exclusive locking mode keeps the WAL index
+        # in its own memory (so a read works on a full disk), but locks other connections out
+        # while it is open, so it serves one transaction and is closed (_on_checkin).
+        dbapi_connection = _exclusive_connection(dialect, cargs, cparams, bound, path)
+        if record is not None:
+            record.info[EXCLUSIVE_FALLBACK] = True
+        return dbapi_connection
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        if record is not None and record.info.get(EXCLUSIVE_FALLBACK):
+            record.invalidate()  # releases the exclusive lock; the next checkout tries the shared way again
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:  # type: ignore[no-untyped-def]
+        _mark_disk_full(context.original_exception, path)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
@@ -134,9 +265,12 @@ class Store:
     On SQLite it holds the write lock from its first statement.
     """
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, engine: Engine | None = None, *, lock_timeout: int | None = None) -> None:
+        """`lock_timeout`: how long (ms) a statement waits for another connection's lock before
+        it fails (default: lock_timeout_ms())."""
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.path = sqlite_path(url)
+        self.engine = engine or make_engine(url, lock_timeout)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
 
     @property

@@ -73,6 +73,31 @@ class User(SQLModel, table=True):
     created_at: datetime
 
 
+class UserOrganisation(SQLModel, table=True):
+    """The organisations a user may act in (SPEC 8); `--org` chooses only among these."""
+
+    __tablename__ = "user_organisations"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id", primary_key=True)
+
+
+class Refusal(SQLModel, table=True):
+    """An action refused for want of permission or identity: it changed nothing, but it is
+    written down (SPEC 8). Append-only, like the activity log."""
+
+    __tablename__ = "refusals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    login: str = Field(max_length=64)  # the account at the keyboard
+    user_name: str = Field(max_length=64)  # who they acted, or asked to act, as
+    org_code: str = Field(default="", max_length=16)
+    action: str = Field(max_length=32)
+    subject: str = Field(default="", max_length=64)
+    reason: str = Field(max_length=400)
+
+
 class Company(SQLModel, table=True):
     __tablename__ = "companies"
     __table_args__ = (Index("ix_companies_org_name", "org_id", "name_key"),)

@@ -270,7 +270,9 @@ _POSTGRES_LOOKUP = (
 def lookup_sql(dialect: str, needle: str) -> str:
     if dialect == "postgresql":
         return _POSTGRES_LOOKUP
-    return _SQLITE_FTS_LOOKUP if len(needle) >= TRIGRAM else _SQLITE_SCAN_LOOKUP
+    # FTS5 reads a MATCH expression as a C string: a NUL (pasted into the filter bar) would end
+    # the phrase mid-way, "unterminated string". instr takes it as it is.
+    return _SQLITE_FTS_LOOKUP if len(needle) >= TRIGRAM and "\x00" not in needle else _SQLITE_SCAN_LOOKUP
 
 
 def matching_terms(reader: Any, org_id: int, kind: str, needle: str, cap: int) -> tuple[str, ...] | None:

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.type_ahead import EagerInput
 
 
@@ -71,5 +72,5 @@ class FormField(Vertical):
         return str(self.query_one(".field-error", Label).content) if self.has_class("-invalid") else ""
 
     def set_error(self, message: str | None) -> None:
-        self.query_one(".field-error", Label).update(message or "")
+        self.query_one(".field-error", Label).update(safe(message or ""))  # it can repeat what was typed
         self.set_class(bool(message), "-invalid")

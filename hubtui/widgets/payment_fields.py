@@ -28,6 +28,7 @@ from hubtui.domain.payments import (
     reference_expected,
 )
 from hubtui.widgets.choice_row import ChoiceRow
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.type_ahead import EagerInput
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ class PaymentFields(Vertical):
 
     def show_error(self, field: str, message: str) -> None:
         label = self.query_one(f"#payment-{field}-error", Label)
-        label.update(message)
+        label.update(safe(message))  # it can repeat what was typed
         label.display = bool(message)
 
     def clear_errors(self) -> None:

@@ -23,7 +23,8 @@ from typing import Any
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Input
+
+from hubtui.widgets.safe_text import SafeInput
 
 
 def hold_keys_while(node: Widget, waiting: Callable[[], bool], *, writing: bool = False) -> None:
@@ -97,8 +98,8 @@ class TypeAhead(Widget):
         return await self.app._check_bindings(key)  # noqa: SLF001
 
 
-class EagerInput(Input, TypeAhead):
-    """An Input whose enter calls `on_enter(value)` at once (default: on to the next field)."""
+class EagerInput(SafeInput, TypeAhead):
+    """An Input (shown safely) whose enter calls `on_enter(value)` at once (default: on to the next field)."""
 
     def __init__(self, *args: Any, on_enter: Callable[[str], None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -88,7 +88,7 @@ def test_bad_users_add_is_refused(args, fragments, demo_db, env):
     assert _roles(demo_db)["alice"] == "agent"
 
 
-def test_the_first_user_of_an_empty_database_needs_no_actor(tmp_path, hubtui, env):
+def test_the_first_user_of_an_empty_database_needs_no_actor(tmp_path, hubtui, env, monkeypatch):
     path = tmp_path / "fresh.db"
     first = hubtui("users", "add", "olga", "--role", "admin", "--db", db_url(path), env_overrides={"HUBTUI_USER": None})
     assert first.code == 0, first.explain()
@@ -98,7 +98,12 @@ def test_the_first_user_of_an_empty_database_needs_no_actor(tmp_path, hubtui, en
     # From now on it takes an admin.
     refused = invoke(["users", "add", "ivan", "--role", "agent", "--user", "nobody", "--db", db_url(path)], env)
     assert_handled_error(refused, "nobody")
-    second = invoke(["users", "add", "ivan", "--role", "agent", "--user", "olga", "--db", db_url(path)], env)
+    # Nor may a login that is not olga act as her...
+    impostor = invoke(["users", "add", "ivan", "--role", "agent", "--user", "olga", "--db", db_url(path)], env)
+    assert_handled_error(impostor, "may not act as 'olga'")
+    # ...but olga's own login may.
+    monkeypatch.setattr("hubtui.config._login_name", lambda: "olga")
+    second = invoke(["users", "add", "ivan", "--role", "agent", "--db", db_url(path)], env)
     assert second.code == 0, second.explain()
     assert _roles(path) == {"olga": "admin", "ivan": "agent"}
 

@@ -146,9 +146,9 @@ def test_upgrade_from_0003_indexes_the_customers_and_downgrade_removes_it(tmp_pa
     store = _at_revision(path, demo_template, "0003")
     sql = Sql(path)
     assert not sql.rows("SELECT name FROM sqlite_master WHERE name LIKE 'customers_fts%'")
-    ctx = open_context(store, "alice", clock=fixed_clock, tz=timezone.utc)
 
     assert schema.upgrade(store.engine) == schema.head_revision()
+    ctx = open_context(store, "alice", clock=fixed_clock, tz=timezone.utc)
     assert_customer_index_complete(sql)
     assert len(indexed(sql)) == 300
     assert [c.email for c in search_customers(ctx, "williams32")] == \

@@ -63,7 +63,7 @@ def test_upgrade_from_0001_fills_the_terms(tmp_path: Path, demo_template: Path) 
     orders = sql.scalar("SELECT COUNT(*) FROM orders")
     assert orders == 2000
 
-    assert schema.upgrade(store.engine) == schema.head_revision() == "0005"
+    assert schema.upgrade(store.engine) == schema.head_revision() == schema.HEAD_REVISION
     assert _index_columns(sql, "ix_customers_org_first_name") == ["org_id", "first_name_key", "last_name_key"]
     assert_customer_index_complete(sql)
 
@@ -123,7 +123,7 @@ def test_db_upgrade_command_on_an_0001_file(tmp_path: Path, demo_template: Path)
     _at_0001_with_orders(path, demo_template).dispose()
     result = CliRunner().invoke(app, ["db", "upgrade", "--db", f"sqlite:///{path}"])
     assert result.exit_code == 0, result.output
-    assert "0005" in result.output
+    assert schema.HEAD_REVISION in result.output
     sql = Sql(path)
     assert terms(sql) == recount(sql) and terms(sql)
     assert_customer_index_complete(sql)
@@ -173,7 +173,7 @@ def test_upgrade_from_0004_counts_the_orders_per_customer_and_downgrade_removes_
     assert schema.current_revision(store.engine) == "0004" and not _text_tally_objects(sql)
     assert _index_columns(sql, "ix_orders_org_email") == ["org_id", "customer_email", "placed_at", "id"]
 
-    assert schema.upgrade(store.engine) == "0005"
+    assert schema.upgrade(store.engine) == schema.HEAD_REVISION
     assert sql.rows("SELECT * FROM orders ORDER BY id") == before
     assert_text_tallies_match(sql)
     assert sql.scalar("SELECT SUM(n) FROM order_text_tallies") == orders
@@ -196,7 +196,7 @@ def test_upgrade_from_0004_counts_the_orders_per_customer_and_downgrade_removes_
     sql.execute("UPDATE orders SET status = 'Approved' WHERE id = 5")  # no trigger left to fail
     assert sql.scalar("SELECT COUNT(*) FROM orders") == orders
 
-    assert schema.upgrade(store.engine) == "0005"
+    assert schema.upgrade(store.engine) == schema.HEAD_REVISION
     assert_text_tallies_match(sql)
     _assert_counts_right(store)
     store.dispose()

@@ -11,11 +11,13 @@ from sqlmodel import SQLModel
 from hubtui.domain.errors import PermissionDenied
 from hubtui.services import database
 from hubtui.services.context import open_context
+from hubtui.services.demo import DEMO_USERS
 from hubtui.services.errors import InvalidInput, UnknownUser
 from hubtui.services.users import UserView, add_user, list_users
 from hubtui.store.engine import Store
 
 from .support import Catalog, Sql, place
+from tests.conftest import LOGIN
 
 
 def user_rows(path: Path) -> list[tuple[str, str]]:
@@ -128,7 +130,7 @@ def test_info_of_the_demo(demo_store: Store, demo_db: Path, context_for, catalog
     assert info.revision == sqlite3.connect(demo_db).execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert info.row_counts == table_counts(demo_db)
     assert info.row_counts["orders"] == 2000
-    assert info.row_counts["users"] == 5
+    assert info.row_counts["users"] == len({name for name, _, _ in DEMO_USERS} | {LOGIN})  # and who loaded it
     assert info.row_counts["organisations"] == 2
 
     place(context_for("alice"), catalog, n_lines=3)

@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import event, text
 from sqlmodel import SQLModel
 
+from hubtui.store import append_only
 from hubtui.store import schema, tables  # noqa: F401
 from hubtui.store.engine import Store
 from hubtui.store.sequences import ORDER_NUMBERS, peek, take_next
@@ -111,6 +112,7 @@ def test_demo_tallies_match_a_recount(demo_store: Store) -> None:
 def test_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> None:
     with demo_store.write() as session:
         session.execute(text("UPDATE orders SET status = 'Cancelled', fraud_score = 95 WHERE id % 7 = 0"))
+        append_only.drop(session.connection())  # removing orders means lifting the log's protection first
         session.execute(text("DELETE FROM activity WHERE order_id IN (SELECT id FROM orders WHERE id % 11 = 0)"))
         session.execute(text("DELETE FROM return_lines WHERE rma_id IN (SELECT id FROM returns WHERE order_id % 11 = 0)"))
         session.execute(text("DELETE FROM activity WHERE rma_id IN (SELECT id FROM returns WHERE order_id % 11 = 0)"))
@@ -150,6 +152,7 @@ def test_text_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> No
     kept, recount = tallies_and_recount()
     assert kept == recount
     with demo_store.write() as session:
+        append_only.drop(session.connection())  # removing orders means lifting the log's protection first
         session.execute(text("DELETE FROM activity WHERE rma_id IS NOT NULL OR order_id % 2 = 0"))
         for table in ("return_lines", "refunds", "returns"):
             session.execute(text(f"DELETE FROM {table}"))
