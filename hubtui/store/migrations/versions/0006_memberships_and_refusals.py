@@ -7,8 +7,7 @@ Create Date: 2026-11-30 15:00:00
 SPEC 8: an operator belongs to one or more organisations and `--org` chooses among them
 (user_organisations); a refused action is written to `refusals`; neither log can be
 updated or deleted (triggers, hubtui/store/append_only.py). Existing users keep acting
-where they could: each becomes a member of its default organisation, or of every one when
-it has none.
+where they could before: in every organisation there is (an admin narrows it afterwards).
 """
 
 from alembic import op
@@ -45,9 +44,7 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     bind.exec_driver_sql(
-        "INSERT INTO user_organisations (user_id, org_id) "
-        "SELECT users.id, organisations.id FROM users JOIN organisations "
-        "ON users.default_org_id = organisations.id OR users.default_org_id IS NULL"
+        "INSERT INTO user_organisations (user_id, org_id) SELECT users.id, organisations.id FROM users, organisations"
     )
     append_only.create(bind)
 
