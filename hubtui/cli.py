@@ -633,7 +633,8 @@ def users_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         emit_json(users)
         return
     for u in users:
-        say(f"{u.name:<16} {u.role:<11} {u.default_org or '-':<8} {'' if u.active else 'inactive '}{u.full_name}")
+        say(f"{u.name:<16} {u.role:<11} {u.default_org or '-':<8} {','.join(u.member_of) or '-':<14} "
+            f"{'' if u.active else 'inactive '}{u.full_name}")
 
 
 # --------------------------------------------------------------------------- customers

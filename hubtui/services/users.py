@@ -28,6 +28,7 @@ class UserView:
     full_name: str
     default_org: str | None
     active: bool
+    member_of: tuple[str, ...] = ()  # the organisations they may act in
 
 
 def add_user(
@@ -80,7 +81,8 @@ def add_user(
         session.add(user)
         session.flush()
         session.add_all(UserOrganisation(user_id=user.id, org_id=org) for org in sorted(members))
-        return UserView(name, new_role.value, full_name, org_code.upper() if org_code else None, True)
+        codes = tuple(sorted(session.scalars(select(Organisation.code).where(Organisation.id.in_(members)))))
+        return UserView(name, new_role.value, full_name, org_code.upper() if org_code else None, True, codes)
 
 
 def _org_id(session: Session, code: str, field: str) -> int:
@@ -95,4 +97,10 @@ def list_users(store: Store) -> list[UserView]:
         rows = session.execute(
             select(User, Organisation.code).outerjoin(Organisation, User.default_org_id == Organisation.id).order_by(User.name)
         )
-        return [UserView(u.name, u.role, u.full_name, code, u.active) for u, code in rows]
+        members: dict[int, list[str]] = {}
+        for user_id, org_code in session.execute(
+            select(UserOrganisation.user_id, Organisation.code)
+            .join(Organisation, Organisation.id == UserOrganisation.org_id).order_by(Organisation.code)
+        ):
+            members.setdefault(user_id, []).append(org_code)
+        return [UserView(u.name, u.role, u.full_name, code, u.active, tuple(members.get(u.id, ()))) for u, code in rows]

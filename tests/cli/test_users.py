@@ -37,6 +37,7 @@ def test_users_list_json(demo_db, env):
     users = {u["name"]: u for u in ran.json()}
     assert {name: u["role"] for name, u in users.items()} == _roles(demo_db)
     assert users["wendy"]["default_org"] == "BTOOLS"
+    assert users["wendy"]["member_of"] == ["BFIX", "BTOOLS"]  # the demo's users work in both
     assert users["wendy"]["active"] is True
 
 
