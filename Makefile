@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test test-fast install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The rules and the store without the screens and the slow cases: a minute, not several.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/domain tests/store tests/services tests/search -m 'not slow'
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
