@@ -310,7 +310,7 @@ FIELDS: tuple[Field, ...] = (
 CASES = [pytest.param(f, h.value, id=f"{f.id}-{h.name}") for f in FIELDS for h in CORPUS]
 
 
-def _check(env: Env, spec: Field, text: str) -> None:
+def assert_stored_or_refused(env: Env, spec: Field, text: str) -> None:
     limit = LIMITS[spec.limit]
     env.prepared = env.order() if spec.needs_order else None
     too_long = len(spec.kept(text)) > limit or len(text) > limit
@@ -333,14 +333,14 @@ def _check(env: Env, spec: Field, text: str) -> None:
 
 @pytest.mark.parametrize("spec, value", CASES)
 def test_hostile_text_is_stored_as_given_or_refused_by_field(env: Env, spec: Field, value: str) -> None:
-    _check(env, spec, spec.shape(value))
+    assert_stored_or_refused(env, spec, spec.shape(value))
 
 
 @pytest.mark.parametrize("spec", FIELDS, ids=[f.id for f in FIELDS])
 def test_ten_thousand_characters_are_refused_with_the_limit(env: Env, spec: Field) -> None:
     text = spec.shape(LONG)
     assert len(text) > LIMITS[spec.limit]
-    _check(env, spec, text)
+    assert_stored_or_refused(env, spec, text)
 
 
 STORED = [f for f in FIELDS if f.accepts is not _never]
