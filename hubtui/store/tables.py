@@ -12,11 +12,13 @@ from datetime import datetime
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from hubtui.domain.orders import HIGH_RISK_SCORE
+
 # Partial-index predicates, written once so the queries can repeat them word for word:
 # SQLite only uses a partial index when the query carries the same terms.
 UNFULFILLED_SQL = "status NOT IN ('Dispatched', 'Delivered', 'Cancelled')"
 UNPAID_SQL = "payment_status IN ('Pending', 'Declined') AND status <> 'Cancelled'"
-HIGH_RISK_SQL = "fraud_score >= 70"
+HIGH_RISK_SQL = f"fraud_score >= {HIGH_RISK_SCORE}"
 PRE_ORDER_SQL = "order_type = 'PreOrder'"
 EXCHANGE_ON_HOLD_SQL = "order_type = 'Exchange' AND status = 'OnHold'"
 

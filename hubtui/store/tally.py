@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from hubtui.domain.orders import HIGH_RISK_SCORE
+
 KEY = "org_id, microsite_id, status, payment_status, order_type, high_risk"
-HIGH_RISK = 70
+HIGH_RISK = HIGH_RISK_SCORE  # the domain's threshold, spelled into the triggers' SQL
 
 _SQLITE_TRIGGERS = {
     "orders_tally_insert": f"""

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hubtui.domain.money import format_money
+from hubtui.domain.orders import HIGH_RISK_SCORE
 from hubtui.services.views import OrderDetail
 from hubtui.widgets.safe_text import safe, shown
 
@@ -26,7 +27,7 @@ def summary(d: OrderDetail) -> Text:
     text.append(f"  {d.order_type}  ")
     text.append(d.status, style="bold reverse")
     text.append(f"  payment {d.payment_status}")
-    if d.fraud_score >= 70:
+    if d.fraud_score >= HIGH_RISK_SCORE:
         text.append(f"  fraud score {d.fraud_score}", style="bold red")
     text.append("\n")
     text.append_text(money_line(d))

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hubtui.domain.orders import HIGH_RISK_SCORE
 from hubtui.domain.money import format_money
 from hubtui.domain.text import printable
 from hubtui.services.views import OrderRow
@@ -49,7 +50,7 @@ def _cell(text: str, width: int, right: bool) -> str:
 def format_row(row: OrderRow) -> Text:
     """One order as a line of fixed-width columns."""
     channel = "Phone Order" if row.channel == "telephone" else row.channel
-    status = row.status + (" !" if row.fraud_score >= 70 else "")
+    status = row.status + (" !" if row.fraud_score >= HIGH_RISK_SCORE else "")
     values = (
         (row.number, ""), (row.placed_at.strftime("%d/%m %H:%M"), ""), (row.customer_name, ""),
         (format_money(row.order_total, row.currency, grouping=True), ""),
