@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import timezone
 from pathlib import Path
 
@@ -53,6 +53,18 @@ def first_incomplete(db: Path) -> str:
         return con.execute(INCOMPLETE).fetchone()[0]
 
 
+@contextmanager
+def another_program_writing(db: Path) -> Iterator[None]:
+    """Another program holds the write lock and does not finish until the block ends."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 @pytest.fixture
 def bounded_store(demo_db: Path) -> Iterator[Store]:
     """The demo copy, waiting at most BOUND_MS for a lock."""
@@ -95,9 +107,7 @@ async def test_a_payment_behind_another_programs_write_lock_is_refused_and_the_d
     async with app.run_test(size=SIZE) as pilot:
         dialog = await open_payment(pilot, number)
         await type_reference(pilot, dialog, "AUTH-77")
-        holder = sqlite3.connect(demo_db, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")  # another program writing, and not finishing
-        try:
+        with another_program_writing(demo_db):
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: not dialog.saving and bool(payment_error(dialog)), "the refusal")
             said = payment_error(dialog)
@@ -106,9 +116,6 @@ async def test_a_payment_behind_another_programs_write_lock_is_refused_and_the_d
             assert app.is_running and app.screen is dialog, "the dialog stays open"
             assert dialog.query_one("#payment-reference").value == "AUTH-77", "what was typed is kept"
             assert stored(demo_db, number) == before
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         await pilot.press("ctrl+s")  # the other program is done: the same answer goes through
         await wait_for(pilot, lambda: app.screen is not dialog, "the payment saved")
     assert stored(demo_db, number)[4] == before[4] + 1
@@ -121,9 +128,7 @@ async def test_a_status_change_behind_a_lock_is_one_notification_and_nothing_cha
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
         screen = await jump_to(pilot, short(number), number)
-        holder = sqlite3.connect(demo_db, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
+        with another_program_writing(demo_db):
             await choose_status(pilot, "Approved")
             await type_text(pilot, "Agreed on the phone")
             await pilot.press("ctrl+s")
@@ -135,9 +140,6 @@ async def test_a_status_change_behind_a_lock_is_one_notification_and_nothing_cha
             assert dialog.query_one("#status-comment").value == "Agreed on the phone"
             assert faults.LOCKED in " ".join(static_text(dialog.query_one("#status-error", Label)).split())
             assert app.focused is dialog.query_one("#status-comment")
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         assert error_notifications(app) == [faults.LOCKED]
         assert [n.title for n in notifications(app) if n.severity == "error"] == ["Not saved"]
         assert app.is_running
@@ -157,9 +159,7 @@ async def test_a_note_behind_a_lock_comes_back_with_its_text(bounded_store, demo
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
         screen = await jump_to(pilot, short(number), number)
-        holder = sqlite3.connect(demo_db, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
+        with another_program_writing(demo_db):
             await pilot.press("a")
             await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog), "the note dialog")
             await type_text(pilot, "Parcel left with a neighbour")
@@ -170,9 +170,6 @@ async def test_a_note_behind_a_lock_comes_back_with_its_text(bounded_store, demo
             assert dialog.query_one("#note-text").value == "Parcel left with a neighbour"
             assert faults.LOCKED in " ".join(static_text(dialog.query_one("#note-error", Label)).split())
             assert stored(demo_db, number) == before
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is screen, "the details again")
         await wait_for(pilot, lambda: stored(demo_db, number)[5] == before[5] + 1, "the note stored")
