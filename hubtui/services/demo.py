@@ -24,7 +24,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import insert, select
 
@@ -381,6 +382,7 @@ def _orders(
             loader.insert("activity", ACTIVITY_COLUMNS, batch.activity)
             loader.count_orders(batch.tallies)
             loader.count_text_tallies(batch.text_tallies)
+            loader.count_day_tallies(batch.day_tallies)
             counts["lines"] += len(batch.lines)
             counts["payments"] += len(batch.payments)
             counts["returns"] += len(batch.returns)
@@ -401,6 +403,7 @@ class _Rows:
     activity: list[tuple]  # type: ignore[type-arg]
     tallies: dict[tuple, int]  # type: ignore[type-arg]
     text_tallies: dict[tuple, int]  # type: ignore[type-arg]
+    day_tallies: dict[tuple, int]  # type: ignore[type-arg]
 
 
 def _produce(out, parent, rng, now, orgs, timestamp, ids, total) -> None:  # type: ignore[no-untyped-def]
@@ -415,13 +418,18 @@ def _produce(out, parent, rng, now, orgs, timestamp, ids, total) -> None:  # typ
             order_id, line_id, rma_id = batch.next_order_id, batch.next_line_id, batch.next_rma_id
             done += len(batch.orders)
             out.put(_Rows(batch.orders, batch.lines, batch.payments, batch.discounts, batch.returns,
-                          batch.return_lines, batch.activity, batch.tallies, batch.text_tallies))
+                          batch.return_lines, batch.activity, batch.tallies, batch.text_tallies, batch.day_tallies))
         out.put(None)
     except BaseException as error:  # the parent re-raises it
         out.put(DemoRefused(f"Building demo orders failed: {error}"))
 
 
 _PR_SET_PDEATHSIG = 1
+
+
+@lru_cache(maxsize=4096)
+def _utc_day(days_since_epoch: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=days_since_epoch)
 
 
 def _die_with(parent: int) -> None:
@@ -541,6 +549,7 @@ class _OrderBatch:
         self.activity: list[tuple] = []  # type: ignore[type-arg]
         self.tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
         self.text_tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
+        self.day_tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
 
     def build(self, size: int) -> None:
         random_ = self.rng.random
@@ -652,6 +661,8 @@ class _OrderBatch:
         # In text_tally.KEY order; the e-mail, name key and post-code key as the row holds them.
         text_key = (org.id, customer_columns[2], customer_columns[5], customer_columns[13], *key[1:])
         self.text_tallies[text_key] = self.text_tallies.get(text_key, 0) + 1
+        day_key = (org.id, *key[2:], _utc_day(placed_epoch // 86400), site_id)  # in day_tally.KEY order
+        self.day_tallies[day_key] = self.day_tallies.get(day_key, 0) + 1
         activity = self.activity
         activity.append((org.id, order_id, placed, created_by, "placed",
                          f"Order placed via {CHANNEL_LABELS[channel]}: {n_lines} line(s)"))

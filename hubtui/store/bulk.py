@@ -34,7 +34,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from hubtui.store import customer_search, integrity, tally, text_search, text_tally
+from hubtui.store import customer_search, day_tally, integrity, tally, text_search, text_tally
 from hubtui.store.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, Store
 
 BATCH = 20_000
@@ -79,6 +79,7 @@ class BulkLoader:
         self._indexes: list[str] = []
         self._counted: dict[tuple[int, int, str, str, str, bool], int] | None = None
         self._text_counted: dict[tuple[Any, ...], int] | None = None
+        self._day_counted: dict[tuple[Any, ...], int] | None = None
         self._tables: set[str] = set()
         self._sqlite_timestamps = _SqliteTimestamps()
 
@@ -177,6 +178,13 @@ class BulkLoader:
         for key, n in counts.items():
             self._text_counted[key] = self._text_counted.get(key, 0) + n
 
+    def count_day_tallies(self, counts: dict[tuple[Any, ...], int]) -> None:
+        """The order_day_tallies rows of the orders inserted, counted by the caller; keys are
+        day_tally.KEY with the UTC day as a date."""
+        self._day_counted = self._day_counted or {}
+        for key, n in counts.items():
+            self._day_counted[key] = self._day_counted.get(key, 0) + n
+
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         if not self._prepared:
             self._prepare()
@@ -204,6 +212,7 @@ class BulkLoader:
         connection = self._connection
         tally.drop_triggers(connection)
         text_tally.drop_triggers(connection)
+        day_tally.drop_triggers(connection)
         text_search.drop_triggers(connection)
         if not self.sqlite:
             return
@@ -233,6 +242,7 @@ class BulkLoader:
                 customer_search.rebuild(connection)
             tally.create_triggers(connection)
             text_tally.create_triggers(connection)
+            day_tally.create_triggers(connection)
             text_search.create_fts_triggers(connection)
             text_search.create_triggers(connection)
             customer_search.create_triggers(connection)
@@ -248,6 +258,7 @@ class BulkLoader:
                 text_search.fill(connection)
             tally.create_triggers(connection)
             text_tally.create_triggers(connection)
+            day_tally.create_triggers(connection)
             text_search.create_triggers(connection)
         integrity.raise_sequences(connection)
         if self.sqlite:
@@ -259,6 +270,11 @@ class BulkLoader:
             tally.rebuild(connection)
         else:
             execute_many(tally.ADD_SQL, tally.add_rows(self._counted))
+        if self._day_counted is None:
+            if "orders" in self._tables:
+                day_tally.rebuild(connection)
+        else:
+            execute_many(day_tally.TRIGGERS_OF.add_sql(), day_tally.add_rows(self._day_counted, sqlite=self.sqlite))
         if self._text_counted is None:
             if "orders" in self._tables:
                 text_tally.rebuild(connection)

@@ -1,6 +1,7 @@
 """Quick-filter counts of an organisation (or one microsite) in a period, without reading an
-order row: the tallies, and index-only range counts of each quick filter's own index over
-the period or, when the period holds most orders, over what lies outside it.
+order row: the tallies over all time, the day tallies (day_tally.py) over the period's whole
+UTC days or, when the period holds most orders, over what lies outside it, and index range
+counts of each quick filter's own index over the hours at the ends.
 
 The "indexed" way of quick_counts.py, and the base its complement ways subtract from.
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from hubtui.domain.order_query import OrderQuery
-from hubtui.domain.orders import QuickFilter
+from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter, matches_quick_filter
+from hubtui.store import day_tally
 from hubtui.store import order_queries as q
 from hubtui.store.engine import RawRead
 
@@ -46,20 +49,89 @@ def indexed(
     low, high = scope.placed_from, scope.placed_to
     if low is None and high is None:
         return {**(known or tallies(reader, scope)), **day_counts(reader, scope, days)}
-    assert not scope.microsite, "the quick filters' indexes do not hold the microsite"
     if share_of_period(reader, scope) <= 0.5:
-        return _range_counts(reader, scope, [(low, high)], days, tuple(QuickFilter))
+        return _period_counts(reader, scope, days)
     whole = indexed(reader, replace(scope, placed_from=None, placed_to=None), days, known)
     outside = [(None, low)] if low is not None else []
     outside += [(high, None)] if high is not None else []
-    beyond = _range_counts(reader, scope, outside, days, tuple(QuickFilter))
-    return {f: whole[f] - beyond[f] for f in QuickFilter}
+    for part_low, part_high in outside:
+        beyond = _period_counts(reader, replace(scope, placed_from=part_low, placed_to=part_high), days)
+        whole = {f: whole[f] - beyond[f] for f in QuickFilter}
+    return whole
 
 
 def day_counts(reader: RawRead, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
-    """Today's and yesterday's counts of the scope's organisation or microsite (a microsite's
-    from the rows of those days: no index holds the microsite)."""
-    return _range_counts(reader, replace(scope, placed_from=None, placed_to=None), [(None, None)], days, DATE_FILTERS)
+    """Today's and yesterday's counts of the scope's organisation or microsite."""
+    return _date_counts(reader, replace(scope, placed_from=None, placed_to=None), days)
+
+
+def _date_counts(reader: RawRead, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
+    """Today's and yesterday's counts within the scope's period: an organisation's from the
+    index on placed_at (two day-long ranges of index entries, about 1 ms each at 1,000,000
+    orders); a microsite's, which no index holds, from the day tallies when the operator's
+    days are UTC days, else from the rows of those two days."""
+    low, high = scope.placed_from, scope.placed_to
+    if scope.microsite and _aligned(days):
+        first, end = day_tally.whole_days(low, high)
+        inside = {0: _holds(first, end, days.today.date()), 1: _holds(first, end, days.yesterday.date())}
+        rows = day_tally.by_day(reader, scope.org_id, scope.microsite, days.today.date(), days.yesterday.date())
+        counts = fold([row for row in rows if inside[int(row[4])]])
+        return {f: counts[f] for f in DATE_FILTERS}
+    return _range_counts(reader, scope, [(low, high)], days, DATE_FILTERS)
+
+
+def _aligned(days: Days) -> bool:
+    """Whether the operator's days are UTC days (the day tallies' days)."""
+    return all(day_tally.utc_midnight(instant) for instant in (days.yesterday, days.today, days.tomorrow))
+
+
+def _period_counts(reader: RawRead, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
+    """The twelve counts of a period: its whole UTC days from the day tallies, the hours at
+    its ends (an operator's day not starting at UTC midnight, a custom instant) from the
+    quick filters' indexes."""
+    low, high = scope.placed_from, scope.placed_to
+    first, end = day_tally.whole_days(low, high)
+    if first is not None and end is not None and first >= end:  # less than a UTC day
+        return _range_counts(reader, scope, [(low, high)], days, tuple(QuickFilter))
+    counts = fold(day_tally.sums(reader, scope.org_id, scope.microsite, first, end))
+    whole_low = day_tally.day_start(first) if first is not None else None
+    whole_high = day_tally.day_start(end) if end is not None else None
+    edges = [(low, whole_low)] if low is not None and whole_low is not None and low < whole_low else []
+    edges += [(whole_high, high)] if high is not None and whole_high is not None and whole_high < high else []
+    more = [_range_counts(reader, scope, edges, days, tuple(QuickFilter))] if edges else []
+    more.append(_date_counts(reader, replace(scope, placed_from=whole_low, placed_to=whole_high), days))
+    for extra in more:
+        counts = {f: counts[f] + extra.get(f, 0) for f in QuickFilter}
+    return counts
+
+
+def _holds(first: date | None, end: date | None, day: date) -> bool:
+    return (first is None or first <= day) and (end is None or day < end)
+
+
+def fold(rows: list[tuple[Any, ...]]) -> dict[QuickFilter, int]:
+    """The twelve counts from grouped rows (status, payment status, type, high risk, day, n)."""
+    counts = {f: 0 for f in QuickFilter}
+    for status, payment_status, order_type, high_risk, day, n in rows:
+        for f in _filters_of(status, payment_status, order_type, bool(high_risk), int(day)):
+            counts[f] += int(n)
+    return counts
+
+
+@lru_cache(maxsize=8192)
+def _filters_of(status: str, payment_status: str, order_type: str, high_risk: bool, day: int) -> frozenset[QuickFilter]:
+    """The quick filters a group counts towards; day 0 is today, 1 yesterday, 2 any other day.
+
+    Asked of the domain once per distinct group, not once per group and filter on every call.
+    """
+    today = date(2000, 1, 3)  # any date: only the distance from today matters
+    return frozenset(
+        f for f in QuickFilter
+        if matches_quick_filter(
+            f, status=status, payment_status=payment_status, order_type=order_type,  # type: ignore[arg-type]
+            fraud_score=HIGH_RISK_SCORE if high_risk else 0, placed_on=today - timedelta(days=day), today=today,
+        )
+    )
 
 
 def _range_counts(
@@ -135,4 +207,4 @@ def share_of_period(reader: RawRead, scope: q.Scope) -> float:
     return max(0.0, (high - low).total_seconds()) / span
 
 
-__all__ = ["DATE_FILTERS", "Days", "day_counts", "holds_orders", "indexed", "share_of_period", "tallies"]
+__all__ = ["DATE_FILTERS", "Days", "day_counts", "fold", "holds_orders", "indexed", "share_of_period", "tallies"]

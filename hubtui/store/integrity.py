@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,7 +28,7 @@ from sqlmodel import SQLModel
 
 from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.numbers import order_sequence, rma_sequence
-from hubtui.store import append_only, customer_search, tables, tally, text_search, text_tally  # noqa: F401
+from hubtui.store import append_only, customer_search, day_tally, tables, tally, text_search, text_tally  # noqa: F401
 from hubtui.store.sequences import ORDER_NUMBERS, RMA_NUMBERS
 
 _CREATED = re.compile(r"CREATE\s+(VIRTUAL\s+TABLE|TRIGGER|(?:UNIQUE\s+)?INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)",
@@ -60,6 +61,7 @@ def expected(dialect: str, *, trigram_index: bool = True) -> Expected:
     recorder = _Recorder(dialect)
     tally.create_triggers(recorder)  # type: ignore[arg-type]
     text_tally.create_triggers(recorder)
+    day_tally.create_triggers(recorder)
     text_search.create_fts(recorder)
     text_search.create_fts_triggers(recorder)
     text_search.create_triggers(recorder)
@@ -155,11 +157,14 @@ def _compare(label: str, kept: dict[tuple[Any, ...], int], counted: dict[tuple[A
             f"({sum(kept.values()):,} orders counted in them, {sum(counted.values()):,} in the orders table)"]
 
 
-def _counts(connection: Any, sql: str) -> dict[tuple[Any, ...], int]:
+def _counts(connection: Any, sql: str, *, dates: bool = False) -> dict[tuple[Any, ...], int]:
     """Rows (key..., high_risk, n) as {key: n}, the risk flag a boolean (SQLite stores 0/1),
-    zeros left out (a tally row may stay at zero)."""
+    zeros left out (a tally row may stay at zero); `dates`: a date as its ISO text, however
+    the driver returns it."""
     counts: dict[tuple[Any, ...], int] = {}
     for *key, risk, n in connection.exec_driver_sql(sql):
+        if dates:
+            key = [value.isoformat() if isinstance(value, date) else value for value in key]
         if n:
             counts[(*key, bool(risk))] = n
     return counts
@@ -172,11 +177,13 @@ def _tally_problems(connection: Any) -> list[str]:
     found = _compare("order_tallies",
                      _counts(connection, f"SELECT {tally.KEY}, n FROM order_tallies"),
                      _counts(connection, f"SELECT {keys}, COUNT(*) FROM orders GROUP BY {positions}"))
-    keys = ", ".join(risk if c == "high_risk" else c for c in text_tally.KEY)
-    positions = ", ".join(str(i + 1) for i in range(len(text_tally.KEY)))
-    found += _compare(text_tally.TABLE,
-                      _counts(connection, f"SELECT {', '.join(text_tally.KEY)}, n FROM {text_tally.TABLE}"),
-                      _counts(connection, f"SELECT {keys}, COUNT(*) FROM orders GROUP BY {positions}"))
+    for kept in (text_tally.TRIGGERS_OF, day_tally.TRIGGERS_OF):
+        columns = [c for c in kept.key if c != "high_risk"] + ["high_risk"]  # the risk last, as _counts reads it
+        keys = ", ".join(kept.value(c, "orders", connection.dialect.name) for c in columns)
+        positions = ", ".join(str(i + 1) for i in range(len(columns)))
+        found += _compare(kept.table,
+                          _counts(connection, f"SELECT {', '.join(columns)}, n FROM {kept.table}", dates=True),
+                          _counts(connection, f"SELECT {keys}, COUNT(*) FROM orders GROUP BY {positions}", dates=True))
     return found
 
 

@@ -12,8 +12,8 @@ Reading an order row costs about 3 µs at 1,000,000 orders (it is wide and found
 tally row about 1.5 µs and an index entry 0.1-0.6 µs, so the counts come from whichever
 way reads the least:
 
-- indexed: nothing that needs the row (organisation and period only, or a microsite
-  without a period): indexed_counts.py.
+- indexed: nothing that needs the row (organisation or microsite, and period): the
+  tallies and day tallies, indexed_counts.py.
 - tally: a text and no advanced-search field, over all time: order_text_tallies
   (text_tally.py) holds the orders per customer's e-mail, name and post code and per
   group. The counts are the rows holding the text ("holding"), or the organisation's
@@ -34,12 +34,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from hubtui.domain.order_query import OrderQuery
-from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter, matches_quick_filter
+from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter
 from hubtui.store import lacking_orders as lo
 from hubtui.store import order_queries as q
 from hubtui.store import text_tally
@@ -48,6 +46,7 @@ from hubtui.store.indexed_counts import (
     DATE_FILTERS,
     Days,
     day_counts,
+    fold,
     holds_orders,
     indexed,
     share_of_period,
@@ -137,7 +136,7 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
     itself: that would count its own rest, and so on)."""
     query = _without_quick_filter(query)
     match = q.text_terms(reader, query.text, scope.org_id) if query.text else None
-    indexed_ = not _has_fields(query) and not (scope.microsite and (scope.placed_from or scope.placed_to))
+    indexed_ = not _has_fields(query)
     if match is None:
         return Plan("indexed" if indexed_ else "walk")
     if match.plan == "none":
@@ -160,31 +159,6 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
     if driver is not None and driver.size < cap:
         return Plan("complement", match, driver, known)
     return Plan("walk", replace(match, plan="dense"))
-
-
-def fold(rows: list[tuple[Any, ...]]) -> dict[QuickFilter, int]:
-    """The twelve counts from grouped rows (status, payment status, type, high risk, day, n)."""
-    counts = {f: 0 for f in QuickFilter}
-    for status, payment_status, order_type, high_risk, day, n in rows:
-        for f in _filters_of(status, payment_status, order_type, bool(high_risk), int(day)):
-            counts[f] += int(n)
-    return counts
-
-
-@lru_cache(maxsize=8192)
-def _filters_of(status: str, payment_status: str, order_type: str, high_risk: bool, day: int) -> frozenset[QuickFilter]:
-    """The quick filters a group counts towards; day 0 is today, 1 yesterday, 2 any other day.
-
-    Asked of the domain once per distinct group, not once per group and filter on every call.
-    """
-    today = date(2000, 1, 3)  # any date: only the distance from today matters
-    return frozenset(
-        f for f in QuickFilter
-        if matches_quick_filter(
-            f, status=status, payment_status=payment_status, order_type=order_type,  # type: ignore[arg-type]
-            fraud_score=HIGH_RISK_SCORE if high_risk else 0, placed_on=today - timedelta(days=day), today=today,
-        )
-    )
 
 
 def _without_quick_filter(query: OrderQuery) -> OrderQuery:

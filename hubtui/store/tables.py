@@ -7,7 +7,7 @@ units. Timestamps are timezone-aware UTC.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -474,6 +474,24 @@ class OrderTextTally(SQLModel, table=True):
     payment_status: str = Field(max_length=24, primary_key=True)
     order_type: str = Field(max_length=16, primary_key=True)
     high_risk: bool = Field(primary_key=True)
+    n: int = 0
+
+
+class OrderDayTally(SQLModel, table=True):
+    """Order counts per (org, UTC day placed, microsite, status, payment status, type, risk);
+    rows at zero are deleted. Kept by triggers (store/day_tally.py) so that the quick-filter
+    counts of a period sum its days' rows instead of counting its orders.
+    """
+
+    __tablename__ = "order_day_tallies"
+
+    org_id: int = Field(primary_key=True)
+    status: str = Field(max_length=32, primary_key=True)
+    payment_status: str = Field(max_length=24, primary_key=True)
+    order_type: str = Field(max_length=16, primary_key=True)
+    high_risk: bool = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    microsite_id: int = Field(primary_key=True)
     n: int = 0
 
 

@@ -27,108 +27,30 @@ from typing import Any
 
 from hubtui.store import text_search
 from hubtui.store.tally import HIGH_RISK
+from hubtui.store.tally_triggers import TallyTriggers
 
 TABLE = "order_text_tallies"
 # The primary key, in its column order: the e-mail leads, so it serves look-ups by e-mail;
 # ix_order_text_tallies_name and _postcode serve the other two kinds.
 KEY = ("org_id", "customer_email", "customer_name_key", "shipping_postcode_key", "microsite_id", "status",
        "payment_status", "order_type", "high_risk")
-TRIGGERS = ("orders_text_tally_insert", "orders_text_tally_update", "orders_text_tally_delete")
-
-_KEY = ", ".join(KEY)
-_WATCHED = ("org_id", "microsite_id", "status", "payment_status", "order_type", "customer_email",
-            "customer_name_key", "shipping_postcode_key")
 
 
-def _values(row: str) -> list[str]:
-    """The key of an orders row (NEW or OLD), in KEY order."""
-    return [f"({row}.fraud_score >= {HIGH_RISK})" if c == "high_risk" else f"{row}.{c}" for c in KEY]
+def _value(column: str, row: str, dialect: str) -> str:
+    return f"({row}.fraud_score >= {HIGH_RISK})" if column == "high_risk" else f"{row}.{column}"
 
 
-def _matches(row: str) -> str:
-    return " AND ".join(f"{c} = {value}" for c, value in zip(KEY, _values(row)))
-
-
-_ADD = (f"INSERT INTO {TABLE} ({_KEY}, n) VALUES ({', '.join(_values('NEW'))}, 1) "
-        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {TABLE}.n + 1;")
-_REMOVE = (f"UPDATE {TABLE} SET n = n - 1 WHERE {_matches('OLD')};\n"
-           f"  DELETE FROM {TABLE} WHERE {_matches('OLD')} AND n = 0;")
-_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _WATCHED) + (
-    f" OR (OLD.fraud_score >= {HIGH_RISK}) IS NOT (NEW.fraud_score >= {HIGH_RISK})")
-
-_SQLITE_TRIGGERS = {
-    "orders_text_tally_insert": f"CREATE TRIGGER orders_text_tally_insert AFTER INSERT ON orders BEGIN\n"
-    f"  {_ADD}\nEND",
-    "orders_text_tally_update": f"CREATE TRIGGER orders_text_tally_update AFTER UPDATE OF "
-    f"{', '.join(_WATCHED)}, fraud_score ON orders\nWHEN {_CHANGED}\nBEGIN\n  {_REMOVE}\n  {_ADD}\nEND",
-    "orders_text_tally_delete": f"CREATE TRIGGER orders_text_tally_delete AFTER DELETE ON orders BEGIN\n"
-    f"  {_REMOVE}\nEND",
-}
-
-# A concurrent insert into a row another transaction has just emptied and deleted waits for
-# it, then inserts afresh: INSERT ... ON CONFLICT guarantees an insert or an update.
-_POSTGRES_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION orders_text_tally() RETURNS trigger AS $$
-BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    {_REMOVE}
-  END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    {_ADD}
-  END IF;
-  RETURN NULL;
-END $$ LANGUAGE plpgsql"""
-
-_OLD_ROW = ", ".join(f"OLD.{c}" for c in _WATCHED) + f", OLD.fraud_score >= {HIGH_RISK}"
-_NEW_ROW = ", ".join(f"NEW.{c}" for c in _WATCHED) + f", NEW.fraud_score >= {HIGH_RISK}"
-_POSTGRES_TRIGGERS = {
-    "orders_text_tally_insert": "CREATE TRIGGER orders_text_tally_insert AFTER INSERT ON orders "
-    "FOR EACH ROW EXECUTE FUNCTION orders_text_tally()",
-    "orders_text_tally_update": f"CREATE TRIGGER orders_text_tally_update AFTER UPDATE OF {', '.join(_WATCHED)}, "
-    f"fraud_score ON orders FOR EACH ROW WHEN (ROW({_OLD_ROW}) IS DISTINCT FROM ROW({_NEW_ROW})) "
-    "EXECUTE FUNCTION orders_text_tally()",
-    "orders_text_tally_delete": "CREATE TRIGGER orders_text_tally_delete AFTER DELETE ON orders "
-    "FOR EACH ROW EXECUTE FUNCTION orders_text_tally()",
-}
-
-ADD_SQL = (
-    f"INSERT INTO {TABLE} ({_KEY}, n) VALUES ({', '.join(':' + c for c in KEY)}, :n) "
-    f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {TABLE}.n + excluded.n"
+TRIGGERS_OF = TallyTriggers(
+    table=TABLE, function="orders_text_tally", key=KEY, value=_value,
+    watched=("org_id", "microsite_id", "status", "payment_status", "order_type", "customer_email",
+             "customer_name_key", "shipping_postcode_key", "fraud_score"),
 )
-
-
-def _postgres(connection: Any) -> bool:
-    return connection.dialect.name == "postgresql"
-
-
-def create_triggers(connection: Any) -> None:
-    if _postgres(connection):
-        connection.exec_driver_sql(_POSTGRES_FUNCTION)
-        for sql in _POSTGRES_TRIGGERS.values():
-            connection.exec_driver_sql(sql)
-    else:
-        for sql in _SQLITE_TRIGGERS.values():
-            connection.exec_driver_sql(sql)
-
-
-def drop_triggers(connection: Any) -> None:
-    suffix = " ON orders" if _postgres(connection) else ""
-    for name in TRIGGERS:
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}{suffix}")
-
-
-def drop_function(connection: Any) -> None:
-    if _postgres(connection):
-        connection.exec_driver_sql("DROP FUNCTION IF EXISTS orders_text_tally()")
-
-
-def rebuild(connection: Any) -> None:
-    """Recount every row from the orders (an upgrade, or a bulk load that did not count)."""
-    connection.exec_driver_sql(f"DELETE FROM {TABLE}")
-    columns = ", ".join(f"fraud_score >= {HIGH_RISK}" if c == "high_risk" else c for c in KEY)
-    connection.exec_driver_sql(
-        f"INSERT INTO {TABLE} ({_KEY}, n) SELECT {columns}, COUNT(*) FROM orders GROUP BY {columns}"
-    )
+TRIGGERS = TRIGGERS_OF.names
+ADD_SQL = TRIGGERS_OF.add_sql()
+create_triggers = TRIGGERS_OF.create
+drop_triggers = TRIGGERS_OF.drop
+drop_function = TRIGGERS_OF.drop_function
+rebuild = TRIGGERS_OF.rebuild
 
 
 def add_rows(counts: dict[tuple[Any, ...], int]) -> list[dict[str, Any]]:

@@ -51,7 +51,11 @@ COMMANDS = {
 
 @pytest.fixture(scope="module")
 def pg_template(postgres) -> str:  # type: ignore[no-untyped-def]
-    """A PostgreSQL database with demo data, built once; each test works on a copy of it."""
+    """A PostgreSQL database with demo data, built once a module set-up; each test works on a
+    copy of it. Work stealing can split this module across a worker's other modules, so the
+    fixture may run again on the same server: the earlier template goes first."""
+    with psycopg.connect(_plain(postgres.url("hubtui")), autocommit=True) as admin:
+        admin.execute('DROP DATABASE IF EXISTS "lock_wait_template"')
     url = postgres.create_database("lock_wait_template")
     store = Store(url)
     load_demo(store, orders=20, seed=3, now=FIXED_NOW, login_name=LOGIN)

@@ -178,6 +178,21 @@ def test_today_and_yesterday_are_the_operators_days(zone: str, shared: SharedDem
         assert quick_filter_counts(local, query) == expected_counts(all_facts, query, today, tz), (zone, query)
 
 
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/New_York"])
+def test_periods_in_a_zone_whose_days_are_not_utc_days(zone: str, shared: SharedDemo, all_facts: list[Fact]) -> None:
+    """The day tallies hold UTC days: an operator's day starting at 18:30 or 05:00 UTC has its
+    ends counted from the orders, the whole days between from the tallies."""
+    tz = ZoneInfo(zone)
+    local = open_context(shared.store, "alice", clock=fixed_clock, tz=tz)
+    today = local.today()
+    queries = [OrderQuery(period=period) for period in PERIODS] + [
+        OrderQuery(period=Period.LAST_30_DAYS, microsite="bt-ie"), OrderQuery(text="e", period=Period.LAST_7_DAYS),
+        OrderQuery(text="1", period=Period.THIS_MONTH, microsite="bt-uk"),
+    ]
+    for query in queries:
+        assert quick_filter_counts(local, query) == expected_counts(all_facts, query, today, tz), (zone, query)
+
+
 def test_the_older_forms_still_answer(ctx: Context, all_facts: list[Fact]) -> None:
     """Callers from before the query (start-up prefetch, tests): no argument, or a microsite code."""
     assert quick_filter_counts(ctx) == expected_counts(all_facts, OrderQuery())

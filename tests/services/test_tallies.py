@@ -1,4 +1,4 @@
-"""The order_tallies and order_text_tallies tables stay equal to a recount of the orders after
+"""The order_tallies, order_text_tallies and order_day_tallies tables stay equal to a recount of the orders after
 service writes (order_text_tallies with no row left at zero)."""
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ TEXT_KEY = ("org_id, customer_email, customer_name_key, shipping_postcode_key, m
             "order_type")
 TEXT_RECOUNT = f"SELECT {TEXT_KEY}, fraud_score >= 70, COUNT(*) FROM orders GROUP BY {TEXT_KEY}, fraud_score >= 70"
 TEXT_TALLIES = f"SELECT {TEXT_KEY}, high_risk, n FROM order_text_tallies"
+DAY_KEY = "org_id, substr(placed_at, 1, 10), microsite_id, status, payment_status, order_type"
+DAY_RECOUNT = f"SELECT {DAY_KEY}, fraud_score >= 70, COUNT(*) FROM orders GROUP BY {DAY_KEY}, fraud_score >= 70"
+DAY_TALLIES = ("SELECT org_id, day, microsite_id, status, payment_status, order_type, high_risk, n "
+               "FROM order_day_tallies")
 
 
 def assert_tallies_match(sql: Sql) -> None:
@@ -33,6 +37,13 @@ def assert_tallies_match(sql: Sql) -> None:
     assert kept == recount
     assert sql.scalar("SELECT COUNT(*) FROM order_tallies WHERE n < 0") == 0
     assert_text_tallies_match(sql)
+    assert_day_tallies_match(sql)
+
+
+def assert_day_tallies_match(sql: Sql) -> None:
+    recount = {tuple(r[:7]): r[7] for r in sql.rows(DAY_RECOUNT)}
+    kept = {tuple(r[:7]): r[7] for r in sql.rows(DAY_TALLIES)}
+    assert len(recount) > 1 and kept == recount  # per UTC day, every row above zero
 
 
 def assert_text_tallies_match(sql: Sql) -> None:
