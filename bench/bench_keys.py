@@ -37,7 +37,7 @@ from results import replace_section  # noqa: E402
 from textual import events  # noqa: E402
 
 from hubtui.app import HubApp  # noqa: E402
-from hubtui.key_holding import HoldsKeys  # noqa: E402
+from hubtui.widgets.key_delivery import HoldsKeys  # noqa: E402
 from hubtui.services.context import open_context  # noqa: E402
 from hubtui.store.engine import Store  # noqa: E402
 

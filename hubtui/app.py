@@ -11,10 +11,11 @@ from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
 
-from hubtui.commands import ALL_COMMANDS, APP_COMMANDS, Command, bindings, known_ids
-from hubtui.key_holding import HoldsKeys
 from hubtui.screens.empty import EmptyDatabaseScreen
 from hubtui.screens.orders import OrdersScreen
+from hubtui.widgets.commands import ALL_COMMANDS, APP_COMMANDS, Command, bindings, known_ids
+from hubtui.widgets.key_delivery import HoldsKeys, KeyHold
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from hubtui.config import Settings
@@ -40,7 +41,7 @@ class OrderNumberProvider(Provider):
         yield Hit(1.0, f"order: open {number}", partial(app.open_order, number), help="Open this order")
 
 
-class HubApp(HoldsKeys):
+class HubApp(ReportsWorkerErrors, HoldsKeys):
     TITLE = "hubtui"
     # Each screen's stylesheet lives beside it; the app loads them all, because a screen's own
     # CSS_PATH is not read for the default screen.
@@ -69,6 +70,7 @@ class HubApp(HoldsKeys):
         self.pending = pending  # a prefetch still running: its answer arrives after the app starts
         self.startup_error: str | None = None  # set when the prefetch refused: the CLI reports it
         self._connect_failed = False
+        self._store_hold = KeyHold()  # keys typed at the first frame, waiting for the store (fast start)
         self.keymap_overrides = self._valid_keymap(settings.key_bindings if settings else {})
 
     def _valid_keymap(self, keys: dict[str, str]) -> dict[str, str]:
@@ -81,7 +83,9 @@ class HubApp(HoldsKeys):
         if self.context is None:
             # Fast start paints the first page before the app has its own store: keys typed at
             # that first frame (":5⏎p", "n" and a name) wait for it, then mean what they would later.
-            self.hold_keys_while(self._opening, self.CONNECT_HOLD_S)
+            # The hold ends when the store is open, or cannot be (_store_settled).
+            if self._opening():
+                self._store_hold = self.hold_keys(self.CONNECT_HOLD_S)
         if self.pending is not None:
             self.await_prefetch()
         elif self.context is None and self.prefetch is not None and not self.prefetch.empty_database:
@@ -97,6 +101,10 @@ class HubApp(HoldsKeys):
         from hubtui.domain.order_draft import DEFAULT_CONFIRM_ABOVE
 
         return self.settings.quantity_confirm_above if self.settings else DEFAULT_CONFIRM_ABOVE
+
+    def _store_settled(self) -> None:
+        """The store is open, or will not be (refused, failed, an empty database): keys go on."""
+        self._store_hold.release()
 
     def _opening(self) -> bool:
         """Still opening the store (fast start): neither ready, nor refused, nor an empty database."""
@@ -117,7 +125,7 @@ class HubApp(HoldsKeys):
             return EmptyDatabaseScreen()
         return OrdersScreen(self.context)
 
-    @work(thread=True, group="prefetch")
+    @work(thread=True, group="prefetch", exit_on_error=False, description="read the first page")
     def await_prefetch(self) -> None:
         """Textual started while the start-up process read; take its answer when it comes."""
         assert self.pending is not None
@@ -127,9 +135,11 @@ class HubApp(HoldsKeys):
         self.prefetch = prefetch
         if prefetch.error:
             self.startup_error = prefetch.error
+            self._store_settled()
             # After the next refresh: closing while the first screen still mounts upsets Textual.
             self.call_after_refresh(self.exit, return_code=1)
         elif prefetch.empty_database:
+            self._store_settled()
             self.push_screen(EmptyDatabaseScreen())  # the default screen itself cannot be switched
         else:
             screen = self.screen_stack[0]
@@ -137,18 +147,19 @@ class HubApp(HoldsKeys):
                 screen.show_prefetch(prefetch)
             self.connect()
 
-    @work(thread=True, exclusive=True, group="connect")
+    @work(thread=True, exclusive=True, group="connect", exit_on_error=False, description="open the database")
     def connect(self) -> None:
         """Fast start: open our own store and operator once the first page is on screen."""
-        from hubtui.services.context import open_context
-        from hubtui.startup import timezone_of
+        from dataclasses import replace
+
         from hubtui.services.database import connect as open_store
+        from hubtui.services.session import sign_in
 
         assert self.settings is not None and self.prefetch is not None
         try:
+            # The start-up reader checked the file and the schema; the operator is the one it signed in.
             store = open_store(self.settings.database_url)
-            context = open_context(store, self.prefetch.user_name, self.prefetch.org_code, login=self.settings.login,
-                                   vouched=self.settings.user_vouched, tz=timezone_of(self.settings))
+            context = sign_in(store, replace(self.settings, user=self.prefetch.user_name, org=self.prefetch.org_code))
         except Exception as error:  # the start-up read worked, so this is rare: say so, keep the page on screen
             self.call_from_thread(self._not_connected, error)
             return
@@ -158,11 +169,13 @@ class HubApp(HoldsKeys):
         from hubtui.services.faults import one_line
 
         self._connect_failed = True
+        self._store_settled()
         self.notify(one_line(error, lead="Could not open the database: "), title="Not connected", severity="error",
                     timeout=30)
 
     def _connected(self, store: Store, context: Context) -> None:
         self.store, self.context = store, context
+        self._store_settled()
         for screen in self.screen_stack:
             if isinstance(screen, OrdersScreen):
                 screen.context_ready(context)
@@ -227,7 +240,7 @@ class HubApp(HoldsKeys):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "jump":
-            # `:` runs first (a priority key, see hubtui.key_holding): in a text field it is a character to type
+            # `:` runs first (a priority key, see hubtui.widgets.key_delivery): in a text field it is a character to type
             from textual.widgets import Input
 
             return not isinstance(self.focused, Input)
@@ -250,12 +263,14 @@ class HubApp(HoldsKeys):
         title = getattr(screen, "HELP_TITLE", None) or screen.title or screen.__class__.__name__
         self.push_screen(HelpScreen(title, commands, self.keymap_overrides))
 
-    def action_jump(self) -> None:
+    async def action_jump(self) -> None:
         from hubtui.screens.dialogs import JumpDialog
 
         if self.context is None:
             return
-        self.push_screen(JumpDialog(), self._jump_to)
+        # Awaited: a priority key's action returns once its screen is mounted, so the keys typed
+        # behind `:` are handed on to the dialog, not to the list (hubtui.widgets.key_delivery).
+        await self.push_screen(JumpDialog(), self._jump_to)
 
     def _jump_to(self, text: str | None) -> None:
         if text:
@@ -273,10 +288,9 @@ class HubApp(HoldsKeys):
     def open_order(self, text: str) -> None:
         """Open an order by number; an unknown number says so and leaves the screen as it is.
         Keys typed while it is read are for the order's screen."""
-        worker = self._read_and_open_order(text)
-        self.hold_keys_while(lambda: not worker.is_finished)
+        self.hold_keys(until=self._read_and_open_order(text))
 
-    @work(thread=True, exclusive=True, group="open-order")
+    @work(thread=True, exclusive=True, group="open-order", exit_on_error=False, description="read the order")
     def _read_and_open_order(self, text: str) -> None:
         from hubtui.domain.errors import DomainError
         from hubtui.screens.order_detail import OrderDetailScreen

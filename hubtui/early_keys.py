@@ -5,7 +5,10 @@ in line mode: what an agent types is echoed onto the screen, and enter arrives a
 feed, which Textual reads as ctrl+j, so ":30⏎p" became "30p" in the jump box. Taking the
 terminal out of line mode first thing leaves those keys waiting, unechoed and as typed,
 for Textual to read with everything after them; the app then holds them until it can act
-(hubtui.key_holding). The terminal's own settings come back when the program ends.
+(hubtui.widgets.key_delivery). The terminal's own settings come back when the program ends.
+
+It stays here, beside hubtui.startup, rather than under hubtui/widgets: it runs before Textual
+(or the CLI) is imported, and imports nothing but the standard library.
 """
 
 from __future__ import annotations

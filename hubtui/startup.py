@@ -7,7 +7,8 @@ and the counts, and hands them over through a pipe as plain values; the parent m
 loads Textual, paints that page, and imports the SQL stack after the first paint.
 
 This module imports nothing heavy; neither does unpickling its result (OrderRow and friends
-are plain dataclasses).
+are plain dataclasses). It never imports the CLI: hubtui.__main__ calls start_early() and then
+the CLI, whose root command takes the early read (take_early) or starts one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hubtui.config import Settings
@@ -42,21 +43,14 @@ def read(settings: Settings) -> Prefetch:
     """Everything the first screen needs, read through the services (runs in the child)."""
     from hubtui.domain.errors import DomainError
     from hubtui.domain.order_query import OrderQuery
-    from hubtui.services import database
-    from hubtui.services.context import open_context
+    from hubtui.services import database, session
     from hubtui.services.order_reads import count_orders, list_orders, quick_filter_counts
-    from hubtui.services.database import connect
 
     try:
-        database.refuse_missing(settings.database_url)
-        store = connect(settings.database_url)
-        database.ensure_ready(store)
+        store = session.open_store(settings)
         if not database.has_organisations(store):
             return Prefetch(empty_database=True)
-        if not settings.user:
-            return Prefetch(error="cannot tell who you are: pass --user NAME or set HUBTUI_USER")
-        ctx = open_context(store, settings.user, settings.org, login=settings.login, vouched=settings.user_vouched,
-                           tz=timezone_of(settings))
+        ctx = session.sign_in(store, settings)
         operator = ctx.operator
         return Prefetch(
             user_name=operator.user_name, role=operator.role.value, org_id=operator.org_id,
@@ -66,14 +60,6 @@ def read(settings: Settings) -> Prefetch:
         )
     except DomainError as error:
         return Prefetch(error=str(error))
-
-
-def timezone_of(settings: Settings) -> Any:
-    if not settings.timezone:
-        return None
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(settings.timezone)
 
 
 class Pending:
@@ -174,13 +160,3 @@ def take_early(settings: Settings) -> Pending | None:
         pending.result()  # reap the child; its answer is for other settings
         return None
     return pending
-
-
-def main() -> None:
-    """The `hubtui` command: fork the TUI's start-up read first, then run the CLI."""
-    import sys
-
-    start_early(sys.argv[1:])
-    from hubtui.cli import main as cli_main
-
-    cli_main()

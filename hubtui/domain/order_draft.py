@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from hubtui.domain.errors import DomainError
+from hubtui.domain.totals import LineMoney, OrderTotals, line_total, order_totals
 
 MAX_QUANTITY = 9999  # more than this on one phone line is a typing slip, not an order
 # Above this a typed quantity is asked about before it joins the order: a stock code's digits
@@ -32,16 +33,10 @@ class DraftLine:
 
     @property
     def total(self) -> int:
-        return self.unit_price * self.quantity
+        return line_total(self.unit_price, self.quantity)
 
 
-@dataclass(frozen=True)
-class DraftTotals:
-    lines: int  # number of lines
-    items: int  # units over all lines
-    lines_total: int
-    shipping: int
-    order_total: int
+DraftTotals = OrderTotals  # what the wizard shows under its lines
 
 
 def check_quantity(quantity: int) -> int:
@@ -110,15 +105,8 @@ def remove_line(lines: tuple[DraftLine, ...], index: int) -> tuple[DraftLine, ..
     return lines[:index] + lines[index + 1:]
 
 
-def totals(lines: tuple[DraftLine, ...], shipping: int = 0) -> DraftTotals:
-    lines_total = sum(line.total for line in lines)
-    return DraftTotals(
-        lines=len(lines),
-        items=sum(line.quantity for line in lines),
-        lines_total=lines_total,
-        shipping=shipping,
-        order_total=lines_total + shipping,
-    )
+def totals(lines: tuple[DraftLine, ...], shipping: int = 0) -> OrderTotals:
+    return order_totals((LineMoney(line.unit_price, line.quantity) for line in lines), shipping)
 
 
 # A delivery address needs these; line2 is optional. Names as on the Address view.

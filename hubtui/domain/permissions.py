@@ -7,7 +7,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from hubtui.domain.errors import PermissionDenied
-from hubtui.domain.orders import OrderStatus
+from hubtui.domain.orders import OrderStatus, allowed_targets
 
 
 class Role(StrEnum):
@@ -144,3 +144,20 @@ def status_permission(target: OrderStatus) -> Permission:
     if OrderStatus(target) in WAREHOUSE_STATUSES:
         return Permission.dispatch
     return Permission.change_status
+
+
+def move_permission(current: OrderStatus, target: OrderStatus, held_from: OrderStatus | None) -> Permission:
+    """The permission needed to move an order from ``current`` to ``target``: whoever may hold
+    an order may release it back to where it was held from."""
+    if OrderStatus(current) is OrderStatus.OnHold and held_from is not None and OrderStatus(target) is OrderStatus(held_from):
+        return Permission.change_status
+    return status_permission(target)
+
+
+def status_moves(role: Role | str, current: OrderStatus, held_from: OrderStatus | None) -> list[OrderStatus]:
+    """The statuses ``role`` may move an order to from ``current``, in the statuses' order."""
+    allowed = allowed_targets(OrderStatus(current), held_from)
+    return [
+        target for target in OrderStatus
+        if target in allowed and can(role, move_permission(current, target, held_from))  # type: ignore[arg-type]
+    ]

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from hubtui.commands import Command, key_label
+from hubtui.widgets.commands import Command, key_label
 
 
 class HelpScreen(ModalScreen[None]):

@@ -19,8 +19,9 @@ from textual.widgets import Label
 from hubtui.domain.limits import LIMITS
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.safe_text import safe
-from hubtui.widgets.type_ahead import hold_keys_while
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from hubtui.services.context import Context
@@ -47,7 +48,7 @@ def prefill(typed: str) -> dict[str, str]:
     return {"first_name": first.title(), "last_name": last.strip().title()}
 
 
-class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
+class NewCustomerDialog(ReportsWorkerErrors, ModalScreen[CustomerChoice | None]):
     AUTO_FOCUS = "#customer_first_name"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
@@ -102,11 +103,11 @@ class NewCustomerDialog(ModalScreen[CustomerChoice | None]):
             company_account=value["company"] or None,
         )
         self.saving = True
-        # Keys typed from now on are for the wizard.
-        hold_keys_while(self, lambda: self.saving and self.is_attached, writing=True)
-        self._create(draft)
+        # Keys typed from now on are for the wizard: held until the answer has been handled
+        # (the dialog closed, or the refusals shown under their fields).
+        hold_keys(self, until=self._create(draft), writing=True)
 
-    @work(thread=True, group="customer-writes")
+    @work(thread=True, group="customer-writes", exit_on_error=False, description="add the customer")
     def _create(self, draft) -> None:  # type: ignore[no-untyped-def]
         from hubtui.domain.errors import DomainError
         from hubtui.services.customers import create_customer

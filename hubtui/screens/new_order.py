@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, DataTable, Header, Input, Static
 
-from hubtui.commands import APP_COMMANDS, NEW_ORDER_COMMANDS, bindings
 from hubtui.domain.errors import DomainError, MoneyError
 from hubtui.domain.money import format_money
 from hubtui.domain.order_draft import DEFAULT_CONFIRM_ABOVE, totals
@@ -24,16 +23,18 @@ from hubtui.services.views import CustomerChoice, OrderDetail
 from hubtui.screens.new_order_customer import CustomerStep
 from hubtui.screens.new_order_products import ProductsStep
 from hubtui.screens.new_order_review import ReviewStep
+from hubtui.widgets.commands import APP_COMMANDS, NEW_ORDER_COMMANDS, bindings
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.payment_fields import CHECKED_FIELDS
 from hubtui.widgets.safe_text import safe
-from hubtui.widgets.type_ahead import hold_keys_while
 from hubtui.widgets.hub_footer import HubFooter
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 STEPS = (("customer", "1 Customer"), ("products", "2 Products"), ("review", "3 Review"))
 FIRST_FIELD = {"customer": "#customer-search", "products": "#product-search", "review": "#shipping_name"}
 
 
-class NewOrderScreen(Screen[None]):
+class NewOrderScreen(ReportsWorkerErrors, Screen[None]):
     AUTO_FOCUS = "#customer-search"
     BINDINGS = bindings(NEW_ORDER_COMMANDS)
     HELP_COMMANDS = APP_COMMANDS + NEW_ORDER_COMMANDS
@@ -212,7 +213,7 @@ class NewOrderScreen(Screen[None]):
         self.place()
 
     def _draft(self):  # type: ignore[no-untyped-def]
-        from hubtui.services.order_writes import NewLine, NewOrder
+        from hubtui.services.drafts import NewLine, NewOrder
 
         review = self.review
         shipping = review.address("shipping")
@@ -238,14 +239,14 @@ class NewOrderScreen(Screen[None]):
             if payment is None:
                 return  # the amount is wrong: said beside it, the cursor is on it
         self.placing = True
-        # Keys typed from now on are for the details.
-        hold_keys_while(self, lambda: self.placing and self.is_attached, writing=True)
         # The step bar, not the header: a header retitled just before the screen closes can
         # update itself after its parts are gone.
         self.query_one("#wizard-steps", Static).update(Text(" Placing the order…", style="bold"))
-        self._place(draft, payment)
+        # Keys typed from now on are for the details: held until the answer has been handled
+        # (the order opened, or the refusal shown where it points).
+        hold_keys(self, until=self._place(draft, payment), writing=True)
 
-    @work(thread=True, group="order-writes")
+    @work(thread=True, group="order-writes", exit_on_error=False, description="place the order")
     def _place(self, draft, payment) -> None:  # type: ignore[no-untyped-def]
         from hubtui.services.order_writes import place_order
 

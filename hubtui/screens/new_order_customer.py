@@ -18,6 +18,7 @@ from hubtui.services.context import Context
 from hubtui.services.views import CompanyChoice, CustomerChoice
 from hubtui.widgets.safe_text import safe
 from hubtui.widgets.search_picker import SearchPicker
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 PEOPLE_PROMPT = "Customer: type an e-mail, phone number or name"
 COMPANY_PROMPT = "Company: type part of its name or its account number"
@@ -51,7 +52,7 @@ def company_label(c: CompanyChoice) -> Text:
     return text
 
 
-class CustomerStep(SearchPicker):
+class CustomerStep(ReportsWorkerErrors, SearchPicker):
     SEARCH_ID = "customer-search"
     RESULTS_ID = "customer-results"
 
@@ -95,7 +96,8 @@ class CustomerStep(SearchPicker):
         self.search_changed()
         self.search(event.value, self.companies)
 
-    @work(thread=True, exclusive=True, group="wizard-customers")
+    @work(thread=True, exclusive=True, group="wizard-customers", exit_on_error=False,
+          description="search the customers")
     def search(self, text: str, companies: bool) -> None:
         from hubtui.services.catalogue import search_companies, search_customers
 
@@ -159,7 +161,8 @@ class CustomerStep(SearchPicker):
         else:
             self.on_pick(choice)
 
-    @work(thread=True, exclusive=True, group="wizard-customers")
+    @work(thread=True, exclusive=True, group="wizard-customers", exit_on_error=False,
+          description="read the contacts")
     def load_contacts(self, company: CompanyChoice) -> None:
         from hubtui.services.catalogue import company_contacts
 

@@ -33,9 +33,10 @@ from hubtui.domain.order_draft import (
 )
 from hubtui.services.context import Context
 from hubtui.services.views import ProductChoice
+from hubtui.widgets.key_delivery import EagerInput, TypeAhead
 from hubtui.widgets.safe_text import safe, shown
 from hubtui.widgets.search_picker import SearchPicker
-from hubtui.widgets.type_ahead import EagerInput, TypeAhead
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 LINES_HINT = "enter adds one · 3*code or code x3 adds three · + − the last line · tab the lines · ctrl+s review"
 
@@ -69,7 +70,7 @@ class QuantityInput(EagerInput):
         await super()._on_key_event(event)
 
 
-class ProductsStep(SearchPicker):
+class ProductsStep(ReportsWorkerErrors, SearchPicker):
     SEARCH_ID = "product-search"
     RESULTS_ID = "product-results"
 
@@ -130,7 +131,8 @@ class ProductsStep(SearchPicker):
         self.search_changed()
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, group="wizard-products")
+    @work(thread=True, exclusive=True, group="wizard-products", exit_on_error=False,
+          description="search the products")
     def search(self, text: str) -> None:
         from hubtui.services.catalogue import search_products
 

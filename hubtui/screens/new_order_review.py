@@ -20,12 +20,12 @@ from hubtui.domain.orders import Channel
 from hubtui.domain.payments import default_method
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.key_delivery import TypeAhead
 from hubtui.widgets.payment_fields import PaymentFields
 from hubtui.widgets.safe_text import safe
-from hubtui.widgets.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
-    from hubtui.services.order_payments import PaymentDraft
+    from hubtui.services.drafts import PaymentDraft
 
 ADDRESS_PARTS = tuple((part, caption, LIMITS[part]) for part, caption in (
     ("name", "Name"), ("line1", "Address"), ("line2", ""), ("city", "Town or city"), ("postcode", "Post code"),

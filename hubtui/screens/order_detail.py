@@ -9,23 +9,25 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, LoadingIndicator, Static
 
-from hubtui.commands import APP_COMMANDS, ORDER_COMMANDS, bindings
 from hubtui.domain.orders import (
     OrderStatus,
     allowed_targets,
     owed_to_customer,
 )
 from hubtui.domain.payments import payment_refusal
-from hubtui.domain.permissions import Permission, can, status_permission, why_not
+from hubtui.domain.permissions import Permission, status_moves, why_not
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
 from hubtui.widgets import order_view as view
+from hubtui.widgets.commands import APP_COMMANDS, ORDER_COMMANDS, bindings
 from hubtui.widgets.hub_footer import HubFooter
 from hubtui.widgets.safe_text import safe, shown
+from hubtui.widgets.worker_errors import RETRY_HINT, ReportsWorkerErrors
 
 
-class OrderDetailScreen(Screen[None]):
+class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
     AUTO_FOCUS = "#detail-body"
+    RETRY_KEY_HINT = RETRY_HINT
     BINDINGS = bindings(ORDER_COMMANDS)
     HELP_COMMANDS = APP_COMMANDS + ORDER_COMMANDS
     HELP_TITLE = "Order details"
@@ -79,7 +81,7 @@ class OrderDetailScreen(Screen[None]):
         else:
             self.load()
 
-    @work(thread=True, exclusive=True, group="order-detail")
+    @work(thread=True, exclusive=True, group="order-detail", exit_on_error=False, description="read the order")
     def load(self) -> None:
         from hubtui.services.order_reads import get_order
 
@@ -145,15 +147,7 @@ class OrderDetailScreen(Screen[None]):
         d = self.detail
         if d is None:
             return []
-        current = OrderStatus(d.status)
-        held_from = _held_from(d)
-        role = self.context.operator.role
-        targets = []
-        for target in sorted(allowed_targets(current, held_from), key=list(OrderStatus).index):
-            releasing = current == OrderStatus.OnHold and target == held_from
-            if can(role, Permission.change_status if releasing else status_permission(target)):
-                targets.append(target)
-        return targets
+        return status_moves(self.context.operator.role, OrderStatus(d.status), _held_from(d))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -161,7 +155,7 @@ class OrderDetailScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load()
 
-    def action_add_note(self) -> None:
+    async def action_add_note(self) -> None:
         from hubtui.screens.dialogs import NoteDialog
 
         def save(text: str | None) -> None:
@@ -172,9 +166,10 @@ class OrderDetailScreen(Screen[None]):
                             again=lambda error: self.app.push_screen(NoteDialog(self.number, text=text, error=error),
                                                                      save))
 
-        self.app.push_screen(NoteDialog(self.number), save)
+        # Awaited, as every priority key's screen is: the keys typed behind `a` are for the dialog.
+        await self.app.push_screen(NoteDialog(self.number), save)
 
-    def action_change_status(self) -> None:
+    async def action_change_status(self) -> None:
         from hubtui.screens.dialogs import StatusChoice, StatusDialog
 
         d = self.detail
@@ -200,27 +195,20 @@ class OrderDetailScreen(Screen[None]):
                 lambda detail: _moved_message(detail), again=again,
             )
 
-        self.app.push_screen(StatusDialog(d.number, d.status, targets,
-                                          owed_if_cancelled=view.money(d, owed) if owed else None), save)
+        await self.app.push_screen(StatusDialog(d.number, d.status, targets,
+                                                owed_if_cancelled=view.money(d, owed) if owed else None), save)
 
-    def action_pay(self) -> None:
-        from hubtui.screens.payment_dialog import PaymentDialog, recorded_message
+    async def action_pay(self) -> None:
+        from hubtui.screens.payment_dialog import take_payment
 
-        d = self.detail
-        if d is None:
-            return
-        dialog = PaymentDialog(self.context, d)
+        if self.detail is not None:
+            # After someone else's change while the dialog was open, show theirs.
+            opened = take_payment(self, self.context, self.detail, saved=lambda d: self.post_message(self.Loaded(d)),
+                                  stale=self.load)
+            if opened is not None:
+                await opened
 
-        def saved(result: OrderDetail | None) -> None:
-            if result is not None:
-                self.post_message(self.Loaded(result))
-                self.notify(recorded_message(result), timeout=4)
-            elif dialog.stale:
-                self.load()  # someone else changed the order while the dialog was open: show their change
-
-        self.app.push_screen(dialog, saved)
-
-    @work(thread=True, group="order-writes")
+    @work(thread=True, group="order-writes", exit_on_error=False, description="save the change")
     def _write(self, change, done, again=None) -> None:  # type: ignore[no-untyped-def]
         """Run `change` (a service call); `done` is the notice, or makes it from the order as stored.
         When it fails, `again(message)` reopens the dialog with what was typed, so nothing is lost."""

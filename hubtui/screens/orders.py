@@ -2,44 +2,38 @@
 
 from __future__ import annotations
 
-import os
-import time
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Header, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from hubtui.commands import APP_COMMANDS, ORDERS_COMMANDS, QUICK_FILTER_LABELS, bindings
+from hubtui.widgets.commands import APP_COMMANDS, ORDERS_COMMANDS, QUICK_FILTER_LABELS, bindings
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
 from hubtui.domain.permissions import Permission, why_not
+from hubtui.screens.list_screen import KeysetListScreen
 from hubtui.services.views import Cursor, OrderDetail, OrderRow, Page
-from hubtui.widgets.hub_footer import HubFooter
+from hubtui.widgets.keyset_pager import PageRequest
 from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
-from hubtui.widgets.safe_text import SafeInput, safe
+from hubtui.widgets.safe_text import safe
 from hubtui.widgets.status_line import StatusLine, counted
-from hubtui.widgets.type_ahead import hold_keys_while
+from hubtui.widgets.key_delivery import hold_keys_while
 
 if TYPE_CHECKING:  # the services import the SQL stack, which a fast start loads after the first paint
     from hubtui.services.context import Context
     from hubtui.startup import Prefetch
 
-PAGE_SIZE = 50
 PERIOD_CYCLE: tuple[Period | None, ...] = (
     None, Period.TODAY, Period.YESTERDAY, Period.LAST_7_DAYS, Period.LAST_30_DAYS, Period.THIS_MONTH,
     Period.LAST_MONTH, Period.THIS_YEAR,
 )
 SORT_LABELS = {SortKey.PLACED: "date", SortKey.TOTAL: "total", SortKey.STATUS: "status"}
-TEXT_DEBOUNCE_SECONDS = 0.25
 
 
 def counts_key(query: OrderQuery) -> OrderQuery:
@@ -61,37 +55,16 @@ def period_words(query: OrderQuery) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class PageRequest:
-    """Which page to read: the first, the one after/before a cursor, or the last."""
-
-    after: Cursor | None = None
-    before: Cursor | None = None
-    from_end: bool = False
-    keep: str | None = None  # order number to keep the cursor on
-    again: bool = False  # the page on screen, read again (refresh)
-
-
-class OrdersScreen(Screen[None]):
-    AUTO_FOCUS = "OrdersTable"
+class OrdersScreen(KeysetListScreen[OrderRow]):
+    AUTO_FOCUS = "#list-table"
     BINDINGS = bindings(ORDERS_COMMANDS)
     HELP_COMMANDS = APP_COMMANDS + ORDERS_COMMANDS
     HELP_TITLE = "Order list"
+    TABLE = OrdersTable
+    FILTER_PLACEHOLDER = "part of an order number, e-mail, name or post code — enter to go to the list"
+    ROWS_NAME = "orders"
 
-    order_query: reactive[OrderQuery] = reactive(OrderQuery, init=False)
-
-    class PageLoaded(Message):
-        def __init__(self, query: OrderQuery, request: PageRequest, page: Page[OrderRow]) -> None:
-            super().__init__()
-            self.query = query
-            self.request = request
-            self.page = page
-
-    class TotalCounted(Message):
-        def __init__(self, query: OrderQuery, total: int) -> None:
-            super().__init__()
-            self.query = query
-            self.total = total
+    list_query: reactive[OrderQuery] = reactive(OrderQuery, init=False)
 
     class QuickCountsLoaded(Message):
         """The quick-filter counts for `key` (counts_key of a query); None: they could not be read."""
@@ -101,39 +74,29 @@ class OrdersScreen(Screen[None]):
             self.key = key
             self.counts = counts
 
-    class LoadFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, context: Context | None, prefetch: Prefetch | None = None) -> None:
         super().__init__()
         self.context = context
         self.prefetch = prefetch  # the first page, read while Textual loaded (see hubtui.startup)
         self._waiting_for_context = False
-        self.page: Page[OrderRow] | None = None
-        self.rows_before = 0  # rows before the current page, for "51–100 of …"
-        self.pages_painted = 0  # pages on screen so far: tests and bench/ wait on it
-        self.page_request = PageRequest()  # what brought the page on screen, to read it again
-        self.total: int | None = None
         self.microsites: list[str] = []
-        self._text_timer: Timer | None = None
         self.counts_shown: OrderQuery | None = None  # counts_key of the counts in the bar, None: unknown
         self._counting: OrderQuery | None = None  # counts_key of the count on its way
 
+    @property
+    def order_query(self) -> OrderQuery:
+        return self.list_query
+
+    @order_query.setter
+    def order_query(self, query: OrderQuery) -> None:
+        self.list_query = query
+
     # ------------------------------------------------------------------ layout
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_bars(self) -> ComposeResult:
         yield QuickFilterBar(id="quick-filters")
-        yield SafeInput(placeholder="part of an order number, e-mail, name or post code — enter to go to the list",
-                    id="filter-text")
-        yield OrdersTable(id="orders")
-        yield StatusLine(id="list-status")
-        yield HubFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#filter-text", Input).display = False
         self._update_title()
         if self.context is None:
             if self.prefetch is not None and self.prefetch.page is not None:
@@ -142,18 +105,18 @@ class OrdersScreen(Screen[None]):
                 self.query_one(StatusLine).busy = True  # the start-up read is on its way
             return
         self.load_microsites()
-        self.watch_order_query(self.order_query)  # the first query is the default: no change fires
+        self.watch_list_query(self.order_query)  # the first query is the default: no change fires
 
     def show_prefetch(self, prefetch: Prefetch) -> None:
         """Show the page the start-up process read (see hubtui.startup)."""
         assert prefetch.page is not None
         self.prefetch = prefetch
         self._update_title()
-        self.total = prefetch.total
+        self.pager.total = prefetch.total
         if prefetch.counts and counts_key(self.order_query) == counts_key(OrderQuery()):  # what start-up counted
             self.query_one(QuickFilterBar).counts = {QuickFilter(k): n for k, n in prefetch.counts.items()}
             self.counts_shown = counts_key(self.order_query)
-        self.on_orders_screen_page_loaded(self.PageLoaded(self.order_query, PageRequest(), prefetch.page))
+        self._page_loaded(self.PageLoaded(self.order_query, PageRequest(), prefetch.page))
 
     def context_ready(self, context: Context) -> None:
         """The app has its own store now: everything the screen does from here uses it."""
@@ -161,7 +124,7 @@ class OrdersScreen(Screen[None]):
         self.load_microsites()
         if self._waiting_for_context:
             self._waiting_for_context = False
-            self.watch_order_query(self.order_query)
+            self.watch_list_query(self.order_query)
         else:
             self._want_quick_counts(self.order_query)  # a no-op when start-up counted them
 
@@ -187,56 +150,42 @@ class OrdersScreen(Screen[None]):
             total = "… orders" if self.total is None else counted(self.total, "order")
             self.sub_title = f"{QUICK_FILTER_LABELS[query.quick_filter]} · {total} · {where} · {user}"
 
-    # ------------------------------------------------------------------ loading
+    # ------------------------------------------------------------------ the list's reads
 
-    def watch_order_query(self, query: OrderQuery) -> None:
-        self.query_one(QuickFilterBar).active = query.quick_filter
-        self.total = None
-        self._update_title()
-        self._want_quick_counts(query)
+    def ready(self) -> bool:
         if self.context is None:  # keys pressed in the first moments: answered once connected
             self._waiting_for_context = True
-            return
-        self.rows_before = 0
-        self._request(PageRequest())
-        self.count_total(query)
+            return False
+        return True
 
-    def _request(self, request: PageRequest) -> None:
-        if self.context is None:
-            self._waiting_for_context = True
-            return
-        status = self.query_one(StatusLine)
-        status.busy = True
-        self.load_page(self.order_query, request)
-        if not isinstance(self.focused, Input):
-            # "5 j j p": the j's and the p are for the page the 5 asks for, not the one on screen.
-            # Not while typing a filter: each letter would wait for the answer to the last.
-            hold_keys_while(self, lambda: status.busy and self.is_current)
+    def query_changed(self, query: OrderQuery) -> None:
+        self.query_one(QuickFilterBar).active = query.quick_filter
+        self._update_title()
+        self._want_quick_counts(query)
 
-    @work(thread=True, exclusive=True, group="orders-page")
-    def load_page(self, query: OrderQuery, request: PageRequest) -> None:
+    def read_page(self, query: OrderQuery, request: PageRequest[Cursor], limit: int) -> Page[OrderRow]:
         from hubtui.services.order_reads import list_orders
 
-        try:
-            page = list_orders(self.context, query, after=request.after, before=request.before,
-                               from_end=request.from_end, limit=PAGE_SIZE)
-        except Exception as error:  # shown to the operator; the list stays as it was
-            self.post_message(self.LoadFailed(error))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(query, request, page))
+        return list_orders(self.context, query, after=request.after, before=request.before,
+                           from_end=request.from_end, limit=limit)
 
-    @work(thread=True, exclusive=True, group="orders-count")
-    def count_total(self, query: OrderQuery) -> None:
+    def count(self, query: OrderQuery) -> int:
         from hubtui.services.order_reads import count_orders
 
-        try:
-            total = count_orders(self.context, query)
-        except Exception as error:
-            self.post_message(self.LoadFailed(error))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.TotalCounted(query, total))
+        return count_orders(self.context, query)
+
+    def status_words(self, query: OrderQuery) -> str:
+        direction = "↓" if query.descending else "↑"
+        words = f"sort: {SORT_LABELS[query.sort]} {direction}"
+        if period_words(query):
+            words += f" · period: {period_words(query)}"
+        return words
+
+    def empty_words(self, query: OrderQuery) -> str:
+        return f"No orders match: {query.describe()}."
+
+    def shown(self) -> None:
+        self._update_title()
 
     def _want_quick_counts(self, query: OrderQuery, *, again: bool = False) -> None:
         """Counts for the bar that follow `query`'s filters. Until they arrive the bar shows
@@ -252,67 +201,26 @@ class OrdersScreen(Screen[None]):
             self._counting = key
             self.count_quick_filters(key)
 
-    @work(thread=True, exclusive=True, group="quick-counts")
+    @work(thread=True, exclusive=True, group="quick-counts", exit_on_error=False,
+          description="count the quick filters")
     def count_quick_filters(self, key: OrderQuery) -> None:
         """Off the key path: the page never waits for this, and a newer query's count cancels it."""
         from hubtui.services.order_reads import quick_filter_counts
 
         try:
             counts = quick_filter_counts(self.context, key)
-        except Exception as error:
-            self.post_message(self.QuickCountsLoaded(key, None))
-            self.post_message(self.LoadFailed(error))
-            return
+        except Exception:
+            self.post_message(self.QuickCountsLoaded(key, None))  # not on its way any more
+            raise
         if not get_current_worker().is_cancelled:
             self.post_message(self.QuickCountsLoaded(key, counts))
 
-    @work(thread=True, group="reference")
+    @work(thread=True, group="reference", exit_on_error=False, description="read the microsites")
     def load_microsites(self) -> None:
         from hubtui.services.reference import microsites
 
         codes = [choice.value for choice in microsites(self.context)]
         self.app.call_from_thread(setattr, self, "microsites", codes)
-
-    def on_orders_screen_page_loaded(self, message: PageLoaded) -> None:
-        if message.query != self.order_query:
-            return  # an answer to a question nobody is asking any more
-        self.query_one(StatusLine).busy = False
-        request, page = message.request, message.page
-        if request.again:
-            pass  # the same page read again: nothing moved
-        elif request.from_end and self.total is not None:
-            self.rows_before = max(0, self.total - len(page.rows))
-        elif request.after is not None and self.page is not None:
-            self.rows_before += len(self.page.rows)
-        elif request.before is not None:
-            self.rows_before = max(0, self.rows_before - len(page.rows))
-        elif request.after is None and request.before is None and not request.from_end:
-            self.rows_before = 0
-        if not page.rows and (request.after is not None or request.before is not None) and not request.again:
-            return  # nothing further that way: stay on the page we have
-        self.page = page
-        self.page_request = replace(request, keep=None, again=False)
-        self.query_one(OrdersTable).show_rows(
-            page.rows, cursor_at_end=request.before is not None or request.from_end, keep=request.keep
-        )
-        self._update_status()
-        self.call_after_refresh(self._painted)
-
-    def _painted(self) -> None:
-        self.pages_painted += 1
-        report = os.environ.get("HUBTUI_FIRST_PAINT_REPORT")
-        if self.pages_painted == 1 and report:  # bench/bench_tui.py times a real start this way
-            with open(report, "w") as handle:
-                handle.write(repr(time.time()))
-            self.app.exit()
-
-    def on_orders_screen_total_counted(self, message: TotalCounted) -> None:
-        if message.query != self.order_query:
-            return
-        self.total = message.total
-        if self.page is not None and not self.page.has_after and self.page.rows:
-            self.rows_before = max(0, self.total - len(self.page.rows))
-        self._update_status()
 
     def on_orders_screen_quick_counts_loaded(self, message: QuickCountsLoaded) -> None:
         if message.key == self._counting:
@@ -322,74 +230,13 @@ class OrdersScreen(Screen[None]):
             self.counts_shown = message.key
             if self.total is None:  # the same number, often sooner (a broad text's count scans)
                 total = message.counts[self.order_query.quick_filter]
-                self.on_orders_screen_total_counted(self.TotalCounted(self.order_query, total))
-
-    def on_orders_screen_load_failed(self, message: LoadFailed) -> None:
-        self.query_one(StatusLine).busy = False
-        from hubtui.services.faults import one_line
-
-        self.notify(one_line(message.error), title="Could not read the orders", severity="error")
-
-    def _update_status(self) -> None:
-        status = self.query_one("#list-status", StatusLine)
-        query = self.order_query
-        if self.page is None:
-            status.update("")
-            return
-        rows = len(self.page.rows)
-        total = "…" if self.total is None else f"{self.total:,}"
-        direction = "↓" if query.descending else "↑"
-        where = f"sort: {SORT_LABELS[query.sort]} {direction}"
-        if period_words(query):
-            where += f" · period: {period_words(query)}"
-        if rows == 0:
-            status.update(f"No orders match: {query.describe()}.")
-        else:
-            status.update(f"{self.rows_before + 1:,}–{self.rows_before + rows:,} of {total} · {where}")
-        self._update_title()
-
-    # ------------------------------------------------------------------ paging
-
-    @on(OrdersTable.EdgeReached)
-    def _edge(self, message: OrdersTable.EdgeReached) -> None:
-        if message.forward:
-            self.action_next_page()
-        else:
-            self.action_previous_page()
-
-    def action_next_page(self) -> None:
-        if self.page is not None and self.page.has_after and self.page.last is not None:
-            self._request(PageRequest(after=self.page.last))
-
-    def action_previous_page(self) -> None:
-        if self.page is not None and self.page.has_before and self.page.first is not None:
-            self._request(PageRequest(before=self.page.first))
-
-    def action_first_page(self) -> None:
-        self._request(PageRequest())
-
-    def action_last_page(self) -> None:
-        self._request(PageRequest(from_end=True))
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OrdersTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OrdersTable).action_cursor_up()
+                self._total_counted(self.TotalCounted(self.order_query, total))
 
     def action_refresh(self) -> None:
         """Read the page on screen, its total and the counts again; the cursor stays on its order."""
-        keep = self.query_one(OrdersTable).highlighted_number()
-        self._request(replace(self.page_request, keep=keep, again=True))
-        if self.context is None:
-            return
-        self.count_total(self.order_query)
-        self._want_quick_counts(self.order_query, again=True)
-
-    def on_screen_resume(self) -> None:
-        # Back from an order or a dialog: what was done there shows in the list at once.
-        if self.page is not None:
-            self.action_refresh()
+        super().action_refresh()
+        if self.context is not None:
+            self._want_quick_counts(self.order_query, again=True)
 
     # ------------------------------------------------------------------ filters, search, sort
 
@@ -416,36 +263,8 @@ class OrdersScreen(Screen[None]):
         following = choices[(choices.index(current) + 1) % len(choices)]
         self.order_query = self.order_query.with_changes(microsite=following)
 
-    def action_focus_filter(self) -> None:
-        field = self.query_one("#filter-text", Input)
-        field.display = True
-        field.focus()
-
-    @on(Input.Changed, "#filter-text")
-    def _text_changed(self, event: Input.Changed) -> None:
-        # Wait for a pause in typing; each keystroke restarts the wait, and the exclusive
-        # worker drops any search still running.
-        if self._text_timer is not None:
-            self._text_timer.stop()
-        text = event.value.strip() or None
-        self._text_timer = self.set_timer(TEXT_DEBOUNCE_SECONDS, lambda: self._apply_text(text))
-
-    def _apply_text(self, text: str | None) -> None:
-        if text != self.order_query.text:
-            self.order_query = self.order_query.with_changes(text=text)
-
-    @on(Input.Submitted, "#filter-text")
-    def _text_submitted(self, event: Input.Submitted) -> None:
-        if self._text_timer is not None:
-            self._text_timer.stop()
-        self._apply_text(event.value.strip() or None)
-        self.query_one(OrdersTable).focus()
-
     def action_clear_search(self) -> None:
-        field = self.query_one("#filter-text", Input)
-        field.value = ""
-        field.display = False
-        self.query_one(OrdersTable).focus()
+        self.close_filter()
         cleared = OrderQuery(quick_filter=self.order_query.quick_filter, microsite=self.order_query.microsite,
                              sort=self.order_query.sort, descending=self.order_query.descending)
         if cleared != self.order_query:
@@ -465,14 +284,11 @@ class OrdersScreen(Screen[None]):
 
     # ------------------------------------------------------------------ orders
 
-    @on(OrdersTable.Chosen)
-    def _row_chosen(self, event: OrdersTable.Chosen) -> None:
-        self.app.open_order(event.number)  # type: ignore[attr-defined]
+    def open_key(self, key: str) -> None:
+        self.app.open_order(key)  # type: ignore[attr-defined]
 
     def action_open_order(self) -> None:
-        number = self.query_one(OrdersTable).highlighted_number()
-        if number is not None:
-            self.app.open_order(number)  # type: ignore[attr-defined]
+        self.action_open_row()
 
     def action_new_order(self) -> None:
         from hubtui.screens.new_order import NewOrderScreen
@@ -484,7 +300,7 @@ class OrdersScreen(Screen[None]):
 
     def action_pay(self) -> None:
         """The payment dialog for the highlighted order, read in full first (the row lacks the balance due)."""
-        number = self.query_one(OrdersTable).highlighted_number()
+        number = self.table.highlighted_key()
         if number is None:
             return
         context = self.context
@@ -492,37 +308,20 @@ class OrdersScreen(Screen[None]):
             self.notify("Still opening the database; try again in a moment.", timeout=2)
             return
 
-        def read() -> None:
+        def read() -> None:  # a failure is told by ReportsWorkerErrors; the list stays as it is
             from hubtui.services.order_reads import get_order
 
-            try:
-                detail = get_order(context, number)
-            except Exception as error:  # e.g. the database is busy: say so; the list stays as it is
-                from hubtui.services.faults import one_line
-
-                self.app.call_from_thread(self.notify, one_line(error), title=f"Could not read {number}",
-                                          severity="error")
-                return
+            detail = get_order(context, number)
             self.app.call_from_thread(open_dialog, detail)
 
         def open_dialog(detail: OrderDetail) -> None:
-            from hubtui.domain.payments import payment_refusal
-            from hubtui.screens.payment_dialog import PaymentDialog, recorded_message
+            from hubtui.screens.payment_dialog import take_payment
 
-            refusal = payment_refusal(detail.number, detail.status, detail.balance_due, detail.currency)
-            if refusal is not None:
-                self.notify(refusal, title="No payment", severity="warning")
-                return
+            # The list reads its page again when it is back on top (on_screen_resume).
+            take_payment(self, context, detail)
 
-            def saved(result: OrderDetail | None) -> None:
-                # The list reads its page again when it is back on top (on_screen_resume), so the row
-                # shows the new status without more work here.
-                if result is not None:
-                    self.notify(recorded_message(result), timeout=4)
-
-            self.app.push_screen(PaymentDialog(context, detail), saved)
-
-        worker = self.run_worker(read, thread=True, exclusive=True, group="order-for-payment")
+        worker = self.run_worker(read, thread=True, exclusive=True, group="order-for-payment", exit_on_error=False,
+                                 description=f"read {number} for its payment")
         hold_keys_while(self, lambda: not worker.is_finished)  # keys typed now are for the dialog
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

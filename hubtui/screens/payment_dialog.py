@@ -7,33 +7,37 @@ typing is still there to correct.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
-from hubtui.commands import CHOICE_COMMANDS, PAYMENT_COMMANDS, bindings
 from hubtui.domain.errors import DomainError
 from hubtui.domain.money import format_money
 from hubtui.domain.payments import default_method
 from hubtui.services.views import OrderDetail
 from hubtui.widgets.choice_row import ChoiceRow
+from hubtui.widgets.commands import CHOICE_COMMANDS, PAYMENT_COMMANDS, bindings
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.payment_fields import CHECKED_FIELDS, PaymentFields
 from hubtui.widgets.safe_text import safe
-from hubtui.widgets.type_ahead import hold_keys_while
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from hubtui.services.context import Context
-    from hubtui.services.order_payments import PaymentDraft
+    from hubtui.services.drafts import PaymentDraft
 
 HINT = "ctrl+s save · esc cancel · ←→ or a letter choose · enter next"
 
 
-class PaymentDialog(ModalScreen[OrderDetail | None]):
+class PaymentDialog(ReportsWorkerErrors, ModalScreen[OrderDetail | None]):
     """Returns the order as stored after the payment, or None when the operator backs out."""
 
     AUTO_FOCUS = "#payment-method"  # every field has a default: a letter, or ctrl+s at once
@@ -105,12 +109,12 @@ class PaymentDialog(ModalScreen[OrderDetail | None]):
         if draft is None:
             return
         self.saving = True
-        # Keys typed from now on are for the details.
-        hold_keys_while(self, lambda: self.saving and self.is_attached, writing=True)
         self.query_one("#payment-hint", Label).update("Saving…")
-        self._record(draft)
+        # Keys typed from now on are for the details: held until the answer has been handled
+        # (the dialog closed, or the refusal shown beside its field).
+        hold_keys(self, until=self._record(draft), writing=True)
 
-    @work(thread=True, group="order-writes")
+    @work(thread=True, group="order-writes", exit_on_error=False, description="record the payment")
     def _record(self, draft: PaymentDraft) -> None:
         from hubtui.services.errors import ConflictError, InvalidInput
         from hubtui.services.order_payments import record_payment
@@ -153,4 +157,31 @@ def recorded_message(detail: OrderDetail) -> str:
     return f"Payment recorded: {detail.number} is now {detail.status}, payment {detail.payment_status}."
 
 
-__all__ = ["ChoiceRow", "PaymentDialog", "recorded_message"]
+def take_payment(
+    screen: Screen[Any], context: Context, detail: OrderDetail, *,
+    saved: Callable[[OrderDetail], None] | None = None, stale: Callable[[], None] | None = None,
+) -> AwaitMount | None:
+    """The one way a payment is taken, from the list or an order: refused with the reason when
+    the order has nothing to pay; else the dialog, then "Payment recorded" and `saved(order)`,
+    or `stale()` when someone else changed the order while it was open. Returns what a priority
+    key's action awaits: the dialog mounted (None when refused)."""
+    from hubtui.domain.payments import payment_refusal
+
+    refusal = payment_refusal(detail.number, detail.status, detail.balance_due, detail.currency)
+    if refusal is not None:
+        screen.notify(refusal, title="No payment", severity="warning")
+        return None
+    dialog = PaymentDialog(context, detail)
+
+    def closed(result: OrderDetail | None) -> None:
+        if result is not None:
+            if saved is not None:
+                saved(result)
+            screen.notify(recorded_message(result), timeout=4)
+        elif dialog.stale and stale is not None:
+            stale()
+
+    return screen.app.push_screen(dialog, closed)
+
+
+__all__ = ["ChoiceRow", "PaymentDialog", "recorded_message", "take_payment"]

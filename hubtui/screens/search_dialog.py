@@ -11,13 +11,14 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
-from hubtui.commands import QUICK_FILTER_LABELS
 from hubtui.domain.errors import DomainError
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus, QuickFilter
 from hubtui.domain.periods import Period, parse_date
 from hubtui.services.context import Context
+from hubtui.widgets.commands import QUICK_FILTER_LABELS
 from hubtui.widgets.safe_text import SafeInput, safe
+from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
 TEXT_FIELDS = (("email", "E-mail starts with"), ("postcode", "Post code starts with"), ("number", "Order number"),
                ("name", "Customer name"))
@@ -27,7 +28,7 @@ def _options(values: Any) -> list[tuple[str, str]]:
     return [(str(v.value if hasattr(v, "value") else v), str(v.value if hasattr(v, "value") else v)) for v in values]
 
 
-class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
+class AdvancedSearchDialog(ReportsWorkerErrors, ModalScreen[OrderQuery | None]):
     AUTO_FOCUS = "#search-quick"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
@@ -76,7 +77,7 @@ class AdvancedSearchDialog(ModalScreen[OrderQuery | None]):
             widget.compact = True
         self.load_choices()
 
-    @work(thread=True, group="search-choices")
+    @work(thread=True, group="search-choices", exit_on_error=False, description="read the channels and microsites")
     def load_choices(self) -> None:
         from hubtui.services.reference import channels, microsites
 

@@ -8,12 +8,11 @@ edit with ConflictError, so nothing is silently overwritten.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hubtui.domain.numbers import parse_order_number
 from hubtui.services.context import Context
-from hubtui.services.errors import ConflictError, NotFound
+from hubtui.services.errors import ConflictError
+from hubtui.services.order_lookup import find_order
 from hubtui.services.order_reads import detail_of
 from hubtui.services.views import OrderDetail
 from hubtui.store.tables import Order
@@ -23,20 +22,11 @@ def read_back(ctx: Context, number: str) -> OrderDetail:
     """The order as stored, read after the write has committed: the write lock is held
     only for the change itself, not for assembling the detail."""
     with ctx.store.read() as session:
-        order = session.scalars(select(Order).where(Order.number == number, Order.org_id == ctx.operator.org_id)).one()
-        return detail_of(session, ctx, order)
+        return detail_of(session, ctx, find_order(session, ctx, number))
 
 
 def lock_order(session: Session, ctx: Context, number: str) -> Order:
-    canonical = parse_order_number(number)
-    order = session.scalars(
-        select(Order)
-        .where(Order.number == canonical, Order.org_id == ctx.operator.org_id)
-        .with_for_update()
-    ).first()
-    if order is None:
-        raise NotFound(f"No order {canonical} in {ctx.operator.org_code}.")
-    return order
+    return find_order(session, ctx, number, for_update=True)
 
 
 def check_version(order: Order, expected_version: int | None) -> None:

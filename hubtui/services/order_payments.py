@@ -6,7 +6,6 @@ payment on the same call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,17 +32,8 @@ from hubtui.services.errors import InvalidInput
 from hubtui.services.order_access import check_version, lock_order, read_back, touch
 from hubtui.services.order_reads import settled_free_of_charge
 from hubtui.services.views import OrderDetail
+from hubtui.services.drafts import PaymentDraft
 from hubtui.store.tables import Order, Payment
-
-
-@dataclass(frozen=True)
-class PaymentDraft:
-    method: str
-    status: str
-    amount: int | None = None  # None: the balance due
-    reference: str = ""
-    comment: str = ""
-    written_in: str | None = None  # the currency symbol the amount was typed with, if any ("$5.00")
 
 
 def _payment_totals(session: Session, order_id: int) -> dict[str, int]:

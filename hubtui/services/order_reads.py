@@ -21,6 +21,7 @@ from hubtui.domain.permissions import Permission
 from hubtui.services import audit
 from hubtui.services.context import Context
 from hubtui.services.errors import NotFound
+from hubtui.services.order_lookup import find_order
 from hubtui.services.views import (
     ActivityView,
     Address,
@@ -182,16 +183,6 @@ def quick_filter_counts(
     return counts
 
 
-def find_order(session: Session, ctx: Context, number: str) -> Order:
-    canonical = parse_order_number(number)
-    order = session.scalars(
-        select(Order).where(Order.number == canonical, Order.org_id == ctx.operator.org_id)
-    ).first()
-    if order is None:
-        raise NotFound(f"No order {canonical} in {ctx.operator.org_code}.")
-    return order
-
-
 def get_order(ctx: Context, number: str, *, activity_limit: int = 200) -> OrderDetail:
     ctx.require(Permission.view_orders)
     with ctx.store.read() as session:
@@ -288,3 +279,29 @@ def detail_of(session: Session, ctx: Context, order: Order, *, activity_limit: i
             for a in activity
         ),
     )
+
+
+# --------------------------------------------------------------------------- every row, page by page
+
+from collections.abc import Iterator  # noqa: E402  (kept with the function it serves)
+
+ITER_BATCH = 500
+
+
+def iter_orders(ctx: Context, query: OrderQuery = OrderQuery(), *, batch: int = ITER_BATCH,
+                limit: int | None = None) -> Iterator[OrderRow]:
+    """Every order the query matches (at most `limit`), in its order, read a keyset page of up to
+    `batch` rows at a time; each page is a short read of its own, so nothing stays open between
+    them and a consumer that stops early reads no further page."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    after: Cursor | None = None
+    left = limit
+    while left is None or left > 0:
+        page = list_orders(ctx, query, after=after, limit=batch if left is None else min(batch, left))
+        yield from page.rows
+        if left is not None:
+            left -= len(page.rows)
+        if not page.has_after or not page.rows:
+            return
+        after = page.last

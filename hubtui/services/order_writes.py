@@ -4,7 +4,7 @@ order_payments, and the locking and version check every write shares in order_ac
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from typing import Any
 
 from sqlalchemy import select
@@ -17,57 +17,24 @@ from hubtui.domain.order_draft import QuantityError, address_problems, check_qua
 from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import (
     CancelReason,
-    Channel,
     OrderStatus,
     OrderType,
     PaymentStatus,
     check_transition,
     is_editable,
 )
-from hubtui.domain.permissions import Permission, status_permission
+from hubtui.domain.permissions import Permission, move_permission
+from hubtui.domain.totals import LineMoney, line_total, order_totals
 from hubtui.services import audit
 from hubtui.services.refusals import refusals_recorded
 from hubtui.services.context import Context
 from hubtui.services.errors import InvalidInput
 from hubtui.services.order_access import check_version, lock_order, read_back, touch
-from hubtui.services.order_payments import PaymentDraft, apply_payment, payment_kind
+from hubtui.services.drafts import NewLine, NewOrder, OrderChanges, PaymentDraft
+from hubtui.services.order_payments import apply_payment, payment_kind
 from hubtui.services.views import Address, OrderDetail
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
 from hubtui.store.tables import Company, Customer, Microsite, Order, OrderLine, OrgChannel, Product
-
-
-@dataclass(frozen=True)
-class NewLine:
-    stock_code: str
-    quantity: int
-    unit_price: int | None = None  # None: the product's current price
-    discount: int = 0
-
-
-@dataclass(frozen=True)
-class NewOrder:
-    customer_id: int
-    lines: tuple[NewLine, ...]
-    microsite: str | None = None  # None: the organisation's default microsite
-    channel: str = Channel.telephone.value
-    order_type: str = OrderType.Standard.value
-    shipping_total: int = 0
-    customer_reference: str = ""
-    tags: str = ""
-    shipping: Address | None = None  # None: the customer's address
-    billing: Address | None = None
-    fraud_score: int = 0
-
-
-@dataclass(frozen=True)
-class OrderChanges:
-    """Fields an operator may edit while the order is editable; None leaves a field alone."""
-
-    customer_reference: str | None = None
-    tags: str | None = None
-    customer_phone: str | None = None
-    shipping: Address | None = None
-    billing: Address | None = None
 
 
 def _default_microsite(session: Session, ctx: Context, code: str | None) -> Microsite:
@@ -129,14 +96,14 @@ def _priced_lines(session: Session, ctx: Context, draft: NewOrder) -> list[Order
         unit_price = product.price if line.unit_price is None else line.unit_price
         if unit_price < 0 or line.discount < 0:
             raise InvalidInput(f"Line {line_no}: prices and discounts cannot be negative.", "unit_price", line=line_no)
-        gross = unit_price * line.quantity
+        gross = line_total(unit_price, line.quantity)
         if line.discount > gross:
             raise InvalidInput(f"Line {line_no}: the discount is more than the line is worth.", "discount", line=line_no)
         lines.append(
             OrderLine(
                 order_id=0, line_no=line_no, product_id=product.id, stock_code=product.stock_code,
                 product_name=product.name, quantity=line.quantity, unit_price=unit_price,
-                discount=line.discount, line_total=gross - line.discount,
+                discount=line.discount, line_total=line_total(unit_price, line.quantity, line.discount),
             )
         )
     return lines
@@ -172,7 +139,7 @@ def place_order(ctx: Context, draft: NewOrder, payment: PaymentDraft | None = No
         lines = _priced_lines(session, ctx, draft)
         company = session.get(Company, customer.company_id) if customer.company_id else None
         now = ctx.now()
-        lines_total = sum(l.line_total for l in lines)
+        money = order_totals((LineMoney(l.unit_price, l.quantity, l.discount) for l in lines), draft.shipping_total)
         order = Order(
             org_id=ctx.operator.org_id,
             number=format_order_number(take_next(session, ORDER_NUMBERS)),
@@ -190,9 +157,9 @@ def place_order(ctx: Context, draft: NewOrder, payment: PaymentDraft | None = No
             customer_name_key=name_key(customer.first_name, customer.last_name),
             customer_phone=customer.phone,
             company_name=company.name if company else "",
-            lines_total=lines_total,
-            shipping_total=draft.shipping_total,
-            order_total=lines_total + draft.shipping_total,
+            lines_total=money.lines_total,
+            shipping_total=money.shipping,
+            order_total=money.order_total,
             customer_reference=draft.customer_reference,
             tags=draft.tags,
             fraud_score=draft.fraud_score,
@@ -258,9 +225,7 @@ def change_status(
         check_version(order, expected_version)
         current = OrderStatus(order.status)
         held_from = OrderStatus(order.held_from_status) if order.held_from_status else None
-        releasing_hold = current == OrderStatus.OnHold and target_status == held_from
-        # Whoever may hold an order may release it back to where it was.
-        ctx.require(Permission.change_status if releasing_hold else status_permission(target_status))
+        ctx.require(move_permission(current, target_status, held_from))
         check_transition(current, target_status, held_from=held_from, reason=cancel_reason)
         if cancel_reason is not None and target_status != OrderStatus.Cancelled:
             # Said rather than dropped: the operator may have meant to cancel.

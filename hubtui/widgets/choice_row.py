@@ -9,8 +9,8 @@ from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 
-from hubtui.commands import CHOICE_COMMANDS, bindings
-from hubtui.widgets.type_ahead import TypeAhead
+from hubtui.widgets.commands import CHOICE_COMMANDS, bindings
+from hubtui.widgets.key_delivery import TypeAhead
 
 
 class ChoiceRow(TypeAhead, can_focus=True):

@@ -28,11 +28,11 @@ from hubtui.domain.payments import (
     reference_expected,
 )
 from hubtui.widgets.choice_row import ChoiceRow
+from hubtui.widgets.key_delivery import EagerInput
 from hubtui.widgets.safe_text import safe
-from hubtui.widgets.type_ahead import EagerInput
 
 if TYPE_CHECKING:
-    from hubtui.services.order_payments import PaymentDraft
+    from hubtui.services.drafts import PaymentDraft
 
 # The fields a refusal can name (InvalidInput.field); each has its error line under it.
 CHECKED_FIELDS = ("method", "status", "amount")
@@ -173,7 +173,7 @@ class PaymentFields(Vertical):
 
     def draft(self) -> PaymentDraft | None:
         """The payment as filled in, or None when the amount is wrong (said under it, cursor on it)."""
-        from hubtui.services.order_payments import PaymentDraft
+        from hubtui.services.drafts import PaymentDraft
 
         method = self.query_one("#payment-method", ChoiceRow).value
         status = self.query_one("#payment-status", ChoiceRow).value

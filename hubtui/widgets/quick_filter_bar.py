@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from hubtui.commands import KEY_LABELS, QUICK_FILTER_KEYS, QUICK_FILTER_SHORT
 from hubtui.domain.orders import QuickFilter
+from hubtui.widgets.commands import KEY_LABELS, QUICK_FILTER_KEYS, QUICK_FILTER_SHORT
 
 
 class QuickFilterBar(Static):

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from hubtui.widgets.type_ahead import EagerInput, TypeAhead, hold_keys_while
+from hubtui.widgets.key_delivery import EagerInput, KeyHold, TypeAhead, hold_keys
 
 
 class ResultList(OptionList, TypeAhead):
@@ -38,6 +38,7 @@ class SearchPicker(Vertical):
         self.found: tuple[Any, ...] = ()
         self.shown_for: str | None = None  # the text whose answer the list shows
         self.pick_when_found: str | None = None  # enter came before the answer for this text
+        self._waiting_to_pick = KeyHold()  # the keys typed behind that enter
 
     def search_box(self, placeholder: str) -> EagerInput:
         box = EagerInput(placeholder=placeholder, id=self.SEARCH_ID, compact=True, on_enter=self._enter_in_search)
@@ -60,7 +61,7 @@ class SearchPicker(Vertical):
     def search_changed(self) -> None:
         """Call when the box's text changes: an enter waiting for an older text no longer applies."""
         if self.search_input.value != self.pick_when_found:
-            self.pick_when_found = None
+            self._stop_waiting_to_pick()
 
     def show_answer(self, text: str, found: Sequence[Any], labels: Sequence[Text], highlight: int = 0) -> None:
         self.found = tuple(found)
@@ -73,6 +74,7 @@ class SearchPicker(Vertical):
         if self.pick_when_found == text:
             self.pick_when_found = None
             self.pick(results.highlighted)
+            self._waiting_to_pick.release()  # the keys behind the enter go to what the pick opened
 
     @on(OptionList.OptionSelected)
     def _option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -87,12 +89,18 @@ class SearchPicker(Vertical):
 
     def _enter_in_search(self, value: str) -> None:
         if self.shown_for != value and self.answer_pending():
+            self._stop_waiting_to_pick()
             self.pick_when_found = value
             # What is typed behind this enter is for what the pick opens (the quantity, the next
-            # step), not more search text.
-            hold_keys_while(self, lambda: self.pick_when_found == value and self.is_attached)
+            # step), not more search text: held until the answer for this text has been picked
+            # from, or the text changes (search_changed).
+            self._waiting_to_pick = hold_keys(self)
             return
         self.pick(self.results.highlighted)
+
+    def _stop_waiting_to_pick(self) -> None:
+        self.pick_when_found = None
+        self._waiting_to_pick.release()
 
     def answer_pending(self) -> bool:
         """Whether an answer to the box's text is still to come (subclasses may know better)."""

@@ -77,6 +77,15 @@ class Ran:
         return f"hubtui {' '.join(self.args)}\nexit {self.code}\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
 
 
+def is_rule(line: str) -> bool:
+    """The line Rich's box style "simple" draws under a table's header."""
+    return bool(line.strip()) and set(line.strip()) == {"─"}
+
+
+def without_rules(lines: list[str]) -> list[str]:
+    return [line for line in lines if not is_rule(line)]
+
+
 def popen(args: list[str] | tuple[str, ...], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "hubtui.cli", *args],

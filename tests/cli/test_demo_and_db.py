@@ -213,11 +213,13 @@ def test_operator_precedence_flag_then_environment_then_config_file(cli_demo_db,
         cli_demo_db,
         "SELECT number FROM orders WHERE org_id = (SELECT id FROM organisations WHERE code = 'BTOOLS') ORDER BY id",
     )
-    for expected, overrides, extra in (
+    cases = (
         ("wendy", {}, []),
         ("sam", {"HUBTUI_USER": "sam"}, []),
         ("pete", {"HUBTUI_USER": "sam"}, ["--user", "pete"]),
-    ):
+    )
+    assert number
+    for expected, overrides, extra in cases:
         ran = invoke(
             ["orders", "note", number, f"by {expected}", "--db", db_url(cli_demo_db), *extra],
             {**env, "HUBTUI_CONFIG": str(config), **overrides},

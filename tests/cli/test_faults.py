@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .helpers import assert_handled_error, db_url, invoke, snapshot
+from .helpers import assert_handled_error, assert_usage_error, db_url, invoke, snapshot
 
 
 def _child(args: list[bytes], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
@@ -94,7 +94,6 @@ def test_db_info_reads_an_older_schema(tmp_path, env):
 
 @pytest.mark.parametrize("args, words", [
     (["orders", "list", "--period", "custom"], "--period custom needs --from"),
-    (["orders", "list", "--channel", "fax"], "--channel: 'fax' is not one of"),
     (["orders", "list", "--user", ""], "--user needs a value"),
     (["orders", "list", "--user", "alice", "--org", " "], "--org needs a value"),
     (["orders", "status", "BT0000001", "Approved", "--reason", "Duplicate"], "only when cancelling"),
@@ -104,6 +103,13 @@ def test_usage_that_would_silently_mean_something_else_is_refused(args, words, d
     full = args if "--user" in args else [*args, "--user", "alice"]
     ran = invoke([*full, "--db", db_url(demo_db)], env)
     assert_handled_error(ran, words)
+    assert snapshot(demo_db) == before
+
+
+def test_a_value_outside_a_choice_is_bad_usage_and_changes_nothing(demo_db, env):
+    before = snapshot(demo_db)
+    ran = invoke(["orders", "list", "--channel", "fax", "--user", "alice", "--db", db_url(demo_db)], env)
+    assert_usage_error(ran, "--channel", "'fax' is not one of")
     assert snapshot(demo_db) == before
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import assert_handled_error, db_url, invoke, org_id, pick_order, query
+from .helpers import assert_handled_error, assert_usage_error, db_url, invoke, org_id, pick_order, query, without_rules
 
 QUICK_FILTERS = (
     "all", "today", "yesterday", "unfulfilled", "unpaid", "awaiting-approval", "high-risk", "pre-orders",
@@ -127,7 +127,7 @@ def test_text_list_has_a_header_and_one_row_per_order(demo_db, hubtui):
     ran = hubtui("orders", "list", "--filter", "awaiting-feedback", "--db", db_url(demo_db), "--user", "alice")
     assert ran.code == 0, ran.explain()
     assert "Traceback" not in ran.err
-    header, *body = ran.out_lines
+    header, *body = without_rules(ran.out_lines)
     assert tuple(header.split()) == LIST_HEADER
     expected = expected_numbers(demo_db, "awaiting-feedback", date(2026, 11, 28))
     assert 0 < len(expected) < 50
@@ -142,7 +142,7 @@ def test_text_list_has_a_header_and_one_row_per_order(demo_db, hubtui):
 def test_text_list_says_how_many_when_the_limit_cuts_it(demo_db, env):
     ran = invoke(["orders", "list", "--limit", "5", "--db", db_url(demo_db), "--user", "alice"], env)
     assert ran.code == 0, ran.explain()
-    assert len(ran.out_lines) == 1 + 5
+    assert len(without_rules(ran.out_lines)) == 1 + 5
     total = len(stored_orders(demo_db))
     assert ran.err_lines == [f"5 of {total:,} orders"]
 
@@ -166,8 +166,14 @@ def test_an_empty_json_result_is_an_empty_list(demo_db, env):
 @pytest.mark.parametrize(
     "option, value",
     [("--filter", "bogus"), ("--filter", "on_hold"), ("--status", "Shipped"), ("--type", "Gift"),
-     ("--period", "fortnight"), ("--sort", "colour"), ("--from", "2026-13-01"), ("--number", "ABC123")],
+     ("--period", "fortnight"), ("--sort", "colour"), ("--payment-method", "Barter")],
 )
+def test_a_value_outside_a_choice_is_bad_usage(option, value, demo_db, env):
+    ran = invoke(["orders", "list", option, value, "--db", db_url(demo_db), "--user", "alice"], env)
+    assert_usage_error(ran, option, value)
+
+
+@pytest.mark.parametrize("option, value", [("--from", "2026-13-01"), ("--number", "ABC123")])
 def test_unknown_option_values_are_one_clear_line(option, value, demo_db, env):
     ran = invoke(["orders", "list", option, value, "--db", db_url(demo_db), "--user", "alice"], env)
     assert_handled_error(ran, value)
@@ -176,12 +182,8 @@ def test_unknown_option_values_are_one_clear_line(option, value, demo_db, env):
 
 def test_unknown_filter_in_a_child_process(demo_db, hubtui):
     ran = hubtui("orders", "list", "--filter", "not-a-filter", "--json", "--db", db_url(demo_db), "--user", "alice")
-    assert ran.code in (1, 2), ran.explain()
-    assert "Traceback" not in ran.err
-    assert len(ran.err_lines) == 1, ran.explain()
-    assert "--filter" in ran.err and "not-a-filter" in ran.err
+    assert_usage_error(ran, "--filter", "not-a-filter")
     assert "unpaid" in ran.err  # it says what would have been accepted
-    assert ran.out == ""
 
 
 # --------------------------------------------------------------------------- search options
@@ -205,6 +207,7 @@ def _email_prefixes(path: Path) -> list[str]:
 
 
 def test_email_option_is_a_case_insensitive_prefix(demo_db, env):
+    assert _email_prefixes(demo_db)
     for prefix in _email_prefixes(demo_db):
         rows = list_json(["--email", prefix, "--limit", "10000", "--db", db_url(demo_db), "--user", "alice"], env)
         expected = [o["number"] for o in stored_orders(demo_db) if o["customer_email"].lower().startswith(prefix.lower())]

@@ -246,7 +246,7 @@ MORE_REFUSALS = {
     "cancel with an unknown reason": Refusal(
         INCOMPLETE_LOW_RISK,
         lambda o: ["orders", "status", o["number"], "Cancelled", "--reason", "Bored", "--user", "alice"],
-        ("Bored",),
+        ("--reason", "Bored"), code=2,
     ),
     "imported-only payment method": Refusal(
         INCOMPLETE_LOW_RISK,

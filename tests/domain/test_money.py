@@ -154,7 +154,9 @@ def test_allocate_parts_sum_exactly_and_are_deterministic(total, weights):
 @given(weights_st, st.data())
 def test_allocate_within_weights_stays_between_zero_and_weight(weights, data):
     total = data.draw(st.integers(min_value=0, max_value=sum(weights)))
-    for part, weight in zip(allocate(total, weights), weights, strict=True):
+    parts = allocate(total, weights)
+    assert sum(parts) == total and len(parts) == len(weights) > 0
+    for part, weight in zip(parts, weights, strict=True):
         assert 0 <= part <= weight
 
 
@@ -163,7 +165,9 @@ def test_allocate_is_close_to_the_exact_share(weights, data):
     total = data.draw(st.integers(min_value=0, max_value=10**12))
     whole = sum(weights) or len(weights)
     shares = weights if sum(weights) else [1] * len(weights)
-    for part, share in zip(allocate(total, weights), shares, strict=True):
+    parts = allocate(total, weights)
+    assert len(parts) == len(shares) > 0
+    for part, share in zip(parts, shares, strict=True):
         assert abs(part * whole - total * share) < whole
 
 

@@ -109,9 +109,8 @@ def test_a_quantity_typed_with_the_search(typed: str, term: str, quantity: int |
 def test_any_code_with_a_quantity_splits_back(code: str, quantity: int) -> None:
     from hubtui.domain.order_draft import split_quantity
 
-    for typed in (f"{quantity}*{code}", f"{code}*{quantity}", f"{code} x{quantity}"):
-        split = split_quantity(typed)
-        assert (split.term, split.quantity) == (code, quantity), typed
+    forms = (f"{quantity}*{code}", f"{code}*{quantity}", f"{code} x{quantity}")
+    assert [(s.term, s.quantity) for s in map(split_quantity, forms)] == [(code, quantity)] * len(forms), forms
 
 
 def test_above_the_usual_needs_a_confirmation() -> None:

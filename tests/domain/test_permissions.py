@@ -113,3 +113,38 @@ def test_why_not_names_who_to_ask_and_is_none_when_allowed() -> None:
     assert why_not(Role.warehouse, Permission.record_payment) == "A warehouse user may not record payments; ask an agent."
     assert why_not(Role.agent, Permission.record_payment) is None
     assert why_not("clerk", Permission.view_orders) == "'clerk' is not a role; ask an admin to set yours"
+
+
+def test_status_moves_are_the_moves_a_role_may_make() -> None:
+    """The one answer to "where may this role move this order": each listed move passes the
+    transition rule and the permission the service checks; each left out fails one of them."""
+    from hubtui.domain.errors import TransitionError
+    from hubtui.domain.orders import CancelReason, check_transition
+    from hubtui.domain.permissions import Role, can, move_permission, status_moves
+
+    checked = 0
+    for role in Role:
+        for current in OrderStatus:
+            for held_from in (None, *OrderStatus):
+                moves = status_moves(role, current, held_from)
+                assert moves == sorted(moves, key=list(OrderStatus).index)
+                for target in OrderStatus:
+                    try:
+                        reason = CancelReason.CustomerRequest if target is OrderStatus.Cancelled else None
+                        check_transition(current, target, held_from=held_from, reason=reason)
+                        allowed = True
+                    except TransitionError:
+                        allowed = False
+                    may = allowed and can(role, move_permission(current, target, held_from))
+                    assert (target in moves) == may, (role, current, held_from, target)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_whoever_may_hold_an_order_may_release_it() -> None:
+    from hubtui.domain.permissions import Role, status_moves
+
+    held = status_moves(Role.agent, OrderStatus.OnHold, OrderStatus.ReturnedByWarehouse)
+    assert OrderStatus.ReturnedByWarehouse in held  # a warehouse status, reached by releasing the hold
+    assert OrderStatus.ReturnedByWarehouse not in status_moves(Role.agent, OrderStatus.SentToWarehouse, None)
+    assert OrderStatus.ReturnedByWarehouse in status_moves(Role.warehouse, OrderStatus.SentToWarehouse, None)

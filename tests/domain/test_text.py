@@ -32,6 +32,7 @@ def test_a_newline_stays_in_a_block_and_is_a_mark_on_one_line() -> None:
 
 @given(st.text())
 def test_nothing_a_terminal_acts_on_is_left(text: str) -> None:
+    assert printable(text, one_line=True) == printable(printable(text, one_line=True), one_line=True)  # settled
     for one_line in (False, True):
         shown = printable(text, one_line=one_line)
         assert not any(ord(ch) < 32 and ch not in "\t\n" for ch in shown)

@@ -68,6 +68,7 @@ def test_part_of_an_email_finds_a_demo_customer(alice: Context, sql: Sql) -> Non
 def test_the_last_digits_of_a_phone_typed_with_spaces(alice: Context, sql: Sql) -> None:
     customer = sql.rows("SELECT * FROM customers WHERE org_id = ? ORDER BY id", (sql.org_id("BTOOLS"),))[31]
     tail = customer["phone_key"][-6:]
+    assert len(tail) == 6
     for typed in (f"{tail[:3]} {tail[3:]}", f"{tail[:3]}-{tail[3:]}", tail[-4:]):
         found = _ids(alice, typed)
         assert customer["id"] in found, typed

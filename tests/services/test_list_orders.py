@@ -160,6 +160,7 @@ def test_small_result_is_one_page(busy: Context, sql: Sql) -> None:
 
 def test_rows_carry_what_the_list_shows(busy: Context, sql: Sql) -> None:
     page = list_orders(busy, OrderQuery(quick_filter=QuickFilter.TODAY), limit=10)
+    assert len(page.rows) == 10, "the check below needs rows to check"
     for row in page.rows:
         stored = sql.order(row.number)
         assert (row.id, row.status, row.payment_status, row.order_total, row.channel, row.fraud_score) == (

@@ -136,8 +136,10 @@ def test_counts_follow_every_filter(query: OrderQuery, way: str, ctx: Context, a
 
 
 def test_counts_agree_with_count_orders_per_filter(ctx: Context) -> None:
-    for query in (OrderQuery(text="e", period=Period.LAST_30_DAYS), OrderQuery(text="amelia", microsite="bt-uk"),
-                  OrderQuery(channel="web", period=Period.THIS_MONTH)):
+    queries = (OrderQuery(text="e", period=Period.LAST_30_DAYS), OrderQuery(text="amelia", microsite="bt-uk"),
+               OrderQuery(channel="web", period=Period.THIS_MONTH))
+    assert all(quick_filter_counts(ctx, query)[QuickFilter.ALL] > 0 for query in queries), "counts worth comparing"
+    for query in queries:
         counts = quick_filter_counts(ctx, query)
         for quick in QuickFilter:
             assert counts[quick] == count_orders(ctx, query.with_changes(quick_filter=quick)), (query, quick)
@@ -174,8 +176,9 @@ def test_today_and_yesterday_are_the_operators_days(zone: str, shared: SharedDem
     tz = ZoneInfo(zone)
     local = open_context(shared.store, "alice", clock=fixed_clock, tz=tz)
     today = local.today()
-    for query in (OrderQuery(text="e"), OrderQuery(period=Period.LAST_7_DAYS), OrderQuery(text="amelia")):
-        assert quick_filter_counts(local, query) == expected_counts(all_facts, query, today, tz), (zone, query)
+    queries = (OrderQuery(text="e"), OrderQuery(period=Period.LAST_7_DAYS), OrderQuery(text="amelia"))
+    assert [quick_filter_counts(local, q) for q in queries] == [
+        expected_counts(all_facts, q, today, tz) for q in queries], zone
 
 
 @pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/New_York"])
@@ -189,8 +192,8 @@ def test_periods_in_a_zone_whose_days_are_not_utc_days(zone: str, shared: Shared
         OrderQuery(period=Period.LAST_30_DAYS, microsite="bt-ie"), OrderQuery(text="e", period=Period.LAST_7_DAYS),
         OrderQuery(text="1", period=Period.THIS_MONTH, microsite="bt-uk"),
     ]
-    for query in queries:
-        assert quick_filter_counts(local, query) == expected_counts(all_facts, query, today, tz), (zone, query)
+    assert [quick_filter_counts(local, q) for q in queries] == [
+        expected_counts(all_facts, q, today, tz) for q in queries], zone
 
 
 def test_the_older_forms_still_answer(ctx: Context, all_facts: list[Fact]) -> None:

@@ -134,6 +134,7 @@ def test_a_demo_that_fails_leaves_the_database_as_it_was(schema_only: Path, monk
 def test_with_another_connection_open_the_load_stays_in_wal_and_is_still_all_or_nothing(schema_only: Path,
                                                                                          tmp_path: Path) -> None:
     second = shutil.copyfile(schema_only, tmp_path / "second.db")
+    assert second != schema_only
     for path, fails in ((schema_only, False), (second, True)):
         reader = sqlite3.connect(path)  # a TUI left open: the journal mode cannot change
         reader.execute("PRAGMA journal_mode=WAL").fetchone()

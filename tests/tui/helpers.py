@@ -52,7 +52,7 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], what: str,
         if clock() > deadline:
             raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{visible_text(pilot.app)}")
         await pilot.pause(0.01)
-    # A screen opened by a key the app held (hubtui.key_holding) can appear between two polls,
+    # A screen opened by a key the app held (hubtui.widgets.key_delivery) can appear between two polls,
     # before its widgets are mounted: what the test does next needs them.
     while pilot.app.is_running and not pilot.app.screen.is_mounted and clock() < deadline:
         await pilot.pause(0.01)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets._footer import FooterKey
 
-from hubtui.commands import key_label
+from hubtui.widgets.commands import key_label
 from hubtui.config import Settings
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter

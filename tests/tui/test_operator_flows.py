@@ -361,12 +361,13 @@ async def test_the_main_screens_keep_help_and_jump_in_the_footer_at_80_columns(m
 
 
 async def test_a_long_payment_status_ends_in_an_ellipsis_at_80_columns(make_app) -> None:
-    from hubtui.widgets.orders_table import COLUMNS, GAP
+    from hubtui.widgets.line_table import GAP
+    from hubtui.widgets.orders_table import COLUMNS
 
     app = make_app("alice")
     async with app.run_test(size=SMALL) as pilot:
         await start_list(pilot)
-        upto_payment = 1 + sum(width + GAP for heading, width, _ in COLUMNS[:6])
+        upto_payment = 1 + sum(column.width + GAP for column in COLUMNS[:6])
         assert upto_payment <= SMALL[0] - 2, "number to payment fit beside the scroll bar"
 
 

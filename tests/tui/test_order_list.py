@@ -12,7 +12,7 @@ import threading
 
 from textual.widgets import Input
 
-from hubtui.commands import KEY_LABELS, QUICK_FILTER_KEYS, QUICK_FILTER_SHORT
+from hubtui.widgets.commands import KEY_LABELS, QUICK_FILTER_KEYS, QUICK_FILTER_SHORT
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period

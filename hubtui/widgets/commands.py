@@ -23,7 +23,7 @@ class Command:
     palette: str | None = None  # "noun: verb" title in the command palette
     show: bool = True  # shown in the footer
     # Opens a screen: run as the key arrives, so the keys typed after it wait for that screen
-    # (see HubApp.on_event) instead of going to the list behind it. Refused while typing text.
+    # (see hubtui.widgets.key_delivery) instead of going to the list behind it. Refused while typing text.
     priority: bool = False
 
     @property

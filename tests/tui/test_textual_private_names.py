@@ -1,0 +1,78 @@
+"""Textual's private names hubtui relies on are still there, and still of the same kind.
+
+Key delivery (hubtui.widgets.key_delivery) and the app read and write a few of Textual's
+underscored names; an upgrade that renames or reshapes one would misplace keys without an
+error. Each check names the name that went. No app is run: this is a look at the classes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+
+import pytest
+from textual import events
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.widget import Widget
+
+
+def _method(owner: type, name: str, *, coroutine: bool, parameters: tuple[str, ...]) -> None:
+    found = inspect.getattr_static(owner, name, None)
+    assert found is not None, f"{owner.__name__}.{name} is gone from Textual"
+    assert inspect.isfunction(found), f"{owner.__name__}.{name} is no longer a plain method: {found!r}"
+    assert inspect.iscoroutinefunction(found) == coroutine, (
+        f"{owner.__name__}.{name} is {'no longer' if coroutine else 'now'} a coroutine function")
+    names = tuple(inspect.signature(found).parameters)[1:]
+    assert names[:len(parameters)] == parameters, f"{owner.__name__}.{name} now takes {names}, not {parameters}"
+
+
+def _slot(name: str) -> None:
+    found = inspect.getattr_static(Message, name, None)
+    assert isinstance(found, types.MemberDescriptorType), (
+        f"Message.{name} is no longer an attribute slot of every message: {found!r}")
+    assert hasattr(events.Key("a", "a"), name), f"a new events.Key has no {name}"
+
+
+CHECKS = {
+    # hubtui.widgets.key_delivery: TypeAhead runs a key's binding as it arrives, the same look-up the
+    # app makes when the key comes back up.
+    "App._check_bindings": lambda: _method(App, "_check_bindings", coroutine=True, parameters=("key", "priority")),
+    # TypeAhead passes a key that reached it after focus moved on to the widget now focused.
+    "Widget._forward_event": lambda: _method(Widget, "_forward_event", coroutine=False, parameters=("event",)),
+    # Whether a widget kept a key (stopped it): read by HoldsKeys and TypeAhead.
+    "Message._stop_propagation": lambda: _slot("_stop_propagation"),
+    # Cleared by HoldsKeys before handing a key on, so that Textual does not stop it on its way up.
+    "Message._sender": lambda: _slot("_sender"),
+    # hubtui.app: HubApp.run_action parses an action as Textual does, to explain a greyed key.
+    "App._parse_action": lambda: _method(App, "_parse_action", coroutine=False,
+                                         parameters=("action", "default_namespace", "namespaces")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_a_private_textual_name_relied_on_is_still_there(name: str) -> None:
+    CHECKS[name]()
+
+
+def test_the_stop_a_widget_makes_is_the_flag_key_delivery_reads() -> None:
+    key = events.Key("a", "a")
+    assert key._stop_propagation is False  # noqa: SLF001
+    key.stop()
+    assert key._stop_propagation is True, "Message.stop() no longer sets Message._stop_propagation"  # noqa: SLF001
+    key._sender = None  # noqa: SLF001  # writable, as HoldsKeys writes it
+    assert key._sender is None  # noqa: SLF001
+
+
+def test_the_public_hooks_holds_end_on_are_still_what_they_were() -> None:
+    """Not private, but low-level: a hold ends when the screen on top takes focus (a reactive
+    watched), and the older condition holds are asked again on a screen's messages (a signal)."""
+    assert isinstance(inspect.getattr_static(Screen, "focused", None), Reactive), "Screen.focused is not reactive"
+    assert isinstance(getattr(MessagePump(), "message_signal", None), Signal), "MessagePump.message_signal is gone"
+    assert inspect.iscoroutinefunction(inspect.getattr_static(App, "push_screen", None)) is False
+    assert "wait_for_dismiss" in inspect.signature(App.push_screen).parameters, "App.push_screen lost wait_for_dismiss"
+
