@@ -135,7 +135,8 @@ def orders_show(
 def orders_status(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument()],
-    status: Annotated[str, typer.Argument(help="The new status, e.g. Approved.")],
+    status: Annotated[OrderStatus, typer.Argument(case_sensitive=False, metavar="STATUS",
+                                                  help="The new status: " + ", ".join(OrderStatus) + " (any case).")],
     reason: ReasonOption = None,
     comment: Annotated[str, typer.Option("--comment", help="Why, or what was agreed: kept in the activity log.")] = "",
     expected_version: Annotated[int | None, typer.Option("--expected-version", help="Refuse if the order changed since this version.")] = None,
@@ -148,7 +149,7 @@ def orders_status(
     with handled_errors():
         from hubtui.services.order_writes import change_status
 
-        detail = change_status(signed_in(ctx, db, org, user), number, status,
+        detail = change_status(signed_in(ctx, db, org, user), number, status.value,
                                reason=reason.value if reason else None, comment=comment,
                                expected_version=expected_version)
     _done(detail, as_json, f"{detail.number} is now {detail.status}.")
@@ -158,8 +159,9 @@ def orders_status(
 def orders_pay(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument()],
-    method: Annotated[str, typer.Option("--method", help="Bacs, Cheque, Cash, CardOverPhone, FOC or MOTO.")],
-    status: Annotated[str, typer.Option("--status", help="Pending, Authorized, Paid or Declined.")],
+    method: Annotated[PaymentMethod, _choice("--method", PaymentMethod, "METHOD")],
+    status: Annotated[PaymentStatus, _choice("--status", PaymentStatus, "STATUS",
+                                             "Refunded and PartiallyRefunded come only from refunds. ")],
     amount: Annotated[str | None, typer.Option("--amount", help="e.g. 12.50 (default: the balance due).")] = None,
     reference: Annotated[str, typer.Option("--reference")] = "",
     comment: Annotated[str, typer.Option("--comment")] = "",
@@ -176,7 +178,7 @@ def orders_pay(
         from hubtui.services.order_payments import record_payment
 
         minor = parse_money_option(amount, "--amount") if amount is not None else None
-        draft = PaymentDraft(method=method, status=status, amount=minor, reference=reference, comment=comment,
+        draft = PaymentDraft(method=method.value, status=status.value, amount=minor, reference=reference, comment=comment,
                              written_in=money_symbol(amount) if amount is not None else None)
         detail = record_payment(signed_in(ctx, db, org, user), number, draft, expected_version=expected_version)
     _done(

@@ -189,7 +189,7 @@ class Refusal:
 REFUSALS = {
     "unknown status": Refusal(
         INCOMPLETE_LOW_RISK, lambda o: ["orders", "status", o["number"], "Shipped", "--user", "alice"],
-        ("Unknown status", "Shipped"),
+        ("STATUS", "Shipped"), code=2,
     ),
     "illegal transition Delivered -> Approved": Refusal(
         "status = 'Delivered'", lambda o: ["orders", "status", o["number"], "Approved", "--user", "sam"],
@@ -256,7 +256,7 @@ MORE_REFUSALS = {
     "unknown payment method": Refusal(
         INCOMPLETE_LOW_RISK,
         lambda o: ["orders", "pay", o["number"], "--method", "Barter", "--status", "Paid", "--user", "alice"],
-        ("Barter",),
+        ("--method", "Barter"), code=2,
     ),
     "refund is not an operator payment status": Refusal(
         INCOMPLETE_LOW_RISK,
