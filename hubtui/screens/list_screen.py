@@ -30,7 +30,7 @@ from hubtui.widgets.keyset_pager import KeysetPager, PageLike, PageRequest
 from hubtui.widgets.line_table import LineTable
 from hubtui.widgets.safe_text import SafeInput
 from hubtui.widgets.status_line import StatusLine
-from hubtui.widgets.key_delivery import hold_keys_while
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.worker_errors import RETRY_HINT, ReportsWorkerErrors
 
 T = TypeVar("T")
@@ -139,11 +139,11 @@ class KeysetListScreen(ReportsWorkerErrors, Screen[None], Generic[T]):
             return
         status = self.query_one(StatusLine)
         status.busy = True
-        self.load_page(self.list_query, request)
+        worker = self.load_page(self.list_query, request)
         if not isinstance(self.focused, Input):
             # "5 j j p": the j's and the p are for the page the 5 asks for, not the one on screen.
             # Not while typing a filter: each letter would wait for the answer to the last.
-            hold_keys_while(self, lambda: status.busy and self.is_current)
+            hold_keys(self, until=worker)
 
     @work(thread=True, exclusive=True, group="list-page", exit_on_error=False, description="read the page")
     def load_page(self, query: Any, request: PageRequest[Any]) -> None:

@@ -23,7 +23,7 @@ from hubtui.widgets.orders_table import OrdersTable
 from hubtui.widgets.quick_filter_bar import QuickFilterBar
 from hubtui.widgets.safe_text import safe
 from hubtui.widgets.status_line import StatusLine, counted
-from hubtui.widgets.key_delivery import hold_keys_while
+from hubtui.widgets.key_delivery import hold_keys
 
 if TYPE_CHECKING:  # the services import the SQL stack, which a fast start loads after the first paint
     from hubtui.services.context import Context
@@ -322,7 +322,7 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
 
         worker = self.run_worker(read, thread=True, exclusive=True, group="order-for-payment", exit_on_error=False,
                                  description=f"read {number} for its payment")
-        hold_keys_while(self, lambda: not worker.is_finished)  # keys typed now are for the dialog
+        hold_keys(self, until=worker)  # keys typed now are for the dialog
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""

@@ -34,8 +34,7 @@ Keys contract: what a screen or widget does so that typed-ahead keys land right
    screen of the node that started it leaves the stack, and at its limit (KEY_HOLD_S,
    ANSWER_HOLD_S, WRITE_HOLD_S): a safety net for an answer that never comes, not the way a
    hold normally ends. Nothing polls: a hold is looked at only when something it waits for
-   happened. (`hold_keys_while(node, waiting)` is the older form, asked again whenever the
-   node's screen has handled a message; new code names its event instead.)
+   happened.
 4. Priority bindings. A key that opens a screen (`:`, `n`, `p`) is a priority binding
    (`Command(…, priority=True)` in hubtui.widgets.commands): it runs as the key arrives, before
    the keys behind it are handed on, which then wait for its screen.
@@ -138,17 +137,6 @@ def hold_keys(node: DOMNode, *, until: Until | None = None, writing: bool = Fals
     if not isinstance(app, HoldsKeys):  # a widget tried out in a plain App types as Textual does
         return KeyHold()
     return app.hold_keys(app.WRITE_HOLD_S if writing else app.ANSWER_HOLD_S, until=until, node=node)
-
-
-def hold_keys_while(node: DOMNode, waiting: Callable[[], bool], *, writing: bool = False) -> KeyHold:
-    """The older form of `hold_keys`: hold while `waiting()` is true. It is asked again each time
-    `node`'s screen has handled a message (the answer arriving, a worker's end, the screen being
-    covered) and whenever keys move; never on a clock. New code names its event with `hold_keys`."""
-    app = node.app
-    if not isinstance(app, HoldsKeys):
-        return KeyHold()
-    return app._hold_while(waiting, app.WRITE_HOLD_S if writing else app.ANSWER_HOLD_S, node=node,
-                           heard=node if isinstance(node, Screen) else node.screen)
 
 
 # ---------------------------------------------------------------------- the app
@@ -527,4 +515,4 @@ class EagerInput(SafeInput, TypeAhead):
         self._entered()
 
 
-__all__ = ["EagerInput", "HoldsKeys", "KeyHold", "TypeAhead", "hold_keys", "hold_keys_while"]
+__all__ = ["EagerInput", "HoldsKeys", "KeyHold", "TypeAhead", "hold_keys"]
