@@ -1,6 +1,6 @@
 """`kill -9` of `hubtui demo` at any moment: the database is as before or complete (SPEC 8a, issue 9).
 
-The program is killed at 20 moments spread over a run of its own (timed first): while it
+The program is killed at 10 moments spread over a run of its own (timed first): while it
 starts, creates the schema, writes the organisations, loads the orders, rebuilds the
 indexes, tallies and search terms, commits. After each kill the database is either as it
 was (no file, or the schema alone, as `hubtui db upgrade` leaves it; and `demo --if-empty`
@@ -34,7 +34,7 @@ pytestmark = [
 
 ORDERS = 4000
 SEED = 7
-KILLS = 20
+KILLS = 10
 COUNTED = ("organisations", "users", "customers", "products", "orders", "order_lines", "payments", "returns",
            "activity", "order_tallies", "order_text_tallies", "search_terms", "sequences")
 

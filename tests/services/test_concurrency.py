@@ -1,6 +1,6 @@
 """Many processes editing one order on one SQLite file: no update may be lost.
 
-Each of 8 processes makes 200 read-modify-write edits of the same order through the
+Each of 8 processes makes 60 read-modify-write edits of the same order through the
 services: get_order(), change the tags, update_details() with the version it read, and on
 ConflictError read again and retry. See concurrency_worker for what the tags hold.
 """
@@ -24,7 +24,7 @@ from .concurrency_worker import EDITORS, edit_many, format_tags, parse_tags
 from .support import Catalog, Sql, place
 
 PROCESSES = 8
-EDITS = 200
+EDITS = 60  # 480 contended edits from 8 processes
 MAX_ATTEMPTS = 1000
 ACTIVITY_LIMIT = 0  # each read is get_order() without the activity log, which the edits do not need
 
