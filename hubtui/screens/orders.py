@@ -302,6 +302,7 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
         """The payment dialog for the highlighted order, read in full first (the row lacks the balance due)."""
         number = self.table.highlighted_key()
         if number is None:
+            self.notify("No order to pay: the list is empty.", timeout=3)
             return
         context = self.context
         if context is None:

@@ -31,6 +31,7 @@ from .helpers import (
     go_to_row,
     list_settled,
     list_status,
+    notifications,
     orders_table,
     press_and_wait,
     region_text,
@@ -200,6 +201,10 @@ async def test_a_filter_with_no_matches_says_so_with_the_active_filters(make_app
         assert app.screen is screen
         assert error_notifications(app) == []
         assert app.focused is orders_table(screen)
+        await pilot.press("p")  # nothing to pay: said, not silently ignored
+        await wait_for(pilot, lambda: any("list is empty" in str(n.message) for n in notifications(app)),
+                       "the empty list's answer to p")
+        assert app.screen is screen
 
 
 async def test_paging_with_j_k_pgdn_brackets_g_and_shift_g(make_app, alice):
