@@ -73,3 +73,27 @@ def payment_amount(text: str, *, method: str, balance_due: int, currency: str) -
             f"({format_money(balance_due, currency, grouping=True)})."
         )
     return amount
+
+
+def correction_refusal(current: str, target: str) -> str | None:
+    """Why a recorded payment's status cannot be corrected from `current` to `target`, or None.
+
+    An operator corrects among the statuses an operator records (Pending, Authorized, Paid,
+    Declined), either way: a card first noted as declined that went through, a cheque noted as
+    paid that bounced. Refunded and PartiallyRefunded come only from refunds, and a payment
+    already refunded is changed only by refunds.
+    """
+    operator = {s.value for s in OPERATOR_STATUSES}
+    if current not in operator:
+        return f"A {current} payment is changed only by refunds."
+    if target not in operator:
+        return (f"{target} comes only from a refund; a payment is corrected to "
+                f"{', '.join(s.value for s in OPERATOR_STATUSES)}.")
+    if target == current:
+        return f"The payment is already {current}."
+    return None
+
+
+def correction_targets(current: str) -> tuple[PaymentStatus, ...]:
+    """The statuses a payment now `current` may be corrected to, in the order a form offers them."""
+    return tuple(s for s in OPERATOR_STATUSES if correction_refusal(current, s.value) is None)

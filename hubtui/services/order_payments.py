@@ -24,6 +24,7 @@ from hubtui.domain.orders import (
     payment_status_for,
     status_after_payment,
 )
+from hubtui.domain.payments import correction_refusal
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
 from hubtui.services.refusals import refusals_recorded
@@ -121,35 +122,98 @@ def apply_payment(
         )
     )
     session.flush()
+    order.payment_method = method.value
+    was, moved_to = _settle(session, ctx, order, status)
+    summary = f"Payment recorded: {method.value} {status.value} {format_money(amount, order.currency)}"
+    if draft.reference:
+        summary += f" ref {draft.reference}"
+    audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before,
+                 after=_money_state(order))
+    _log_move(session, ctx, order, was, moved_to, status)
+
+
+def _settle(session: Session, ctx: Context, order: Order, last: PaymentStatus) -> tuple[str, OrderStatus | None]:
+    """The order's paid total and payment status from its payments as they now are (`last`: the
+    status just recorded or corrected), and the move a payment makes an Incomplete order take.
+    Returns the status it had and the one it moved to, if any."""
     totals = _payment_totals(session, order.id)  # type: ignore[arg-type]
     order.paid_total = totals.get(PaymentStatus.Paid.value, 0)
-    order.payment_method = method.value
     if settled_free_of_charge(session, order):
         order.payment_status = PaymentStatus.Paid.value  # nothing is owed
     else:
         order.payment_status = payment_status_for(
             order.order_total, order.paid_total, totals.get(PaymentStatus.Authorized.value, 0),
-            order.refunded_total, status,
+            order.refunded_total, last,
         ).value
     was = order.status
-    moved_to = status_after_payment(OrderStatus(order.status), status, order.fraud_score)
+    moved_to = status_after_payment(OrderStatus(order.status), last, order.fraud_score)
     if moved_to is not None:
         order.status = moved_to.value
     touch(order, ctx)
-    after = _money_state(order)
-    summary = f"Payment recorded: {method.value} {status.value} {format_money(amount, order.currency)}"
-    if draft.reference:
-        summary += f" ref {draft.reference}"
-    audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
-    if moved_to is not None:
-        # The move is its own entry, so the history reads as status changes too.
-        why = f"payment {status.value}"
-        if moved_to == OrderStatus.AwaitingApproval:
-            why += f", fraud score {order.fraud_score}"
-        audit.record(
-            session, ctx, order_id=order.id, action="status", summary=f"Status {was} → {moved_to.value} ({why})",
-            before={"status": was}, after={"status": order.status},
-        )
+    return was, moved_to
+
+
+def _log_move(session: Session, ctx: Context, order: Order, was: str, moved_to: OrderStatus | None,
+              why_status: PaymentStatus) -> None:
+    if moved_to is None:
+        return
+    # The move is its own entry, so the history reads as status changes too.
+    why = f"payment {why_status.value}"
+    if moved_to == OrderStatus.AwaitingApproval:
+        why += f", fraud score {order.fraud_score}"
+    audit.record(
+        session, ctx, order_id=order.id, action="status", summary=f"Status {was} → {moved_to.value} ({why})",
+        before={"status": was}, after={"status": order.status},
+    )
+
+
+@refusals_recorded("correct payment")
+def correct_payment(ctx: Context, number: str, payment_id: int, status: str, *, comment: str = "",
+                    expected_version: int | None = None) -> OrderDetail:
+    """Correct a recorded payment's status (a card noted as declined went through, a cheque
+    bounced); the order's paid total, payment status and, from Incomplete, status follow.
+    `comment` (why) goes into the activity entry."""
+    ctx.require(Permission.record_payment)
+    comment = comment.strip()
+    problem = text_problem("comment", comment)
+    if problem:
+        raise InvalidInput(problem, "comment")
+    try:
+        target = PaymentStatus(status)
+    except ValueError:
+        raise InvalidInput(f"Unknown payment status '{status}'; one of "
+                           f"{', '.join(s.value for s in OPERATOR_PAYMENT_STATUSES)}.", "status") from None
+    with ctx.store.write() as session:
+        order = lock_order(session, ctx, number)
+        check_version(order, expected_version)
+        payment = session.get(Payment, payment_id)
+        if payment is None or payment.order_id != order.id:
+            raise InvalidInput(f"{order.number} has no payment {payment_id}.", "payment")
+        refusal = correction_refusal(payment.status, target.value)
+        if refusal:
+            raise InvalidInput(refusal, "status")
+        if target == PaymentStatus.Paid and order.paid_total + payment.amount > order.order_total:
+            # Money taken twice (a card recorded as declined, then paid again by cheque) is
+            # settled by refunding one, not by recording both as paid.
+            raise InvalidInput(
+                f"{order.number} has {format_money(order.paid_total, order.currency)} paid already: this payment "
+                f"as Paid would take {format_money(order.paid_total + payment.amount, order.currency)} "
+                f"against a total of {format_money(order.order_total, order.currency)}.", "status")
+        before = {**_money_state(order), "payment": payment.id, "payment_status_was": payment.status}
+        old = payment.status
+        payment.status = target.value
+        session.flush()
+        was, moved_to = _settle(session, ctx, order, target)
+        summary = (f"Payment corrected: {payment.method} {format_money(payment.amount, order.currency)} "
+                   f"{old} → {target.value}")
+        after: dict[str, Any] = {**_money_state(order), "payment": payment.id, "payment_status_now": target.value}
+        if comment:
+            summary += f": {comment}"
+            after["comment"] = comment
+        audit.record(session, ctx, order_id=order.id, action="payment", summary=summary, before=before, after=after)
+        _log_move(session, ctx, order, was, moved_to, target)
+        number = order.number
+    return read_back(ctx, number)
 
 
 def _balance_due(session: Session, order: Order) -> int:
@@ -162,4 +226,4 @@ def _money_state(order: Order) -> dict[str, Any]:
     return {"status": order.status, "payment_status": order.payment_status, "paid_total": order.paid_total}
 
 
-__all__ = ["PaymentDraft", "apply_payment", "payment_kind", "record_payment"]
+__all__ = ["PaymentDraft", "apply_payment", "correct_payment", "payment_kind", "record_payment"]

@@ -7,11 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hubtui.domain.errors import MoneyError
-from hubtui.domain.orders import Channel, PaymentMethod, PaymentStatus
+from hubtui.domain.orders import OPERATOR_PAYMENT_STATUSES, Channel, PaymentMethod, PaymentStatus
 from hubtui.domain.payments import (
     DEFAULT_STATUS,
     OPERATOR_METHODS,
     OPERATOR_STATUSES,
+    correction_refusal,
+    correction_targets,
     default_method,
     payment_amount,
     payment_refusal,
@@ -124,3 +126,21 @@ def test_an_amount_typed_in_another_currency_is_refused(typed: str, currency: st
             payment_amount(typed, method="Cash", balance_due=10_000, currency=currency)
     else:
         assert payment_amount(typed, method="Cash", balance_due=10_000, currency=currency) == 500
+
+
+# ---------------------------------------------------------------------- correcting a payment's status
+
+@given(current=st.sampled_from(list(PaymentStatus)), target=st.sampled_from(list(PaymentStatus)))
+def test_a_correction_is_allowed_exactly_between_two_different_operator_statuses(current, target) -> None:
+    operator = set(OPERATOR_PAYMENT_STATUSES)
+    refusal = correction_refusal(current.value, target.value)
+    assert (refusal is None) == (current in operator and target in operator and current != target)
+    assert (target in correction_targets(current.value)) == (refusal is None)
+
+
+def test_correction_refusals_say_why() -> None:
+    assert correction_refusal("Refunded", "Paid") == "A Refunded payment is changed only by refunds."
+    assert correction_refusal("Paid", "PartiallyRefunded") == (
+        "PartiallyRefunded comes only from a refund; a payment is corrected to Pending, Authorized, Paid, Declined.")
+    assert correction_refusal("Paid", "Paid") == "The payment is already Paid."
+    assert correction_targets("Declined") == (PaymentStatus.Pending, PaymentStatus.Authorized, PaymentStatus.Paid)
