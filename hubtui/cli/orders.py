@@ -188,6 +188,35 @@ def orders_pay(
     )
 
 
+@app.command("payment")
+def orders_payment(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument()],
+    payment_id: Annotated[int, typer.Argument(metavar="ID", help="The payment's id (orders show --json lists them).")],
+    status: Annotated[PaymentStatus, _choice("--status", PaymentStatus, "STATUS",
+                                             "What the payment really is. Refunded and PartiallyRefunded come only "
+                                             "from refunds. ")],
+    comment: Annotated[str, typer.Option("--comment", help="Why: kept in the activity log.")] = "",
+    expected_version: Annotated[int | None, typer.Option("--expected-version")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """Correct a recorded payment's status (a declined card that went through, a bounced cheque)."""
+    with handled_errors():
+        from hubtui.domain.money import format_money
+        from hubtui.services.order_payments import correct_payment
+
+        detail = correct_payment(signed_in(ctx, db, org, user), number, payment_id, status.value, comment=comment,
+                                 expected_version=expected_version)
+    _done(
+        detail, as_json,
+        f"{detail.number}: payment {payment_id} is now {status.value}; payment {detail.payment_status}, "
+        f"status {detail.status}, due {format_money(detail.balance_due, detail.currency)}.",
+    )
+
+
 @app.command("note")
 def orders_note(
     ctx: typer.Context,

@@ -345,3 +345,46 @@ def test_a_foreign_symbol_or_a_zero_amount_is_refused(amount, demo_db, env):
                   "--db", db_url(demo_db), "--user", "alice"], env)
     assert_handled_error(ran, "currency" if amount[0] in "$€" else "FOC is the only payment of nothing")
     assert snapshot(demo_db) == before
+
+
+# --------------------------------------------------------------------------- correcting a payment
+
+
+def test_a_declined_payment_corrected_to_paid_approves_the_order(demo_db, env):
+    order = pick_order(demo_db, INCOMPLETE_LOW_RISK)
+    number, db = order["number"], ["--db", db_url(demo_db), "--user", "alice"]
+    declined = invoke(["orders", "pay", number, "--method", "MOTO", "--status", "declined", "--json", *db], env).json()
+    (payment,) = [p for p in declined["payments"] if p["status"] == "Declined"]
+
+    ran = invoke(["orders", "payment", number, str(payment["id"]), "--status", "PAID", "--comment", "cleared after all",
+                  *db], env)
+
+    assert ran.code == 0 and ran.err == "", ran.explain()
+    symbol = {"GBP": "£", "EUR": "€"}[order["currency"]]
+    assert ran.out_lines == [f"{number}: payment {payment['id']} is now Paid; payment Paid, status Approved, "
+                             f"due {symbol}0.00."]
+    after = order_row(demo_db, number)
+    assert after is not None
+    assert (after["status"], after["payment_status"], after["paid_total"]) == ("Approved", "Paid", order["order_total"])
+    assert query(demo_db, "SELECT status FROM payments WHERE id = ?", (payment["id"],))[0][0] == "Paid"
+    (entry,) = [a for a in _new_activity(demo_db, order["id"], 0) if a["summary"].startswith("Payment corrected")]
+    assert entry["summary"].endswith("Declined → Paid: cleared after all") and entry["user_name"] == "alice"
+
+
+@pytest.mark.parametrize(("args", "code", "says"), [
+    (["--status", "Bounced"], 2, "--status"),
+    (["--status", "Refunded"], 1, "comes only from a refund"),
+])
+def test_a_payment_correction_that_is_not_one_is_refused(args, code, says, demo_db, env):
+    order = pick_order(demo_db, INCOMPLETE_LOW_RISK)
+    db = ["--db", db_url(demo_db), "--user", "alice"]
+    paid = invoke(["orders", "pay", order["number"], "--method", "Cash", "--status", "Pending", "--json", *db], env)
+    payment_id = str(paid.json()["payments"][0]["id"])
+    before = snapshot(demo_db, order["number"])
+    for who in (payment_id, "999999999"):
+        ran = invoke(["orders", "payment", order["number"], who, *args, *db], env)
+        if code == 2:
+            assert_usage_error(ran, says)
+        else:
+            assert_handled_error(ran, says if who == payment_id else f"has no payment {who}")
+    assert snapshot(demo_db, order["number"]) == before
