@@ -16,6 +16,7 @@ from hubtui.domain.orders import (
 )
 from hubtui.domain.payments import payment_refusal
 from hubtui.domain.permissions import Permission, status_moves, why_not
+from hubtui.screens.payment_status_dialog import correctable
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
 from hubtui.widgets import order_view as view
@@ -141,6 +142,9 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                                                                 d.currency)
         if action == "add_note":
             return why_not(role, Permission.add_note)
+        if action == "correct_payment":
+            return why_not(role, Permission.record_payment) or (
+                None if correctable(d.payments) else f"{d.number} has no payment whose status can be corrected.")
         return None
 
     def _status_targets(self) -> list[OrderStatus]:
@@ -208,6 +212,31 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
             if opened is not None:
                 await opened
 
+    async def action_correct_payment(self) -> None:
+        from hubtui.screens.payment_status_dialog import PaymentCorrection, PaymentStatusDialog
+
+        d = self.detail
+        if d is None:
+            return
+        payments = correctable(d.payments)
+        money = {p.id: view.money(d, p.amount) for p in payments}
+
+        def save(choice: PaymentCorrection | None) -> None:
+            if choice is None:
+                return
+            from hubtui.services.order_payments import correct_payment
+
+            self._write(
+                lambda: correct_payment(self.context, self.number, choice.payment_id, choice.status,
+                                        comment=choice.comment, expected_version=d.version),
+                lambda detail: f"Payment #{choice.payment_id} is now {choice.status}; {detail.number} is "
+                               f"{detail.status}, payment {detail.payment_status}.",
+                again=lambda error: self.app.push_screen(
+                    PaymentStatusDialog(d.number, payments, money, again=choice, error=error), save),
+            )
+
+        await self.app.push_screen(PaymentStatusDialog(d.number, payments, money), save)
+
     @work(thread=True, group="order-writes", exit_on_error=False, description="save the change")
     def _write(self, change, done, again=None) -> None:  # type: ignore[no-untyped-def]
         """Run `change` (a service call); `done` is the notice, or makes it from the order as stored.
@@ -237,7 +266,7 @@ def _moved_message(d: OrderDetail) -> str:
     return message
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "add_note"}
+_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment"}
 
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:

@@ -34,6 +34,12 @@ class PickList(OptionList, TypeAhead):
         self.on_pick = on_pick
         self.on_enter_now = self._pick_highlighted
 
+    def replace_choices(self, choices: Sequence[str]) -> None:
+        """Offer other choices (what a choice above it allows), the first highlighted."""
+        self.choices = tuple(choices)
+        self.set_options([Option(self._label(i, choice), id=choice) for i, choice in enumerate(choices, 1)])
+        self.highlighted = 0 if choices else None
+
     @staticmethod
     def _label(number: int, choice: str) -> Text:
         label = Text(f"{number} " if number <= 9 else "  ", style="dim")
