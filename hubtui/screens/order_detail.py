@@ -22,6 +22,7 @@ from hubtui.services.views import OrderDetail
 from hubtui.widgets import order_view as view
 from hubtui.widgets.commands import APP_COMMANDS, ORDER_COMMANDS, bindings
 from hubtui.widgets.hub_footer import HubFooter
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.safe_text import safe, shown
 from hubtui.widgets.worker_errors import RETRY_HINT, ReportsWorkerErrors
 
@@ -142,6 +143,13 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                                                                 d.currency)
         if action == "add_note":
             return why_not(role, Permission.add_note)
+        if action == "release_hold":
+            held_from = _held_from(d)
+            if d.status != OrderStatus.OnHold.value or held_from is None:
+                return f"{d.number} is {d.status}, not on hold: nothing to release."
+            if held_from not in self._status_targets():
+                return why_not(role, Permission.change_status) or f"{d.number} cannot go back to {held_from.value}."
+            return None
         if action == "correct_payment":
             return why_not(role, Permission.record_payment) or (
                 None if correctable(d.payments) else f"{d.number} has no payment whose status can be corrected.")
@@ -212,6 +220,20 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
             if opened is not None:
                 await opened
 
+    def action_release_hold(self) -> None:
+        d = self.detail
+        held_from = _held_from(d) if d is not None else None
+        if d is None or held_from is None:
+            return
+        from hubtui.services.order_writes import change_status
+
+        worker = self._write(
+            lambda: change_status(self.context, self.number, held_from.value, comment="hold released",
+                                  expected_version=d.version),
+            f"{d.number} released: back to {held_from.value}.",
+        )
+        hold_keys(self, until=worker, writing=True)  # keys typed behind h are for the order as released
+
     async def action_correct_payment(self) -> None:
         from hubtui.screens.payment_status_dialog import PaymentCorrection, PaymentStatusDialog
 
@@ -266,7 +288,7 @@ def _moved_message(d: OrderDetail) -> str:
     return message
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment"}
+_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold"}
 
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:

@@ -41,7 +41,7 @@ def summary(d: OrderDetail) -> Text:
     if d.cancel_reason:
         text.append(f" · cancelled: {d.cancel_reason}", style="dim")
     if d.held_from_status:
-        text.append(f" · held from {d.held_from_status}", style="yellow")
+        text.append(f" · held from {d.held_from_status} (h releases it)", style="yellow")
     text.append(f"\nversion {d.version}, last changed {d.updated_at:%d %b %H:%M} by {safe(d.updated_by)}", style="dim")
     return text
 

@@ -17,7 +17,10 @@ SIZES = pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])
 
 
 async def _shot(app, pilot) -> str:
+    # The answer is listed; let the layout and paint it caused finish too, also on a busy machine.
+    await pilot.pause()
     await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
     return app.export_screenshot(title=app.title)
 
 

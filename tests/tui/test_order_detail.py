@@ -390,3 +390,45 @@ async def test_the_list_shows_a_status_changed_on_the_details(make_app, alice):
         # The list reads a 50-row page in milliseconds: two seconds is plenty for a refresh that happens.
         await wait_for(pilot, row_shows_cancelled, f"{number}'s row to show Cancelled", limit=2.0)
         assert orders_table(listing).highlighted_number() == number
+
+
+@pytest.mark.parametrize("pace", ["spaced", "burst"])
+async def test_h_releases_a_held_order_to_where_it_was_held_from(pace, make_app, alice):
+    from textual import events
+
+    number = next(row.number for row in list_orders(alice, OrderQuery(status="OnHold")).rows
+                  if get_order(alice, row.number).held_from_status == "Approved")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        if pace == "spaced":
+            screen = await jump_to(pilot, short(number), number)
+            assert "held from Approved (h releases it)" in static_text(screen.query_one("#summary"))
+            await pilot.press("h")
+            await wait_for(pilot, lambda: screen.detail.status != "OnHold" or bool(error_notifications(app)),
+                           "the release to be saved")
+            await pilot.press("s")
+        else:  # h then s at once: the status dialog offers the moves from Approved, not from OnHold
+            for key, character in [("colon", ":"), *((c, c) for c in short(number)), ("enter", None), ("h", "h"),
+                                   ("s", "s")]:
+                app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: isinstance(app.screen, StatusDialog), "the status dialog")
+        assert error_notifications(app) == []
+        assert "OnHold" in app.screen.targets and "Approved" not in app.screen.targets
+        stored = get_order(alice, number)
+        assert (stored.status, stored.held_from_status) == ("Approved", None)
+        assert stored.activity[0].summary == "Status OnHold → Approved: hold released"
+        assert stored.activity[0].user_name == "alice"
+
+
+async def test_h_on_an_order_not_on_hold_says_so(make_app, alice):
+    number = first_with(alice, status="Incomplete")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        screen = await jump_to(pilot, short(number), number)
+        assert screen.check_action("release_hold", ()) is None
+        await pilot.press("h")
+        await wait_for(pilot, lambda: any("not on hold" in str(n.message) for n in notifications(app)),
+                       "why h does nothing")
+        assert get_order(alice, number).status == "Incomplete"
