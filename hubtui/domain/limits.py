@@ -17,6 +17,10 @@ LIMITS: dict[str, int] = {
     "customer_reference": 64,
     "tags": 400,
     "customer_phone": 40,
+    # tracking
+    "tracking_carrier": 64,
+    "tracking_number": 64,
+    "tracking_link": 2000,
     # payments
     "reference": 120,
     # people
@@ -37,7 +41,8 @@ LIMITS: dict[str, int] = {
 }
 
 _WORDS = {"line1": "first address line", "line2": "second address line", "postcode": "post code",
-          "customer_reference": "customer reference", "customer_phone": "phone number", "email": "e-mail address"}
+          "customer_reference": "customer reference", "customer_phone": "phone number", "email": "e-mail address",
+          "tracking_carrier": "carrier", "tracking_number": "tracking number", "tracking_link": "tracking link"}
 
 
 def too_long(field: str, value: str | None) -> str | None:

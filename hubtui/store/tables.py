@@ -261,7 +261,7 @@ class Order(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, max_length=24)
     tracking_number: str = Field(default="", max_length=64)
     tracking_carrier: str = Field(default="", max_length=64)
-    tracking_link: str = Field(default="", max_length=400)
+    tracking_link: str = Field(default="", max_length=2000)
     placed_at: datetime
     created_at: datetime
     created_by: str = Field(max_length=64)
