@@ -217,6 +217,29 @@ def orders_payment(
     )
 
 
+@app.command("tracking")
+def orders_tracking(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument()],
+    tracking_number: Annotated[str, typer.Option("--number", help="The carrier's tracking number.")],
+    link: Annotated[str, typer.Option("--link", help="http or https address, at most 2,000 characters.")] = "",
+    carrier: Annotated[str, typer.Option("--carrier", help="e.g. DPD, Royal Mail.")] = "",
+    expected_version: Annotated[int | None, typer.Option("--expected-version")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """Set or change an order's tracking (from ReadyToDispatch on)."""
+    with handled_errors():
+        from hubtui.services.order_tracking import Tracking, set_tracking
+
+        detail = set_tracking(signed_in(ctx, db, org, user), number, Tracking(carrier, tracking_number, link),
+                              expected_version=expected_version)
+    carrier_shown = f"{detail.tracking_carrier} " if detail.tracking_carrier else ""
+    _done(detail, as_json, f"{detail.number}: tracking {carrier_shown}{detail.tracking_number}.")
+
+
 @app.command("note")
 def orders_note(
     ctx: typer.Context,

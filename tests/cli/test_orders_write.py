@@ -388,3 +388,35 @@ def test_a_payment_correction_that_is_not_one_is_refused(args, code, says, demo_
         else:
             assert_handled_error(ran, says if who == payment_id else f"has no payment {who}")
     assert snapshot(demo_db, order["number"]) == before
+
+
+# --------------------------------------------------------------------------- tracking
+
+
+def test_tracking_is_set_by_the_warehouse_and_shown(demo_db, env):
+    order = pick_order(demo_db, "status = 'ReadyToDispatch'")
+    number, db = order["number"], ["--db", db_url(demo_db), "--user", "wendy"]
+    link = "https://track.example.com/p/TRK77?" + "q" * 900
+    ran = invoke(["orders", "tracking", number, "--number", "TRK77", "--carrier", "DPD", "--link", link, *db], env)
+    assert ran.code == 0 and ran.err == "", ran.explain()
+    assert ran.out_lines == [f"{number}: tracking DPD TRK77."]
+    after = order_row(demo_db, number)
+    assert after is not None
+    assert (after["tracking_number"], after["tracking_carrier"], after["tracking_link"], after["updated_by"]) == (
+        "TRK77", "DPD", link, "wendy")
+    shown = invoke(["orders", "show", number, *db], env)
+    assert any(line.startswith("tracking: DPD TRK77 https://track.example.com/") for line in shown.out_lines), shown.out
+
+
+@pytest.mark.parametrize(("where", "args", "says"), [
+    ("status = 'Approved'", ["--number", "TRK1"], "tracking is set from ReadyToDispatch on"),
+    ("status = 'ReadyToDispatch'", ["--number", "TRK1", "--link", "javascript:alert(1)"], "http:// or https://"),
+    ("status = 'ReadyToDispatch'", ["--number", "TRK1", "--link", "https://x.com/" + "y" * 1990], "2,000"),
+    ("status = 'ReadyToDispatch'", ["--number", " "], "A tracking number is needed"),
+])
+def test_tracking_that_cannot_be_set_is_one_line_and_nothing_changes(where, args, says, demo_db, env):
+    order = pick_order(demo_db, where)
+    before = snapshot(demo_db, order["number"])
+    ran = invoke(["orders", "tracking", order["number"], *args, "--db", db_url(demo_db), "--user", "wendy"], env)
+    assert_handled_error(ran, says)
+    assert snapshot(demo_db, order["number"]) == before
