@@ -16,6 +16,7 @@ from hubtui.domain.orders import (
 )
 from hubtui.domain.payments import payment_refusal
 from hubtui.domain.permissions import Permission, status_moves, why_not
+from hubtui.domain.tracking import tracking_refusal
 from hubtui.screens.payment_status_dialog import correctable
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
@@ -143,6 +144,8 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                                                                 d.currency)
         if action == "add_note":
             return why_not(role, Permission.add_note)
+        if action == "tracking":
+            return why_not(role, Permission.set_tracking) or tracking_refusal(d.number, d.status)
         if action == "release_hold":
             held_from = _held_from(d)
             if d.status != OrderStatus.OnHold.value or held_from is None:
@@ -220,6 +223,28 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
             if opened is not None:
                 await opened
 
+    async def action_tracking(self) -> None:
+        from hubtui.domain.tracking import Tracking
+        from hubtui.screens.tracking_dialog import TrackingDialog
+
+        d = self.detail
+        if d is None:
+            return
+
+        def save(tracking: Tracking | None) -> None:
+            if tracking is None:
+                return
+            from hubtui.services.order_tracking import set_tracking
+
+            self._write(
+                lambda: set_tracking(self.context, self.number, tracking, expected_version=d.version),
+                lambda detail: f"{detail.number}: tracking {detail.tracking_number} saved.",
+                again=lambda error: self.app.push_screen(TrackingDialog(d.number, tracking, error=error), save),
+            )
+
+        stored = Tracking(d.tracking_carrier, d.tracking_number, d.tracking_link)
+        await self.app.push_screen(TrackingDialog(d.number, stored), save)
+
     def action_release_hold(self) -> None:
         d = self.detail
         held_from = _held_from(d) if d is not None else None
@@ -288,7 +313,7 @@ def _moved_message(d: OrderDetail) -> str:
     return message
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold"}
+_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking"}
 
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:

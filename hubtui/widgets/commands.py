@@ -114,6 +114,8 @@ ORDER_COMMANDS = (
             priority=True),
     Command("order.pay", "p", "pay", "Pay", "Record a payment", "order: pay", priority=True),
     Command("order.note", "a", "add_note", "Note", "Add a note to the activity log", "order: add note", priority=True),
+    Command("order.tracking", "t", "tracking", "Tracking", "Carrier, tracking number and link (from ReadyToDispatch on)",
+            "order: tracking", priority=True),
     Command("order.release", "h", "release_hold", "Release",
             "On hold: back to the status it was held from, in one key", "order: release hold", show=False),
     Command("order.correct_payment", "P", "correct_payment", "Fix payment",

@@ -126,11 +126,15 @@ def payments(d: OrderDetail) -> RenderableType:
     return Group(*parts)
 
 
+LINK_SHOWN = 120  # a link of up to 2,000 characters would push the rest of the order off the screen
+
+
 def tracking(d: OrderDetail) -> Text:
     text = Text("Shipping and tracking\n", style="bold")
     text.append(f"Shipping charge {money(d, d.shipping_total)}\n")
     if d.tracking_number:
-        text.append(f"{safe(d.tracking_carrier)} {safe(d.tracking_number)}\n{safe(d.tracking_link)}")
+        link = d.tracking_link if len(d.tracking_link) <= LINK_SHOWN else d.tracking_link[:LINK_SHOWN - 1] + "…"
+        text.append(f"{safe(d.tracking_carrier)} {safe(d.tracking_number)}\n{safe(link)}")
     else:
         text.append("no tracking yet", style="dim")
     return text

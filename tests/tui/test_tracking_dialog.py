@@ -1,0 +1,127 @@
+"""`t` on an order: carrier, tracking number and link, by keys; refusals under their field."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.widgets import Input
+
+from hubtui.domain.order_query import OrderQuery
+from hubtui.screens.tracking_dialog import TrackingDialog
+from hubtui.services.order_reads import get_order, list_orders
+
+from .helpers import (
+    SIZE,
+    SMALL,
+    error_notifications,
+    jump_to,
+    notifications,
+    short,
+    start_list,
+    static_text,
+    type_text,
+    wait_for,
+)
+
+LINK = "https://track.example.com/p/TRK77?lang=en"
+
+
+def order_with(ctx, status: str) -> str:
+    return list_orders(ctx, OrderQuery(status=status)).rows[0].number
+
+
+async def open_dialog(pilot, number: str) -> TrackingDialog:
+    app = pilot.app
+    await start_list(pilot)
+    await jump_to(pilot, short(number), number)
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(app.screen, TrackingDialog) and app.screen.focused is not None,
+                   "the tracking dialog, ready")
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    return app.screen
+
+
+@pytest.mark.parametrize("pace", ["spaced", "burst"])
+async def test_the_warehouse_sets_tracking_with_keys(pace, make_app, context_for):
+    wendy = context_for("wendy")
+    number = order_with(wendy, "ReadyToDispatch")
+    before = get_order(wendy, number)
+    app = make_app("wendy")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        # The cursor starts on the number; enter goes on to the link; shift+tab back to the carrier.
+        keys = ["t", *"TRK77", "enter", *LINK, "shift+tab", "shift+tab", "ctrl+a", "ctrl+k", *"DPD", "ctrl+s"]
+        if pace == "spaced":
+            await jump_to(pilot, short(number), number)
+            await pilot.press("t")
+            await wait_for(pilot, lambda: isinstance(app.screen, TrackingDialog), "the dialog")
+            assert app.focused is app.screen.query_one("#tracking_number")
+            await type_text(pilot, "TRK77")
+            await pilot.press("enter")
+            await type_text(pilot, LINK)
+            await pilot.press("shift+tab", "shift+tab", "ctrl+a", "ctrl+k")
+            await type_text(pilot, "DPD")
+            await pilot.press("ctrl+s")
+        else:
+            for key in ["colon", *short(number), "enter", *keys]:
+                character = {"colon": ":"}.get(key, key if len(key) == 1 else None)
+                app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: get_order(wendy, number).tracking_number == "TRK77"
+                       or bool(error_notifications(app)), "the tracking to be saved", limit=15)
+        assert error_notifications(app) == []
+        stored = get_order(wendy, number)
+        assert (stored.tracking_carrier, stored.tracking_number, stored.tracking_link) == ("DPD", "TRK77", LINK)
+        verb = "changed" if before.tracking_number else "set"  # typing over a field replaces what it held
+        assert stored.version == before.version + 1 and stored.activity[0].summary == f"Tracking {verb}: DPD TRK77"
+        await wait_for(pilot, lambda: "TRK77" in static_text(app.screen.query_one("#tracking")),
+                       "the details to show the tracking")
+
+
+async def test_a_link_that_is_not_http_is_refused_under_its_field(make_app, context_for):
+    wendy = context_for("wendy")
+    number = order_with(wendy, "ReadyToDispatch")
+    before = get_order(wendy, number)
+    app = make_app("wendy")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, number)
+        await type_text(pilot, "TRK1")
+        await pilot.press("enter")
+        await type_text(pilot, "javascript:alert(1)")
+        await pilot.press("ctrl+s")
+        field = dialog.query_one("#field-tracking_link")
+        await wait_for(pilot, lambda: "http:// or https://" in field.error, "the link's refusal")
+        assert app.screen is dialog and app.focused is dialog.query_one("#tracking_link")
+        assert get_order(wendy, number).version == before.version
+
+
+async def test_t_says_why_before_ready_to_dispatch_and_for_an_agent(make_app, alice, context_for):
+    approved = order_with(alice, "Approved")
+    app = make_app("wendy")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        await jump_to(pilot, short(approved), approved)
+        await pilot.press("t", "colon")
+        await wait_for(pilot, lambda: any("tracking is set from ReadyToDispatch on" in str(n.message)
+                                          for n in notifications(app)), "why t does nothing here")
+        assert not any(isinstance(s, TrackingDialog) for s in app.screen_stack)
+    ready = order_with(alice, "ReadyToDispatch")
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        screen = await jump_to(pilot, short(ready), ready)
+        assert screen.check_action("tracking", ()) is None
+        await pilot.press("t", "colon")
+        await wait_for(pilot, lambda: any("tracking" in str(n.message) and "may not" in str(n.message)
+                                          for n in notifications(app)), "why t does nothing for an agent")
+        assert not any(isinstance(s, TrackingDialog) for s in app.screen_stack)
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])
+def test_tracking_dialog(snap_compare, make_app, context_for, size):
+    number = order_with(context_for("wendy"), "Dispatched")
+
+    async def run_before(pilot) -> None:
+        await open_dialog(pilot, number)
+
+    assert snap_compare(make_app("wendy"), terminal_size=size, run_before=run_before)
