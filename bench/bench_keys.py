@@ -155,6 +155,12 @@ def run(db_template: Path, scenario: Callable[..., Awaitable[float | None]], *ex
 
         try:
             return asyncio.run(drive())
+        except Exception:
+            if HoldsKeys.HOLDING:
+                raise  # as shipped, a burst must never break the app
+            # Textual's own delivery can hand a key to a screen being torn down (a Header that
+            # lost its title): the burst went wrong, which is what that column counts.
+            return None
         finally:
             store.dispose()
 
