@@ -240,6 +240,43 @@ def orders_tracking(
     _done(detail, as_json, f"{detail.number}: tracking {carrier_shown}{detail.tracking_number}.")
 
 
+@app.command("address")
+def orders_address(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument()],
+    shipping: Annotated[bool, typer.Option("--shipping", help="Change the address it is sent to.")] = False,
+    billing: Annotated[bool, typer.Option("--billing", help="Change the address it is billed to.")] = False,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    line1: Annotated[str | None, typer.Option("--line1")] = None,
+    line2: Annotated[str | None, typer.Option("--line2")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    postcode: Annotated[str | None, typer.Option("--postcode")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Two-letter code, e.g. GB.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """Change an order's shipping or billing address (before SentToWarehouse, or while
+    ReturnedByWarehouse). Parts not given stay as they are."""
+    if shipping == billing:
+        raise typer.BadParameter("give --shipping or --billing (one of them)", param_hint="--shipping/--billing")
+    with handled_errors():
+        from dataclasses import replace
+
+        from hubtui.services.order_reads import get_order
+        from hubtui.services.order_writes import OrderChanges, update_details
+
+        session = signed_in(ctx, db, org, user)
+        detail = get_order(session, number)
+        which = "shipping" if shipping else "billing"
+        given = {"name": name, "line1": line1, "line2": line2, "city": city, "postcode": postcode, "country": country}
+        address = replace(getattr(detail, which), **{k: v for k, v in given.items() if v is not None})
+        detail = update_details(session, number, OrderChanges(**{which: address}), expected_version=detail.version)
+    _done(detail, as_json, f"{detail.number}: {'shipping' if shipping else 'billing'} address "
+                           f"{', '.join(getattr(detail, 'shipping' if shipping else 'billing').lines())}.")
+
+
 @app.command("note")
 def orders_note(
     ctx: typer.Context,

@@ -287,11 +287,17 @@ def _check_lengths(changes: OrderChanges) -> None:
 
 @refusals_recorded("edit order")
 def update_details(
-    ctx: Context, number: str, changes: OrderChanges, *, expected_version: int
+    ctx: Context, number: str, changes: OrderChanges, *, expected_version: int | None
 ) -> OrderDetail:
-    """Edit reference, tags, phone or addresses of an editable order."""
+    """Edit reference, tags, phone or addresses of an editable order. An address given is
+    checked whole, as the new-customer form checks one; `expected_version` None skips the
+    check for a caller that read nothing first."""
     ctx.require(Permission.edit_order)
     _check_lengths(changes)
+    for prefix in ("shipping", "billing"):
+        address = getattr(changes, prefix)
+        if address is not None:
+            _require_complete(address, prefix)
     with ctx.store.write() as session:
         order = lock_order(session, ctx, number)
         check_version(order, expected_version)

@@ -420,3 +420,39 @@ def test_tracking_that_cannot_be_set_is_one_line_and_nothing_changes(where, args
     ran = invoke(["orders", "tracking", order["number"], *args, "--db", db_url(demo_db), "--user", "wendy"], env)
     assert_handled_error(ran, says)
     assert snapshot(demo_db, order["number"]) == before
+
+
+# --------------------------------------------------------------------------- addresses
+
+
+def test_a_shipping_post_code_is_changed_and_the_rest_stays(demo_db, env):
+    order = pick_order(demo_db, INCOMPLETE_LOW_RISK)
+    number, db = order["number"], ["--db", db_url(demo_db), "--user", "alice"]
+    ran = invoke(["orders", "address", number, "--shipping", "--postcode", "LS2 9ZZ", "--line2", "Flat 3", *db], env)
+    assert ran.code == 0 and ran.err == "", ran.explain()
+    after = order_row(demo_db, number)
+    assert after is not None
+    assert (after["shipping_postcode"], after["shipping_line2"], after["shipping_line1"], after["shipping_city"]) == (
+        "LS2 9ZZ", "Flat 3", order["shipping_line1"], order["shipping_city"])
+    assert (after["billing_postcode"], after["version"]) == (order["billing_postcode"], order["version"] + 1)
+    assert ran.out_lines[0].startswith(f"{number}: shipping address ") and "LS2 9ZZ" in ran.out_lines[0]
+    (entry,) = [a for a in _new_activity(demo_db, order["id"], 0) if a["action"] == "edit"]
+    assert entry["summary"] == "Edited shipping" and entry["user_name"] == "alice"
+
+
+@pytest.mark.parametrize(("where", "args", "code", "says"), [
+    ("status = 'SentToWarehouse'", ["--billing", "--city", "York"], 1, "can no longer be edited"),
+    (INCOMPLETE_LOW_RISK, ["--shipping", "--line1", " "], 1, "Give the first line"),
+    (INCOMPLETE_LOW_RISK, ["--billing", "--country", "E1"], 1, "two-letter code"),
+    (INCOMPLETE_LOW_RISK, ["--city", "York"], 2, "--shipping or --billing"),
+    (INCOMPLETE_LOW_RISK, ["--shipping", "--billing", "--city", "York"], 2, "--shipping or --billing"),
+])
+def test_an_address_change_that_cannot_be_made_changes_nothing(where, args, code, says, demo_db, env):
+    order = pick_order(demo_db, where)
+    before = snapshot(demo_db, order["number"])
+    ran = invoke(["orders", "address", order["number"], *args, "--db", db_url(demo_db), "--user", "alice"], env)
+    if code == 2:
+        assert_usage_error(ran, says)
+    else:
+        assert_handled_error(ran, says)
+    assert snapshot(demo_db, order["number"]) == before

@@ -155,3 +155,18 @@ def test_agent_edits_but_warehouse_does_not(context_for, alice, catalog: Catalog
     with pytest.raises(PermissionDenied):
         update_details(context_for("wendy"), order.number, OrderChanges(tags="w"), expected_version=1)
     assert sql.snapshot() == before
+
+
+@pytest.mark.parametrize(("address", "field"), [
+    (Address("Zed", "", "", "Leeds", "LS1 4AP", "GB"), "shipping_line1"),
+    (Address("Zed", "1 High St", "", "Leeds", "", "GB"), "shipping_postcode"),
+    (Address("Zed", "1 High St", "", "Leeds", "LS1 4AP", "G1"), "shipping_country"),
+])
+def test_an_address_is_checked_whole_as_the_new_customer_form_checks_it(address, field, alice, catalog: Catalog,
+                                                                         sql: Sql) -> None:
+    order = place(alice, catalog)
+    before = sql.snapshot()
+    with pytest.raises(InvalidInput) as refused:
+        update_details(alice, order.number, OrderChanges(shipping=address), expected_version=order.version)
+    assert refused.value.field == field
+    assert sql.snapshot() == before
