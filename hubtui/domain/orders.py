@@ -268,6 +268,16 @@ def is_editable(status: OrderStatus) -> bool:
     return _status(status) in EDITABLE_STATUSES
 
 
+def edit_refusal(number: str, status: OrderStatus | str, what: str = "lines, discounts and addresses") -> str | None:
+    """Why `what` of this order cannot change now (SPEC 3), or None when they can."""
+    if is_editable(status):
+        return None
+    if _status(status) is _S.Cancelled:
+        return f"{number} is cancelled: its {what} can no longer change."
+    return (f"{number} is {_status(status).value}: {what} are locked from SentToWarehouse on "
+            f"(open again only while ReturnedByWarehouse).")
+
+
 def can_set_tracking(status: OrderStatus) -> bool:
     return _status(status) in TRACKING_STATUSES
 

@@ -11,6 +11,7 @@ from textual.widgets import Header, LoadingIndicator, Static
 
 from hubtui.domain.orders import (
     OrderStatus,
+    edit_refusal,
     allowed_targets,
     owed_to_customer,
 )
@@ -144,6 +145,9 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                                                                 d.currency)
         if action == "add_note":
             return why_not(role, Permission.add_note)
+        if action == "edit_details":
+            return why_not(role, Permission.edit_order) or edit_refusal(d.number, d.status,
+                                                                         "addresses, phone and reference")
         if action == "tracking":
             return why_not(role, Permission.set_tracking) or tracking_refusal(d.number, d.status)
         if action == "release_hold":
@@ -222,6 +226,31 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                   stale=self.load)
             if opened is not None:
                 await opened
+
+    async def action_edit_details(self) -> None:
+        from hubtui.screens.address_dialog import AddressDialog
+        from hubtui.services.drafts import OrderChanges
+
+        d = self.detail
+        if d is None:
+            return
+
+        def dialog(typed: OrderChanges | None = None, error: str = "") -> AddressDialog:
+            return AddressDialog(d.number, d.shipping, d.billing, d.customer_phone, d.customer_reference,
+                                 typed=typed, error=error)
+
+        def save(changes: OrderChanges | None) -> None:
+            if changes is None:
+                return
+            from hubtui.services.order_writes import update_details
+
+            self._write(
+                lambda: update_details(self.context, self.number, changes, expected_version=d.version),
+                f"{d.number}: saved.",
+                again=lambda error: self.app.push_screen(dialog(changes, error), save),
+            )
+
+        await self.app.push_screen(dialog(), save)
 
     async def action_tracking(self) -> None:
         from hubtui.domain.tracking import Tracking
@@ -313,7 +342,7 @@ def _moved_message(d: OrderDetail) -> str:
     return message
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking"}
+_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking", "edit_details"}
 
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:
