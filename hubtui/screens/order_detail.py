@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -182,8 +184,8 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                 from hubtui.services.order_writes import add_note
 
                 self._write(lambda: add_note(self.context, self.number, text), "Note added.",
-                            again=lambda error: self.app.push_screen(NoteDialog(self.number, text=text, error=error),
-                                                                     save))
+                            again=lambda error, _fresh=None: self.app.push_screen(
+                                NoteDialog(self.number, text=text, error=error), save))
 
         # Awaited, as every priority key's screen is: the keys typed behind `a` are for the dialog.
         await self.app.push_screen(NoteDialog(self.number), save)
@@ -198,24 +200,27 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         owed = owed_to_customer(OrderStatus.Cancelled, d.order_total, d.paid_total, d.refunded_total)
         targets = [t.value for t in self._status_targets()]
 
-        def save(choice: StatusChoice | None) -> None:
-            if choice is None:
-                return
-            from hubtui.services.order_writes import change_status
+        def saver(version: int) -> Callable[[StatusChoice | None], None]:
+            def save(choice: StatusChoice | None) -> None:
+                if choice is None:
+                    return
+                from hubtui.services.order_writes import change_status
 
-            def again(error: str) -> None:  # the save failed: the dialog again, as it was, saying why
-                self.app.push_screen(StatusDialog(d.number, d.status, targets,
-                                                  owed_if_cancelled=view.money(d, owed) if owed else None,
-                                                  again=choice, error=error), save)
+                def again(error: str, fresh: int | None = None) -> None:  # the dialog again, as it was, saying why
+                    self.app.push_screen(StatusDialog(d.number, d.status, targets,
+                                                      owed_if_cancelled=view.money(d, owed) if owed else None,
+                                                      again=choice, error=error), saver(fresh or version))
 
-            self._write(
-                lambda: change_status(self.context, self.number, choice.status, reason=choice.reason,
-                                      comment=choice.comment, expected_version=d.version),
-                lambda detail: _moved_message(detail), again=again,
-            )
+                self._write(
+                    lambda: change_status(self.context, self.number, choice.status, reason=choice.reason,
+                                          comment=choice.comment, expected_version=version),
+                    lambda detail: _moved_message(detail), again=again,
+                )
+            return save
 
         await self.app.push_screen(StatusDialog(d.number, d.status, targets,
-                                                owed_if_cancelled=view.money(d, owed) if owed else None), save)
+                                                owed_if_cancelled=view.money(d, owed) if owed else None),
+                                   saver(d.version))
 
     async def action_pay(self) -> None:
         from hubtui.screens.payment_dialog import take_payment
@@ -239,18 +244,21 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
             return AddressDialog(d.number, d.shipping, d.billing, d.customer_phone, d.customer_reference,
                                  typed=typed, error=error)
 
-        def save(changes: OrderChanges | None) -> None:
-            if changes is None:
-                return
-            from hubtui.services.order_writes import update_details
+        def saver(version: int) -> Callable[[OrderChanges | None], None]:
+            def save(changes: OrderChanges | None) -> None:
+                if changes is None:
+                    return
+                from hubtui.services.order_writes import update_details
 
-            self._write(
-                lambda: update_details(self.context, self.number, changes, expected_version=d.version),
-                f"{d.number}: saved.",
-                again=lambda error: self.app.push_screen(dialog(changes, error), save),
-            )
+                self._write(
+                    lambda: update_details(self.context, self.number, changes, expected_version=version),
+                    f"{d.number}: saved.",
+                    again=lambda error, fresh=None: self.app.push_screen(dialog(changes, error),
+                                                                         saver(fresh or version)),
+                )
+            return save
 
-        await self.app.push_screen(dialog(), save)
+        await self.app.push_screen(dialog(), saver(d.version))
 
     async def action_tracking(self) -> None:
         from hubtui.domain.tracking import Tracking
@@ -260,19 +268,22 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         if d is None:
             return
 
-        def save(tracking: Tracking | None) -> None:
-            if tracking is None:
-                return
-            from hubtui.services.order_tracking import set_tracking
+        def saver(version: int) -> Callable[[Tracking | None], None]:
+            def save(tracking: Tracking | None) -> None:
+                if tracking is None:
+                    return
+                from hubtui.services.order_tracking import set_tracking
 
-            self._write(
-                lambda: set_tracking(self.context, self.number, tracking, expected_version=d.version),
-                lambda detail: f"{detail.number}: tracking {detail.tracking_number} saved.",
-                again=lambda error: self.app.push_screen(TrackingDialog(d.number, tracking, error=error), save),
-            )
+                self._write(
+                    lambda: set_tracking(self.context, self.number, tracking, expected_version=version),
+                    lambda detail: f"{detail.number}: tracking {detail.tracking_number} saved.",
+                    again=lambda error, fresh=None: self.app.push_screen(
+                        TrackingDialog(d.number, tracking, error=error), saver(fresh or version)),
+                )
+            return save
 
         stored = Tracking(d.tracking_carrier, d.tracking_number, d.tracking_link)
-        await self.app.push_screen(TrackingDialog(d.number, stored), save)
+        await self.app.push_screen(TrackingDialog(d.number, stored), saver(d.version))
 
     def action_release_hold(self) -> None:
         d = self.detail
@@ -297,38 +308,48 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         payments = correctable(d.payments)
         money = {p.id: view.money(d, p.amount) for p in payments}
 
-        def save(choice: PaymentCorrection | None) -> None:
-            if choice is None:
-                return
-            from hubtui.services.order_payments import correct_payment
+        def saver(version: int) -> Callable[[PaymentCorrection | None], None]:
+            def save(choice: PaymentCorrection | None) -> None:
+                if choice is None:
+                    return
+                from hubtui.services.order_payments import correct_payment
 
-            self._write(
-                lambda: correct_payment(self.context, self.number, choice.payment_id, choice.status,
-                                        comment=choice.comment, expected_version=d.version),
-                lambda detail: f"Payment #{choice.payment_id} is now {choice.status}; {detail.number} is "
-                               f"{detail.status}, payment {detail.payment_status}.",
-                again=lambda error: self.app.push_screen(
-                    PaymentStatusDialog(d.number, payments, money, again=choice, error=error), save),
-            )
+                self._write(
+                    lambda: correct_payment(self.context, self.number, choice.payment_id, choice.status,
+                                            comment=choice.comment, expected_version=version),
+                    lambda detail: f"Payment #{choice.payment_id} is now {choice.status}; {detail.number} is "
+                                   f"{detail.status}, payment {detail.payment_status}.",
+                    again=lambda error, fresh=None: self.app.push_screen(
+                        PaymentStatusDialog(d.number, payments, money, again=choice, error=error),
+                        saver(fresh or version)),
+                )
+            return save
 
-        await self.app.push_screen(PaymentStatusDialog(d.number, payments, money), save)
+        await self.app.push_screen(PaymentStatusDialog(d.number, payments, money), saver(d.version))
 
     @work(thread=True, group="order-writes", exit_on_error=False, description="save the change")
     def _write(self, change, done, again=None) -> None:  # type: ignore[no-untyped-def]
         """Run `change` (a service call); `done` is the notice, or makes it from the order as stored.
-        When it fails, `again(message)` reopens the dialog with what was typed, so nothing is lost."""
+        When it fails, `again(message)` reopens the dialog with what was typed, so nothing is lost;
+        after another operator's change, `again(message, version)`: saving from it applies the
+        same change to the order as it is now (the service checks it again there)."""
         try:
             detail = change()
         except Exception as error:  # refused changes are explained, never half-written
-            from hubtui.services.errors import InvalidInput
+            from hubtui.services.errors import ConflictError, InvalidInput
             from hubtui.services.faults import fault_message, one_line
 
             message = one_line(error)
             self.app.call_from_thread(self.notify, message, title="Not saved", severity="error", timeout=8)
             self.app.call_from_thread(self.load)  # show what is stored now, e.g. after a conflict
-            # A lock, a full disk or a text to correct: the same change can be made again. After a
-            # conflict or a refusal it cannot, and the details show what is stored now.
-            if again is not None and (fault_message(error) or isinstance(error, InvalidInput)):
+            if again is None:
+                return
+            if isinstance(error, ConflictError):
+                who = f"{error.changed_by} changed {error.number} at {error.changed_at:%H:%M:%S} after you opened it"
+                self.app.call_from_thread(again, f"Not saved: {who}. ctrl+s saves your change on the order as it "
+                                                 "is now; esc drops it.", error.current_version)
+            # A lock, a full disk or a text to correct: the same change can be made again.
+            elif fault_message(error) or isinstance(error, InvalidInput):
                 self.app.call_from_thread(again, message)
             return
         self.post_message(self.Loaded(detail))

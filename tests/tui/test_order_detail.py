@@ -348,7 +348,14 @@ async def test_a_stale_status_change_is_refused_naming_who_changed_the_order(mak
         await wait_for(pilot, lambda: screen.detail.version == opened + 1, "the details read again")
         assert screen.detail == stored
         assert "Pending" in static_text(screen.query_one("#summary"))
-        assert app.screen is screen
+        # alice's choice is not lost: the dialog is back with it, saying who changed the order.
+        await wait_for(pilot, lambda: isinstance(app.screen, StatusDialog), "the dialog again")
+        dialog = app.screen
+        assert (dialog.chosen, dialog.reason) == ("Cancelled", "CustomerRequest")
+        assert "Not saved: pete changed" in static_text(dialog.query_one("#status-error", Label))
+        await pilot.press("escape")  # she drops it
+        await wait_for(pilot, lambda: app.screen is screen, "back on the details")
+        assert get_order(alice, number).status == "Pending"
 
 
 async def test_payments_show_status_and_amount_at_100_columns(make_app, alice):

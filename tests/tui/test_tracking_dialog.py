@@ -125,3 +125,29 @@ def test_tracking_dialog(snap_compare, make_app, context_for, size):
         await open_dialog(pilot, number)
 
     assert snap_compare(make_app("wendy"), terminal_size=size, run_before=run_before)
+
+
+async def test_after_another_operators_change_the_dialog_keeps_what_was_typed_and_saves_it_on_the_fresh_order(
+        make_app, context_for):
+    from hubtui.domain.tracking import Tracking
+    from hubtui.services.order_tracking import set_tracking
+
+    wendy = context_for("wendy")
+    number = order_with(wendy, "ReadyToDispatch")
+    app = make_app("wendy")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, number)
+        await type_text(pilot, "TRK-WENDY")
+        set_tracking(context_for("sam"), number, Tracking("Evri", "TRK-SAM"))  # meanwhile, at another desk
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, TrackingDialog) and app.screen is not dialog,
+                       "the dialog again, naming who changed the order")
+        again = app.screen
+        assert "Not saved: sam changed" in str(again.query_one("#tracking-error").content)
+        assert again.query_one("#tracking_number", Input).value == "TRK-WENDY"
+        assert get_order(wendy, number).tracking_number == "TRK-SAM", "nothing of wendy's was written"
+        await pilot.press("ctrl+s")  # the same change, on the order as it is now
+        await wait_for(pilot, lambda: get_order(wendy, number).tracking_number == "TRK-WENDY"
+                       or len(error_notifications(app)) > 1, "the change to be saved on the fresh order")
+        stored = get_order(wendy, number)
+        assert stored.tracking_number == "TRK-WENDY" and stored.activity[0].before["number"] == "TRK-SAM"
