@@ -349,7 +349,8 @@ class Attachment(SQLModel, table=True):
     filename: str = Field(max_length=255)
     content_type: str = Field(default="application/octet-stream", max_length=100)
     size: int
-    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # empty: the file is in the folder store
+    sha256: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     created_at: datetime
     created_by: str = Field(max_length=64)
 
