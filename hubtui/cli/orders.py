@@ -277,6 +277,58 @@ def orders_address(
                            f"{', '.join(getattr(detail, 'shipping' if shipping else 'billing').lines())}.")
 
 
+@app.command("attach")
+def orders_attach(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument()],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="pdf, png, jpeg, gif, webp, txt, csv, xlsx or eml.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """Attach a file to an order (at most 10 MB; the type is judged by the content)."""
+    with handled_errors():
+        from hubtui.services.attachments import attach_file
+
+        added = attach_file(signed_in(ctx, db, org, user), number, file)
+    if as_json:
+        emit_json(added)
+        return
+    say(f"Attached {added.label} as attachment {added.id} ({added.kind}, {added.size:,} bytes).")
+
+
+@app.command("attachments")
+def orders_attachments(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument()],
+    save: Annotated[tuple[int, str] | None, typer.Option("--save", metavar="ID PATH",
+                                                         help="Write a copy of attachment ID to PATH.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """List an order's attachments, or save one back out with --save ID PATH."""
+    with handled_errors():
+        from hubtui.services.attachments import list_attachments, save_attachment
+
+        session = signed_in(ctx, db, org, user)
+        if save is not None:
+            written = save_attachment(session, number, save[0], save[1])
+            say(f"Saved attachment {save[0]} to {written}.")
+            return
+        listed = list_attachments(session, number)
+    if as_json:
+        emit_json(listed)
+        return
+    if not listed:
+        say(f"{number}: no attachments.")
+        return
+    for a in listed:
+        say(f"{a.id:>6}  {a.added_at:%Y-%m-%d %H:%M}  {a.added_by:<12} {a.kind:<5} {a.size:>11,}  {a.label}")
+
+
 @app.command("note")
 def orders_note(
     ctx: typer.Context,

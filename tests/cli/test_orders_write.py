@@ -456,3 +456,37 @@ def test_an_address_change_that_cannot_be_made_changes_nothing(where, args, code
     else:
         assert_handled_error(ran, says)
     assert snapshot(demo_db, order["number"]) == before
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def test_attach_list_and_save_back_out(demo_db, env, tmp_path):
+    order = pick_order(demo_db, INCOMPLETE_LOW_RISK)
+    number, db = order["number"], ["--db", db_url(demo_db), "--user", "alice"]
+    pdf = tmp_path / "delivery note.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    ran = invoke(["orders", "attach", number, str(pdf), *db], env)
+    assert ran.code == 0 and ran.err == "", ran.explain()
+    (attachment_id,) = [row[0] for row in query(demo_db, "SELECT id FROM attachments WHERE order_id = ?", (order["id"],))]
+    assert ran.out_lines == [f"Attached delivery note.pdf as attachment {attachment_id} (pdf, 15 bytes)."]
+    listed = invoke(["orders", "attachments", number, "--json", *db], env).json()
+    assert [(a["id"], a["label"], a["kind"], a["size"], a["added_by"]) for a in listed] == [
+        (attachment_id, "delivery note.pdf", "pdf", 15, "alice")]
+    copy = tmp_path / "copy.pdf"
+    saved = invoke(["orders", "attachments", number, "--save", str(attachment_id), str(copy), *db], env)
+    assert saved.code == 0 and copy.read_bytes() == pdf.read_bytes(), saved.explain()
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda tmp: str(tmp), "is a folder"),
+    (lambda tmp: str(tmp / "none.pdf"), "There is no file"),
+    (lambda tmp: "/dev/zero", "not a regular file"),
+])
+def test_an_attachment_that_cannot_be_taken_is_one_line(make, says, demo_db, env, tmp_path):
+    order = pick_order(demo_db, INCOMPLETE_LOW_RISK)
+    before = snapshot(demo_db, order["number"])
+    ran = invoke(["orders", "attach", order["number"], make(tmp_path), "--db", db_url(demo_db), "--user", "alice"],
+                 env)
+    assert_handled_error(ran, says)
+    assert snapshot(demo_db, order["number"]) == before
