@@ -147,6 +147,8 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                                                                 d.currency)
         if action == "add_note":
             return why_not(role, Permission.add_note)
+        if action == "attachments":
+            return why_not(role, Permission.add_note)
         if action == "edit_details":
             return why_not(role, Permission.edit_order) or edit_refusal(d.number, d.status,
                                                                          "addresses, phone and reference")
@@ -231,6 +233,15 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                   stale=self.load)
             if opened is not None:
                 await opened
+
+    async def action_attachments(self) -> None:
+        from hubtui.screens.attachments_dialog import AttachmentsDialog
+
+        def closed(attached: bool | None) -> None:
+            if attached:
+                self.load()  # the activity log names what was attached
+
+        await self.app.push_screen(AttachmentsDialog(self.context, self.number), closed)
 
     async def action_edit_details(self) -> None:
         from hubtui.screens.address_dialog import AddressDialog
@@ -363,7 +374,8 @@ def _moved_message(d: OrderDetail) -> str:
     return message
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking", "edit_details"}
+_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking", "edit_details",
+                  "attachments"}
 
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:
