@@ -210,3 +210,35 @@ async def back_to_list(pilot: Pilot[Any]) -> Any:
     await pilot.press("escape")
     await wait_for(pilot, lambda: isinstance(app.screen, OrdersScreen), "esc back to the list")
     return app.screen
+
+
+async def open_order_dialog(pilot: Pilot[Any], number: str, key: str, dialog: type) -> Any:
+    """The list, `:` to the order, then `key`: wait for `dialog` with a field focused, its cursors
+    still (a blinking cursor would make a snapshot depend on timing). Returns the dialog."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await start_list(pilot)
+    await jump_to(pilot, short(number), number)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, dialog) and app.screen.focused is not None,
+                   f"the {dialog.__name__}, ready")
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    return app.screen
+
+
+KEY_NAMES = {":": "colon", " ": "space", "/": "slash", "-": "minus", ".": "full_stop", "_": "underscore",
+             "*": "asterisk", "+": "plus", "?": "question_mark", "@": "at"}
+
+
+def burst(app: App[Any], keys: list[str]) -> None:
+    """Queue every key at once, as a paste or a fast typist over SSH delivers them: each a
+    character ("a", ":") or a key name ("enter", "ctrl+s")."""
+    from textual import events
+
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(KEY_NAMES.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, {"colon": ":", "space": " "}.get(key)))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from textual import events
-from textual.widgets import Input
 
 from hubtui.domain.order_query import OrderQuery
 from hubtui.screens.address_dialog import AddressDialog
 from hubtui.services.order_reads import get_order, list_orders
 
 from .helpers import (
+    burst,
+    open_order_dialog,
     SIZE,
     SMALL,
     error_notifications,
@@ -28,15 +28,7 @@ def order_with(ctx, status: str) -> str:
 
 
 async def open_dialog(pilot, number: str) -> AddressDialog:
-    app = pilot.app
-    await start_list(pilot)
-    await jump_to(pilot, short(number), number)
-    await pilot.press("e")
-    await wait_for(pilot, lambda: isinstance(app.screen, AddressDialog) and app.screen.focused is not None,
-                   "the address dialog, ready")
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    return app.screen
+    return await open_order_dialog(pilot, number, "e", AddressDialog)
 
 
 @pytest.mark.parametrize("pace", ["spaced", "burst"])
@@ -58,9 +50,7 @@ async def test_a_new_first_line_and_post_code_for_the_parcel(pace, make_app, ali
             await type_text(pilot, "LS2 9ZZ")
             await pilot.press("ctrl+s")
         else:
-            for key in ["colon", *short(number), "enter", *keys]:
-                name = {" ": "space", ":": "colon"}.get(key, key)
-                app.post_message(events.Key(name, key if len(key) == 1 else {"colon": ":"}.get(key)))
+            burst(app, [":", *short(number), "enter", *keys])
         await wait_for(pilot, lambda: get_order(alice, number).version != before.version
                        or bool(error_notifications(app)), "the addresses to be saved", limit=15)
         assert error_notifications(app) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.widgets import Input, Label, OptionList
 
 from hubtui.domain.order_query import OrderQuery
@@ -11,7 +10,7 @@ from hubtui.screens.attachments_dialog import AttachmentsDialog
 from hubtui.services.attachments import attach_file, list_attachments
 from hubtui.services.order_reads import get_order, list_orders
 
-from .helpers import SIZE, SMALL, error_notifications, jump_to, short, start_list, type_text, wait_for
+from .helpers import SIZE, SMALL, burst, error_notifications, open_order_dialog, short, start_list, type_text, wait_for
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -25,15 +24,7 @@ def said(dialog) -> str:
 
 
 async def open_dialog(pilot, number: str) -> AttachmentsDialog:
-    app = pilot.app
-    await start_list(pilot)
-    await jump_to(pilot, short(number), number)
-    await pilot.press("A")
-    await wait_for(pilot, lambda: isinstance(app.screen, AttachmentsDialog) and app.screen.focused is not None,
-                   "the attachments dialog, ready")
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    return app.screen
+    return await open_order_dialog(pilot, number, "A", AttachmentsDialog)
 
 
 @pytest.mark.parametrize("pace", ["spaced", "burst"])
@@ -53,10 +44,7 @@ async def test_a_file_is_attached_by_its_path_with_tab_completing_it(pace, make_
             assert dialog.query_one("#attach-path", Input).value == str(folder / "delivery-note-4711.pdf")
             await pilot.press("enter")
         else:
-            for key in ["colon", *short(number), "enter", "A", *typed, "tab", "enter"]:
-                character = {"colon": ":", "tab": None, "enter": None}.get(key, key)
-                name = {"/": "slash", "-": "minus", ".": "full_stop", "_": "underscore"}.get(key, key)
-                app.post_message(events.Key(name, character))
+            burst(app, [":", *short(number), "enter", "A", *typed, "tab", "enter"])
         await wait_for(pilot, lambda: bool(list_attachments(alice, number)) or bool(error_notifications(app)),
                        "the file to be attached", limit=15)
         dialog = app.screen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.widgets import Input, Label
 
 from hubtui.domain.order_query import OrderQuery
@@ -12,6 +11,8 @@ from hubtui.services.order_payments import PaymentDraft, record_payment
 from hubtui.services.order_reads import get_order, list_orders
 
 from .helpers import (
+    burst,
+    open_order_dialog,
     SIZE,
     SMALL,
     error_notifications,
@@ -36,15 +37,7 @@ def declined(ctx, number: str, method: str = "MOTO") -> int:
 
 
 async def open_dialog(pilot, number: str) -> PaymentStatusDialog:
-    app = pilot.app
-    await start_list(pilot)
-    await jump_to(pilot, short(number), number)
-    await pilot.press("P")
-    await wait_for(pilot, lambda: isinstance(app.screen, PaymentStatusDialog) and app.screen.focused is not None,
-                   "the payment correction dialog, ready")
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    return app.screen
+    return await open_order_dialog(pilot, number, "P", PaymentStatusDialog)
 
 
 def corrected(app, ctx, number: str) -> bool:
@@ -59,7 +52,7 @@ async def test_a_declined_card_that_went_through_is_corrected_to_paid(pace, make
     async with app.run_test(size=SIZE) as pilot:
         await start_list(pilot)
         if pace == "spaced":
-            screen = await jump_to(pilot, short(number), number)
+            await jump_to(pilot, short(number), number)
             await pilot.press("P")
             await wait_for(pilot, lambda: isinstance(app.screen, PaymentStatusDialog), "the dialog")
             dialog = app.screen
@@ -72,10 +65,7 @@ async def test_a_declined_card_that_went_through_is_corrected_to_paid(pace, make
             await type_text(pilot, "bank says it cleared")
             await pilot.press("ctrl+s")
         else:
-            keys = ["colon", *short(number), "enter", "P", "3", *"bank says it cleared", "ctrl+s"]
-            for key in keys:
-                character = {"colon": ":", "space": " "}.get(key, key if len(key) == 1 else None)
-                app.post_message(events.Key("space" if key == " " else key, character))
+            burst(app, [":", *short(number), "enter", "P", "3", *"bank says it cleared", "ctrl+s"])
         await wait_for(pilot, lambda: corrected(app, alice, number), "the correction to be saved", limit=15)
         assert error_notifications(app) == []
         stored = get_order(alice, number)

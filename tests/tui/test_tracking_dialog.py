@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.widgets import Input
 
 from hubtui.domain.order_query import OrderQuery
@@ -11,6 +10,8 @@ from hubtui.screens.tracking_dialog import TrackingDialog
 from hubtui.services.order_reads import get_order, list_orders
 
 from .helpers import (
+    burst,
+    open_order_dialog,
     SIZE,
     SMALL,
     error_notifications,
@@ -31,15 +32,7 @@ def order_with(ctx, status: str) -> str:
 
 
 async def open_dialog(pilot, number: str) -> TrackingDialog:
-    app = pilot.app
-    await start_list(pilot)
-    await jump_to(pilot, short(number), number)
-    await pilot.press("t")
-    await wait_for(pilot, lambda: isinstance(app.screen, TrackingDialog) and app.screen.focused is not None,
-                   "the tracking dialog, ready")
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    return app.screen
+    return await open_order_dialog(pilot, number, "t", TrackingDialog)
 
 
 @pytest.mark.parametrize("pace", ["spaced", "burst"])
@@ -64,9 +57,7 @@ async def test_the_warehouse_sets_tracking_with_keys(pace, make_app, context_for
             await type_text(pilot, "DPD")
             await pilot.press("ctrl+s")
         else:
-            for key in ["colon", *short(number), "enter", *keys]:
-                character = {"colon": ":"}.get(key, key if len(key) == 1 else None)
-                app.post_message(events.Key(key, character))
+            burst(app, [":", *short(number), "enter", *keys])
         await wait_for(pilot, lambda: get_order(wendy, number).tracking_number == "TRK77"
                        or bool(error_notifications(app)), "the tracking to be saved", limit=15)
         assert error_notifications(app) == []
