@@ -42,15 +42,15 @@ def tracking_problems(tracking: Tracking) -> dict[str, str]:
 
 def link_problem(link: str) -> str | None:
     if printable(link, one_line=True) != link or any(ch.isspace() for ch in link):
-        return "The tracking link cannot hold spaces or control characters."
+        return "No spaces or control characters in a link."
     try:
         parts = urlsplit(link)
     except ValueError:
-        return "The tracking link is not a web address."
+        return "That is not a web address."
     if parts.scheme.lower() not in ("http", "https"):
-        return "The tracking link must start with http:// or https://."
+        return "Only an http:// or https:// link."
     if not parts.hostname:
-        return "The tracking link needs a host, e.g. https://track.example.com/…"
+        return "The link needs a host: https://host/…"
     return None
 
 

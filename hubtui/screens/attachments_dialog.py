@@ -26,7 +26,7 @@ from hubtui.widgets.path_completion import complete_path
 from hubtui.widgets.safe_text import SafeInput, safe, shown
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
-HINT = "enter attach · tab complete · shift+tab files: enter copies, o opens · esc"
+HINT = "enter attach · tab complete · shift+tab files: enter copies, o opens"
 PATH_LIMIT = 4096
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -95,10 +96,10 @@ def test_changing_the_post_code_moves_the_term(alice: Context, catalog: Catalog,
 def test_the_last_order_with_a_term_takes_it_away(alice: Context, catalog: Catalog, sql: Sql) -> None:
     placed = place(alice, catalog)
     detail = get_order(alice, placed.number)
-    update_details(alice, placed.number, OrderChanges(shipping=Address(postcode="QQ1 1QQ")),
+    update_details(alice, placed.number, OrderChanges(shipping=replace(detail.shipping, postcode="QQ1 1QQ")),
                    expected_version=detail.version)
     detail = get_order(alice, placed.number)
-    update_details(alice, placed.number, OrderChanges(shipping=Address(postcode="QQ2 2QQ")),
+    update_details(alice, placed.number, OrderChanges(shipping=replace(detail.shipping, postcode="QQ2 2QQ")),
                    expected_version=detail.version)
     stored = terms(sql)
     assert (catalog.org_id, "postcode", "QQ11QQ") not in stored
