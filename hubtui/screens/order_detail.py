@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -193,36 +194,21 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         await self.app.push_screen(NoteDialog(self.number), save)
 
     async def action_change_status(self) -> None:
-        from hubtui.screens.dialogs import StatusChoice, StatusDialog
+        from hubtui.screens.dialogs import StatusDialog
+        from hubtui.services.order_writes import change_status
 
         d = self.detail
         if d is None:
             return
-
         owed = owed_to_customer(OrderStatus.Cancelled, d.order_total, d.paid_total, d.refunded_total)
         targets = [t.value for t in self._status_targets()]
-
-        def saver(version: int) -> Callable[[StatusChoice | None], None]:
-            def save(choice: StatusChoice | None) -> None:
-                if choice is None:
-                    return
-                from hubtui.services.order_writes import change_status
-
-                def again(error: str, fresh: int | None = None) -> None:  # the dialog again, as it was, saying why
-                    self.app.push_screen(StatusDialog(d.number, d.status, targets,
-                                                      owed_if_cancelled=view.money(d, owed) if owed else None,
-                                                      again=choice, error=error), saver(fresh or version))
-
-                self._write(
-                    lambda: change_status(self.context, self.number, choice.status, reason=choice.reason,
-                                          comment=choice.comment, expected_version=version),
-                    lambda detail: _moved_message(detail), again=again,
-                )
-            return save
-
-        await self.app.push_screen(StatusDialog(d.number, d.status, targets,
-                                                owed_if_cancelled=view.money(d, owed) if owed else None),
-                                   saver(d.version))
+        await self._edit(
+            lambda choice, error: StatusDialog(d.number, d.status, targets, again=choice, error=error,
+                                               owed_if_cancelled=view.money(d, owed) if owed else None),
+            lambda choice, version: change_status(self.context, self.number, choice.status, reason=choice.reason,
+                                                  comment=choice.comment, expected_version=version),
+            _moved_message,
+        )
 
     async def action_pay(self) -> None:
         from hubtui.screens.payment_dialog import take_payment
@@ -245,56 +231,32 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
 
     async def action_edit_details(self) -> None:
         from hubtui.screens.address_dialog import AddressDialog
-        from hubtui.services.drafts import OrderChanges
+        from hubtui.services.order_writes import update_details
 
         d = self.detail
         if d is None:
             return
-
-        def dialog(typed: OrderChanges | None = None, error: str = "") -> AddressDialog:
-            return AddressDialog(d.number, d.shipping, d.billing, d.customer_phone, d.customer_reference,
-                                 typed=typed, error=error)
-
-        def saver(version: int) -> Callable[[OrderChanges | None], None]:
-            def save(changes: OrderChanges | None) -> None:
-                if changes is None:
-                    return
-                from hubtui.services.order_writes import update_details
-
-                self._write(
-                    lambda: update_details(self.context, self.number, changes, expected_version=version),
-                    f"{d.number}: saved.",
-                    again=lambda error, fresh=None: self.app.push_screen(dialog(changes, error),
-                                                                         saver(fresh or version)),
-                )
-            return save
-
-        await self.app.push_screen(dialog(), saver(d.version))
+        await self._edit(
+            lambda typed, error: AddressDialog(d.number, d.shipping, d.billing, d.customer_phone,
+                                               d.customer_reference, typed=typed, error=error),
+            lambda changes, version: update_details(self.context, self.number, changes, expected_version=version),
+            f"{d.number}: saved.",
+        )
 
     async def action_tracking(self) -> None:
         from hubtui.domain.tracking import Tracking
         from hubtui.screens.tracking_dialog import TrackingDialog
+        from hubtui.services.order_tracking import set_tracking
 
         d = self.detail
         if d is None:
             return
-
-        def saver(version: int) -> Callable[[Tracking | None], None]:
-            def save(tracking: Tracking | None) -> None:
-                if tracking is None:
-                    return
-                from hubtui.services.order_tracking import set_tracking
-
-                self._write(
-                    lambda: set_tracking(self.context, self.number, tracking, expected_version=version),
-                    lambda detail: f"{detail.number}: tracking {detail.tracking_number} saved.",
-                    again=lambda error, fresh=None: self.app.push_screen(
-                        TrackingDialog(d.number, tracking, error=error), saver(fresh or version)),
-                )
-            return save
-
         stored = Tracking(d.tracking_carrier, d.tracking_number, d.tracking_link)
-        await self.app.push_screen(TrackingDialog(d.number, stored), saver(d.version))
+        await self._edit(
+            lambda typed, error: TrackingDialog(d.number, typed or stored, error=error),
+            lambda tracking, version: set_tracking(self.context, self.number, tracking, expected_version=version),
+            lambda detail: f"{detail.number}: tracking {detail.tracking_number} saved.",
+        )
 
     def action_release_hold(self) -> None:
         d = self.detail
@@ -311,32 +273,40 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         hold_keys(self, until=worker, writing=True)  # keys typed behind h are for the order as released
 
     async def action_correct_payment(self) -> None:
-        from hubtui.screens.payment_status_dialog import PaymentCorrection, PaymentStatusDialog
+        from hubtui.screens.payment_status_dialog import PaymentStatusDialog
+        from hubtui.services.order_payments import correct_payment
 
         d = self.detail
         if d is None:
             return
         payments = correctable(d.payments)
         money = {p.id: view.money(d, p.amount) for p in payments}
+        await self._edit(
+            lambda choice, error: PaymentStatusDialog(d.number, payments, money, again=choice, error=error),
+            lambda choice, version: correct_payment(self.context, self.number, choice.payment_id, choice.status,
+                                                    comment=choice.comment, expected_version=version),
+            lambda detail: f"Payment corrected: {detail.number} is {detail.status}, payment {detail.payment_status}.",
+        )
 
-        def saver(version: int) -> Callable[[PaymentCorrection | None], None]:
-            def save(choice: PaymentCorrection | None) -> None:
-                if choice is None:
+    async def _edit(self, dialog: Callable[[Any, str], Screen[Any]], change: Callable[[Any, int], OrderDetail],
+                    done: str | Callable[[OrderDetail], str]) -> None:
+        """Open `dialog(None, "")` on the order as shown; what it returns is saved by
+        `change(value, version)`, checked against the version the operator saw. A save that fails
+        reopens `dialog(value, why)` with what was typed; after someone else's change, saving from
+        it applies the same change to the order as it is now."""
+        assert self.detail is not None
+
+        def saver(version: int) -> Callable[[Any], None]:
+            def save(value: Any) -> None:
+                if value is None:
                     return
-                from hubtui.services.order_payments import correct_payment
-
-                self._write(
-                    lambda: correct_payment(self.context, self.number, choice.payment_id, choice.status,
-                                            comment=choice.comment, expected_version=version),
-                    lambda detail: f"Payment #{choice.payment_id} is now {choice.status}; {detail.number} is "
-                                   f"{detail.status}, payment {detail.payment_status}.",
-                    again=lambda error, fresh=None: self.app.push_screen(
-                        PaymentStatusDialog(d.number, payments, money, again=choice, error=error),
-                        saver(fresh or version)),
-                )
+                self._write(lambda: change(value, version), done,
+                            again=lambda error, fresh=None: self.app.push_screen(dialog(value, error),
+                                                                                 saver(fresh or version)))
             return save
 
-        await self.app.push_screen(PaymentStatusDialog(d.number, payments, money), saver(d.version))
+        # Awaited, as every priority key's screen is: the keys typed behind its key are for the dialog.
+        await self.app.push_screen(dialog(None, ""), saver(self.detail.version))
 
     @work(thread=True, group="order-writes", exit_on_error=False, description="save the change")
     def _write(self, change, done, again=None) -> None:  # type: ignore[no-untyped-def]
