@@ -242,3 +242,20 @@ def burst(app: App[Any], keys: list[str]) -> None:
             app.post_message(events.Key(KEY_NAMES.get(key, key), key))
         else:
             app.post_message(events.Key(key, {"colon": ":", "space": " "}.get(key)))
+
+
+async def assert_greyed_key_says_why(pilot: Pilot[Any], number: str, key: str, action: str, why: str,
+                                     dialog: type | None = None) -> None:
+    """On `number`'s details, `key` is greyed (check_action None), pressing it says `why` in a
+    notice, and `dialog` does not open; `:` pressed behind it still answers."""
+    from hubtui.screens.dialogs import JumpDialog
+
+    app = pilot.app
+    await start_list(pilot)
+    screen = await jump_to(pilot, short(number), number)
+    assert screen.check_action(action, ()) is None
+    await pilot.press(key, "colon")
+    await wait_for(pilot, lambda: any(why in str(n.message) for n in notifications(app)), f"why {key} does nothing")
+    await wait_for(pilot, lambda: isinstance(app.screen, JumpDialog), "the jump dialog, after the greyed key")
+    if dialog is not None:
+        assert not any(isinstance(s, dialog) for s in app.screen_stack)

@@ -9,13 +9,13 @@ from hubtui.screens.address_dialog import AddressDialog
 from hubtui.services.order_reads import get_order, list_orders
 
 from .helpers import (
+    assert_greyed_key_says_why,
     burst,
     open_order_dialog,
     SIZE,
     SMALL,
     error_notifications,
     jump_to,
-    notifications,
     short,
     start_list,
     type_text,
@@ -77,13 +77,8 @@ async def test_e_says_why_once_the_order_is_with_the_warehouse(make_app, alice):
     number = order_with(alice, "SentToWarehouse")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_list(pilot)
-        screen = await jump_to(pilot, short(number), number)
-        assert screen.check_action("edit_details", ()) is None
-        await pilot.press("e", "colon")
-        await wait_for(pilot, lambda: any("locked from SentToWarehouse on" in str(n.message)
-                                          for n in notifications(app)), "why e does nothing here")
-        assert not any(isinstance(s, AddressDialog) for s in app.screen_stack)
+        await assert_greyed_key_says_why(pilot, number, "e", "edit_details", "locked from SentToWarehouse on",
+                                         AddressDialog)
 
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])

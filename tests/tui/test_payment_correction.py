@@ -11,13 +11,13 @@ from hubtui.services.order_payments import PaymentDraft, record_payment
 from hubtui.services.order_reads import get_order, list_orders
 
 from .helpers import (
+    assert_greyed_key_says_why,
     burst,
     open_order_dialog,
     SIZE,
     SMALL,
     error_notifications,
     jump_to,
-    notifications,
     short,
     start_list,
     static_text,
@@ -124,23 +124,13 @@ async def test_p_is_greyed_and_says_why_without_a_payment_or_for_the_warehouse(m
     number = unpaid_order(alice)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await start_list(pilot)
-        screen = await jump_to(pilot, short(number), number)
-        assert screen.check_action("correct_payment", ()) is None
-        await pilot.press("P", "colon")
-        await wait_for(pilot, lambda: any("no payment whose status" in str(n.message) for n in notifications(app)),
-                       "why P does nothing here")
-        assert not any(isinstance(s, PaymentStatusDialog) for s in app.screen_stack)
+        await assert_greyed_key_says_why(pilot, number, "P", "correct_payment", "no payment whose status",
+                                         PaymentStatusDialog)
     declined(alice, number)
     app = make_app("wendy")
     async with app.run_test(size=SIZE) as pilot:
-        await start_list(pilot)
-        screen = await jump_to(pilot, short(number), number)
-        assert screen.check_action("correct_payment", ()) is None
-        await pilot.press("P", "colon")
-        await wait_for(pilot, lambda: any("may not record payments" in str(n.message) for n in notifications(app)),
-                       "why P does nothing for the warehouse")
-        assert not any(isinstance(s, PaymentStatusDialog) for s in app.screen_stack)
+        await assert_greyed_key_says_why(pilot, number, "P", "correct_payment", "may not record payments",
+                                         PaymentStatusDialog)
 
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])

@@ -10,13 +10,13 @@ from hubtui.screens.tracking_dialog import TrackingDialog
 from hubtui.services.order_reads import get_order, list_orders
 
 from .helpers import (
+    assert_greyed_key_says_why,
     burst,
     open_order_dialog,
     SIZE,
     SMALL,
     error_notifications,
     jump_to,
-    notifications,
     short,
     start_list,
     static_text,
@@ -90,22 +90,12 @@ async def test_t_says_why_before_ready_to_dispatch_and_for_an_agent(make_app, al
     approved = order_with(alice, "Approved")
     app = make_app("wendy")
     async with app.run_test(size=SIZE) as pilot:
-        await start_list(pilot)
-        await jump_to(pilot, short(approved), approved)
-        await pilot.press("t", "colon")
-        await wait_for(pilot, lambda: any("tracking is set from ReadyToDispatch on" in str(n.message)
-                                          for n in notifications(app)), "why t does nothing here")
-        assert not any(isinstance(s, TrackingDialog) for s in app.screen_stack)
+        await assert_greyed_key_says_why(pilot, approved, "t", "tracking", "tracking is set from ReadyToDispatch on",
+                                         TrackingDialog)
     ready = order_with(alice, "ReadyToDispatch")
     app = make_app("alice")
     async with app.run_test(size=SIZE) as pilot:
-        await start_list(pilot)
-        screen = await jump_to(pilot, short(ready), ready)
-        assert screen.check_action("tracking", ()) is None
-        await pilot.press("t", "colon")
-        await wait_for(pilot, lambda: any("tracking" in str(n.message) and "may not" in str(n.message)
-                                          for n in notifications(app)), "why t does nothing for an agent")
-        assert not any(isinstance(s, TrackingDialog) for s in app.screen_stack)
+        await assert_greyed_key_says_why(pilot, ready, "t", "tracking", "may not set tracking", TrackingDialog)
 
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])
