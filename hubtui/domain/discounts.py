@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from hubtui.domain.errors import MoneyError
-from hubtui.domain.money import allocate_discount, format_money, percent_of
+from hubtui.domain.money import allocate_discount, format_money, money_symbol, parse_money, percent_of
 
 
 class DiscountRefused(MoneyError):
@@ -94,6 +94,48 @@ def adhoc_discount(lines_value: int, *, amount: int | None = None, percent: Deci
     return amount
 
 
+@dataclass(frozen=True)
+class DiscountEntry:
+    """What an operator typed in the one discount field: a code, an amount or a percentage."""
+
+    code: str = ""
+    amount: int | None = None  # minor units
+    percent: Decimal | None = None
+    written_in: str | None = None  # the currency symbol typed with an amount
+
+    @property
+    def needs_reason(self) -> bool:
+        return not self.code
+
+
+def read_entry(text: str) -> DiscountEntry:
+    """"SAVE10" is a code, "5", "£5.00" an amount, "10%" a percentage. DiscountRefused says why
+    it is none of them."""
+    typed = text.strip()
+    if not typed:
+        raise DiscountRefused("Type a promotion code, an amount (5.00) or a percentage (10%).")
+    if typed.endswith("%"):
+        number = typed[:-1].strip()
+        try:
+            percent = Decimal(number)
+        except ArithmeticError:
+            raise DiscountRefused(f"'{typed}' is not a percentage.") from None
+        if not percent.is_finite() or percent <= 0 or percent > 100:
+            raise DiscountRefused(f"A percentage is more than 0 and at most 100 ({number} given).")
+        if percent != percent.quantize(Decimal("0.01")):
+            raise DiscountRefused("A percentage has at most two decimal places.")
+        return DiscountEntry(percent=percent)
+    symbol = money_symbol(typed)
+    if symbol is not None or typed.replace(".", "", 1).replace(",", "", 1).isdigit() or typed.startswith("-"):
+        try:
+            return DiscountEntry(amount=parse_money(typed), written_in=symbol)
+        except ValueError as error:
+            raise DiscountRefused(str(error)) from None
+    if not typed.replace("-", "").replace("_", "").isalnum():
+        raise DiscountRefused(f"'{typed}' is not a promotion code, an amount or a percentage.")
+    return DiscountEntry(code=typed)
+
+
 def line_discounts(lines: Sequence[Line], discounts: Sequence[int]) -> list[int]:
     """Each line's share of the order's discounts, in proportion to the lines' values, adding up
     exactly to their sum; recomputed whenever a line changes. Discounts worth more than the
@@ -105,5 +147,5 @@ def line_discounts(lines: Sequence[Line], discounts: Sequence[int]) -> list[int]
     return allocate_discount(values, total)
 
 
-__all__ = ["DiscountRefused", "Line", "Promotion", "adhoc_discount", "eligible_value", "line_discounts",
+__all__ = ["DiscountEntry", "DiscountRefused", "Line", "Promotion", "read_entry", "adhoc_discount", "eligible_value", "line_discounts",
            "promotion_discount", "promotion_refusal"]

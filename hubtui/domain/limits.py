@@ -23,6 +23,9 @@ LIMITS: dict[str, int] = {
     "tracking_link": 2000,
     # payments
     "reference": 120,
+    # discounts
+    "discount_reason": 200,
+    "promotion_code": 32,
     # people
     "first_name": 80,
     "last_name": 80,
@@ -42,7 +45,8 @@ LIMITS: dict[str, int] = {
 
 _WORDS = {"line1": "first address line", "line2": "second address line", "postcode": "post code",
           "customer_reference": "customer reference", "customer_phone": "phone number", "email": "e-mail address",
-          "tracking_carrier": "carrier", "tracking_number": "tracking number", "tracking_link": "tracking link"}
+          "tracking_carrier": "carrier", "tracking_number": "tracking number", "tracking_link": "tracking link",
+          "discount_reason": "reason", "promotion_code": "promotion code"}
 
 
 def too_long(field: str, value: str | None) -> str | None:

@@ -1,9 +1,12 @@
 """Step 2 of a phone order: find products as the agent types; enter adds one and the next search starts.
 
-A quantity is typed with the search ("3*dri-1000", "dri-1000 x3") or afterwards: `+`/`-` in
-the empty search box change the line just added, and on the lines (tab) enter opens a line's
-quantity. No quantity box opens by itself, so the digits of the next stock code can never
-land in one; a quantity far above the usual is asked about before it is taken.
+A quantity is typed with the search ("3*dri-1000", "dri-1000 x3") or afterwards: a number alone
+then enter ("3⏎") is the quantity of the line just added, `+`/`-` in the empty search box change
+it, and on the lines (tab) enter opens a line's quantity. No quantity box opens by itself, so the
+digits of the next stock code can never land in one (a stock code is never digits alone here);
+a quantity far above the usual is asked about before it is taken.
+
+The order details' lines editor (`l`) is this same picker over the order's lines (order_lines.py).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from hubtui.widgets.safe_text import safe, shown
 from hubtui.widgets.search_picker import SearchPicker
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
-LINES_HINT = "enter adds one · 3*code or code x3 adds three · + − the last line · tab the lines · ctrl+s review"
+LINES_HINT = "enter adds · 3 enter: three of it · + − · tab: the lines · ctrl+s review"
 
 
 def product_label(p: ProductChoice) -> Text:
@@ -115,7 +118,7 @@ class ProductsStep(ReportsWorkerErrors, SearchPicker):
                                   ("Unit", "unit", 10), ("Total", "total", 11)):
             table.add_column(label, key=key, width=width)
         self.query_one("#quantity-editor").display = False
-        self._redraw()
+        self.redraw()
 
     @property
     def table(self) -> DataTable:
@@ -159,6 +162,31 @@ class ProductsStep(ReportsWorkerErrors, SearchPicker):
 
     # ------------------------------------------------------------------ picking
 
+    def _enter_in_search(self, value: str) -> None:
+        typed = value.strip()
+        if typed.isdigit() and self.lines:
+            self._quantity_of_current(typed)
+            return
+        super()._enter_in_search(value)
+
+    def _quantity_of_current(self, typed: str) -> None:
+        """"3⏎" after a product was added: three of the line under the cursor (the one just added)."""
+        index = min(self.table.cursor_row, len(self.lines) - 1)
+        self.search_input.value = ""
+        try:
+            quantity = parse_quantity(typed)
+            set_quantity(self.lines, index, quantity)
+        except QuantityError as error:
+            self.set_error(f"Line {index + 1} ({self.lines[index].stock_code}): {error}")
+            return
+        self.set_error(None)
+        if needs_confirmation(quantity, self.confirm_above) and quantity != self.lines[index].quantity:
+            self.edit_quantity(index)  # a "no" leaves the agent in the quantity to correct it
+            self.query_one("#line-quantity", Input).value = typed
+            self._confirm_quantity(index, quantity)
+            return
+        self._set_line_quantity(index, quantity)
+
     def pick(self, index: int | None) -> None:
         typed = self.search_input.value
         if index is None or index >= len(self.found):
@@ -191,10 +219,15 @@ class ProductsStep(ReportsWorkerErrors, SearchPicker):
             f"Add {quantity:,} × {safe(product.stock_code)} ({total})? That is more than the usual {self.confirm_above:,}.",
         ), answered)
 
+    def add_line(self, product: ProductChoice, quantity: int) -> int:
+        """Put the product on the lines; the index of the line that changed."""
+        self.lines, changed = add_product(self.lines, DraftLine(product.stock_code, product.name, product.price,
+                                                                quantity))
+        return changed
+
     def _add(self, product: ProductChoice, quantity: int) -> None:
         try:
-            self.lines, changed = add_product(self.lines, DraftLine(product.stock_code, product.name, product.price,
-                                                                    quantity))
+            changed = self.add_line(product, quantity)
         except QuantityError as error:
             self.set_error(f"{product.stock_code}: {error}")
             return
@@ -310,30 +343,43 @@ class ProductsStep(ReportsWorkerErrors, SearchPicker):
     def show_problem(self, line_no: int, message: str) -> None:
         """A refusal from placing the order that names a line (e.g. a product no longer sold)."""
         self.problem_line = line_no - 1
-        self._redraw()
+        self.redraw()
         self.set_error(f"{message} Remove it (del) or change it.")
         if 0 <= self.problem_line < len(self.lines):
             self.table.move_cursor(row=self.problem_line)
             self.table.focus()
 
     def _lines_changed(self) -> None:
-        self._redraw()
+        self.redraw()
         self.post_message(self.LinesChanged())
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
         table = self.table
         cursor = table.cursor_row
         table.clear()
         for i, line in enumerate(self.lines):
-            flag = "bold red" if i == self.problem_line else ""
+            flag = "bold red" if i == self.problem_line else self.line_style(i)
             table.add_row(
-                Text(str(i + 1), style=flag), shown(line.stock_code, flag), shown(line.name),
-                Text(str(line.quantity), justify="right"),
-                Text(format_money(line.unit_price, self.currency, grouping=True), justify="right"),
-                Text(format_money(line.total, self.currency, grouping=True), justify="right"),
+                Text(self.line_label(i), style=flag), shown(line.stock_code, flag), shown(line.name, flag),
+                Text(self.quantity_label(i), justify="right", style=flag),
+                Text(format_money(line.unit_price, self.currency, grouping=True), justify="right", style=flag),
+                Text(format_money(line.total, self.currency, grouping=True), justify="right", style=flag),
             )
         if self.lines:
             table.move_cursor(row=min(cursor, len(self.lines) - 1))
+        self.query_one("#running-total", Static).update(self.summary())
+
+    def line_style(self, index: int) -> str:
+        return ""
+
+    def line_label(self, index: int) -> str:
+        return str(index + 1)
+
+    def quantity_label(self, index: int) -> str:
+        return str(self.lines[index].quantity)
+
+    def summary(self) -> Text:
+        """What shows under the lines: the running total and the keys."""
         t = totals(self.lines)
         summary = Text()
         if self.lines:
@@ -342,4 +388,4 @@ class ProductsStep(ReportsWorkerErrors, SearchPicker):
             summary.append(f"\n{LINES_HINT}", style="dim")
         else:
             summary.append("No lines yet: pick a product with enter.", style="dim")
-        self.query_one("#running-total", Static).update(summary)
+        return summary

@@ -153,6 +153,8 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         if action == "edit_details":
             return why_not(role, Permission.edit_order) or edit_refusal(d.number, d.status,
                                                                          "addresses, phone and reference")
+        if action in ("edit_lines", "discount"):
+            return why_not(role, Permission.edit_order) or edit_refusal(d.number, d.status, "lines and discounts")
         if action == "tracking":
             return why_not(role, Permission.set_tracking) or tracking_refusal(d.number, d.status)
         if action == "release_hold":
@@ -241,6 +243,50 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                                                d.customer_reference, typed=typed, error=error),
             lambda changes, version: update_details(self.context, self.number, changes, expected_version=version),
             f"{d.number}: saved.",
+        )
+
+    async def action_edit_lines(self) -> None:
+        from hubtui.screens.order_lines import OrderLinesScreen
+
+        d = self.detail
+        if d is None:
+            return
+
+        def closed(saved: tuple[OrderDetail, bool] | None) -> None:
+            if saved is None:
+                return
+            detail, pay = saved
+            self._show(detail)
+            self.notify(f"{detail.number}: lines saved. {detail.activity[0].summary.rsplit('; ', 1)[-1]}"
+                        + ("" if pay or not detail.balance_due else " p takes the payment."), timeout=6)
+            if pay:
+                self.call_later(self.action_pay)
+
+        # Awaited, as every priority key's screen is: the keys typed behind `l` are for the editor.
+        await self.app.push_screen(OrderLinesScreen(self.context, d), closed)
+
+    async def action_discount(self) -> None:
+        from hubtui.screens.discount_dialog import DiscountChoice, DiscountDialog
+        from hubtui.services import order_discounts as discounts
+
+        d = self.detail
+        if d is None:
+            return
+
+        def change(choice: DiscountChoice, version: int) -> OrderDetail:
+            number, ctx = self.number, self.context
+            if choice.remove_id is not None:
+                return discounts.remove_discount(ctx, number, choice.remove_id, expected_version=version)
+            entry = choice.entry
+            assert entry is not None
+            if entry.code:
+                return discounts.apply_promotion(ctx, number, entry.code, expected_version=version)
+            return discounts.add_discount(ctx, number, reason=choice.reason, amount=entry.amount, percent=entry.percent,
+                                          written_in=entry.written_in, expected_version=version)
+
+        await self._edit(
+            lambda typed, error: DiscountDialog(self.detail or d, typed=typed, error=error), change,
+            lambda detail: f"{detail.number}: {detail.activity[0].summary}",
         )
 
     async def action_tracking(self) -> None:
@@ -345,7 +391,7 @@ def _moved_message(d: OrderDetail) -> str:
 
 
 _ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking", "edit_details",
-                  "attachments"}
+                  "attachments", "edit_lines", "discount"}
 
 
 def _held_from(d: OrderDetail) -> OrderStatus | None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hubtui.domain.attachments import CONTENT_TYPES, SIZE_LIMIT, ALLOWED, kind_of, label_problem, size_problem
 from hubtui.domain.permissions import Permission
@@ -26,7 +27,7 @@ from hubtui.services.order_access import lock_order
 from hubtui.services.order_lookup import find_order
 from hubtui.services.refusals import refusals_recorded
 from hubtui.store.engine import Store
-from hubtui.store.tables import Attachment
+from hubtui.store.tables import Attachment, OrgSetting
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,18 @@ def _keep(folder: Path, data: bytes) -> str:
     return digest
 
 
+STORAGE_SETTING = "attachment_storage"  # "database": in the attachments table, for a server database
+IN_DATABASE = "database"
+
+
+def stored_in_database(session: Session, org_id: int) -> bool:
+    """Whether the organisation keeps attachment files in the database (a setting, meant for
+    PostgreSQL, where several machines share the store but not a folder) instead of the folder."""
+    value = session.scalar(select(OrgSetting.value).where(OrgSetting.org_id == org_id,
+                                                           OrgSetting.key == STORAGE_SETTING))
+    return value == IN_DATABASE
+
+
 @refusals_recorded("attach file")
 def attach_file(ctx: Context, number: str, path_text: str, *, limit: int = SIZE_LIMIT) -> AttachmentView:
     ctx.require(Permission.add_note)
@@ -120,12 +133,14 @@ def attach_file(ctx: Context, number: str, path_text: str, *, limit: int = SIZE_
         raise InvalidInput(f"{label} is not a file type that can be attached ({', '.join(ALLOWED)}), "
                            "judged by its content.", "path")
     with ctx.store.read() as session:
-        find_order(session, ctx, number)  # a wrong number stores no file
-    digest = _keep(attachment_folder(ctx.store), data)
+        order = find_order(session, ctx, number)  # a wrong number stores no file
+        in_database = stored_in_database(session, order.org_id)
+    digest = hashlib.sha256(data).hexdigest() if in_database else _keep(attachment_folder(ctx.store), data)
     with ctx.store.write() as session:
         order = lock_order(session, ctx, number)
         row = Attachment(order_id=order.id, filename=label, content_type=CONTENT_TYPES[kind], size=len(data),
-                         data=b"", sha256=digest, created_at=ctx.now(), created_by=ctx.operator.user_name)
+                         data=data if in_database else b"", sha256=digest, created_at=ctx.now(),
+                         created_by=ctx.operator.user_name)
         session.add(row)
         session.flush()
         audit.record(session, ctx, order_id=order.id, action="attachment",
@@ -177,4 +192,4 @@ def _view(row: Attachment) -> AttachmentView:
                           row.created_by)
 
 
-__all__ = ["AttachmentView", "attach_file", "attachment_folder", "list_attachments", "read_file", "save_attachment"]
+__all__ = ["IN_DATABASE", "STORAGE_SETTING", "AttachmentView", "attach_file", "stored_in_database", "attachment_folder", "list_attachments", "read_file", "save_attachment"]

@@ -34,6 +34,8 @@ from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import CHANNEL_LABELS, HIGH_RISK_SCORE, Channel, OrderStatus, OrderType, PaymentStatus
 from hubtui.domain.permissions import Role
 from hubtui.domain.returns import RaisedFrom, ReturnAction, ReturnReason, RmaStatus
+from hubtui.services.demo_attachments import add_attachments
+from hubtui.services.demo_promotions import add_promotions
 from hubtui.services import database
 from hubtui.services.context import utc_now
 from hubtui.services.errors import DomainError
@@ -234,6 +236,8 @@ def load_demo(
     with BulkLoader(store) as loader:
         orgs = _reference_data(loader, rng, now, users)
         counts = _orders(loader, rng, now, orgs, orders, progress)
+        with loader.session() as session:
+            add_attachments(session, now)
     return DemoSummary(
         organisations=len(orgs),
         customers=sum(len(o.customers) for o in orgs),
@@ -346,11 +350,7 @@ def _reference_data(
                     prices.append({"product_id": product.id, "channel": channel, "price": max(1, price + delta),
                                    "updated_at": now})
             session.execute(insert(ChannelPrice), prices)  # one statement, not 3,000 objects
-            promotion = Promotion(org_id=org.id, code="SAVE10", description="10% off everything", kind="percent", percent_bp=1000)
-            session.add(promotion)
-            session.add(Promotion(org_id=org.id, code="FIVEOFF", description="£5 off orders over £50", kind="amount", amount=500))
-            session.add(Promotion(org_id=org.id, code="WINTER15", description="15% off winter range", kind="percent",
-                                  percent_bp=1500, active=False))
+            promotion = add_promotions(session, org.id, now, products)
             session.add(PriceMatchRule(org_id=org.id, name="Stay within 5% of Amazon", scope="all", channels="amazon,ebay",
                                        tolerance_kind="percent", tolerance_value=500, min_margin_bp=1500, action="flag"))
             session.add(PriceMatchRule(org_id=org.id, name="Match lowest on drills", scope="category", scope_value="Drills",

@@ -174,6 +174,9 @@ class Promotion(SQLModel, table=True):
     active: bool = True
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    minimum: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # of eligible products
+    # Stock codes of the products it is for, one per line; empty: every product.
+    eligible_codes: str = Field(default="", max_length=4000, sa_column_kwargs={"server_default": ""})
 
 
 class Order(SQLModel, table=True):

@@ -120,6 +120,12 @@ ORDER_COMMANDS = (
     Command("order.attachments", "A", "attachments", "Files",
             "Attachments: attach a file by its path, save a copy, open one", "order: attachments", show=False,
             priority=True),
+    Command("order.lines", "l", "edit_lines", "Lines",
+            "Change the lines: add products, quantities, remove lines; a money preview before saving",
+            "order: edit lines", priority=True),
+    Command("order.discount", "d", "discount", "Discount",
+            "A promotion code, a discount of your own (amount or %) with a reason, or take one off",
+            "order: discount", show=False, priority=True),
     Command("order.tracking", "t", "tracking", "Tracking", "Carrier, tracking number and link (from ReadyToDispatch on)",
             "order: tracking", priority=True),
     Command("order.release", "h", "release_hold", "Release",
@@ -151,6 +157,20 @@ NEW_ORDER_COMMANDS = (
     Command("new_order.remove", "delete", "remove_line", "Remove", "On a line: remove it from the order", show=False),
 )
 
+LINES_COMMANDS = (
+    Command("lines.save", "ctrl+s", "save", "Preview/Save",
+            "Show what the change does to the order's money; ctrl+s again there saves it"),
+    Command("lines.leave", "escape", "leave", "Leave", "Back to the order (asks first when lines were changed)"),
+    Command("lines.next", "down", "move(1)", "Next", "Move down the search results while typing", show=False),
+    Command("lines.previous", "up", "move(-1)", "Previous", "Move up the search results while typing", show=False),
+    Command("lines.more", "plus", "change_quantity(1)", "+1",
+            "On a line, or in the empty search for the line just added: one more", show=False),
+    Command("lines.less", "minus", "change_quantity(-1)", "-1",
+            "On a line, or in the empty search for the line just added: one fewer", show=False),
+    Command("lines.remove", "delete", "remove_line", "Remove",
+            "On a line: take it off (greyed until saved; del again puts it back)", show=False),
+)
+
 # Commands, not bare bindings, so that `?` over the dialog explains its keys.
 CHOICE_COMMANDS = (
     Command("choice.previous", "left", "move(-1)", "Previous",
@@ -169,8 +189,8 @@ PAYMENT_COMMANDS = (
 )
 
 
-ALL_COMMANDS = (APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS + PAYMENT_COMMANDS
-                + CHOICE_COMMANDS)
+ALL_COMMANDS = (APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS + LINES_COMMANDS
+                + PAYMENT_COMMANDS + CHOICE_COMMANDS)
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:

@@ -82,6 +82,11 @@ def lines(d: OrderDetail) -> Table:
         table.add_row(Text(str(line.line_no)), shown(line.stock_code), shown(line.product_name), Text(str(line.quantity)),
                       Text(money(d, line.unit_price)), Text(money(d, line.discount) if line.discount else ""),
                       Text(money(d, line.line_total)), Text(str(line.dispatched_quantity)))
+    if d.discounts:
+        # Which discounts make up the order's (d changes them); each line's share is worked out from them.
+        table.caption = shown("Order discounts: " + " · ".join(
+            f"{x.code or x.description[:30]} −{money(d, x.amount)}" for x in d.discounts) + " (d)", "dim")
+        table.caption_justify = "left"
     return table
 
 

@@ -120,3 +120,31 @@ def test_names_and_types_are_judged_by_content_not_by_name() -> None:
     assert label_problem("../../x") is None  # kept only as a label, never a path: harmless
     assert kind_of(PDF, "looks.png") == "pdf" and kind_of(b"\x7fELF", "report.pdf") is None
     assert kind_of("café;1\n".encode("cp1252"), "a.csv") == "csv"
+
+
+def test_with_the_database_setting_the_file_is_kept_in_its_row_not_in_a_folder(order, alice, tmp_path: Path,
+                                                                             sql: Sql) -> None:
+    from hubtui.services.attachments import IN_DATABASE, STORAGE_SETTING
+
+    sql.execute("INSERT INTO org_settings (org_id, key, value) VALUES (?, ?, ?)",
+                (sql.org_id("BTOOLS"), STORAGE_SETTING, IN_DATABASE))
+    source = tmp_path / "invoice.pdf"
+    source.write_bytes(PDF)
+    folder = attachment_folder(alice.store)
+    view = attach_file(alice, order.number, str(source))
+    assert not folder.exists(), "nothing is written to the attachment folder"
+    assert tuple(sql.rows("SELECT data, sha256 FROM attachments WHERE id = ?", (view.id,))[0]) == (PDF, view.sha256)
+    copy = save_attachment(alice, order.number, view.id, str(tmp_path / "copy.pdf"))
+    assert copy.read_bytes() == PDF
+
+
+def test_the_demo_has_orders_with_files_attached_listed_in_their_activity(alice, sql: Sql, tmp_path: Path) -> None:
+    rows = sql.rows("SELECT o.number, a.id, a.filename FROM attachments a JOIN orders o ON o.id = a.order_id "
+                    "WHERE o.org_id = ? ORDER BY a.id", (sql.org_id("BTOOLS"),))
+    assert [r[2] for r in rows] == ["delivery note.txt", "customer email.eml", "serial numbers.csv"]
+    number, attachment_id, label = rows[0]
+    assert [v.label for v in list_attachments(alice, number)] == [label]
+    assert b"Delivery note" in save_attachment(alice, number, attachment_id, str(tmp_path / "note.txt")).read_bytes()
+    from hubtui.services.order_reads import get_order
+
+    assert any(a.action == "attachment" and label in a.summary for a in get_order(alice, number).activity)

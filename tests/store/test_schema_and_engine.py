@@ -156,7 +156,7 @@ def test_text_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> No
         session.execute(text("DELETE FROM activity WHERE rma_id IS NOT NULL OR order_id % 2 = 0"))
         for table in ("return_lines", "refunds", "returns"):
             session.execute(text(f"DELETE FROM {table}"))
-        for child in ("order_lines", "payments", "order_discounts"):
+        for child in ("order_lines", "payments", "order_discounts", "attachments"):
             session.execute(text(f"DELETE FROM {child} WHERE order_id % 2 = 0"))
         session.execute(text("DELETE FROM orders WHERE id % 2 = 0"))
     kept, recount = tallies_and_recount()

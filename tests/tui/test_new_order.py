@@ -604,3 +604,26 @@ async def test_a_whole_phone_order_typed_in_one_burst(make_app, db: Db) -> None:
     assert [(code, qty) for code, qty, _, _ in stored_lines(db, details.number)] == [
         (first["stock_code"], 2), (second["stock_code"], 1)]
     assert db.scalar("SELECT reference FROM payments WHERE order_id = ?", (order["id"],)) == "AUTH-9"
+
+
+@pytest.mark.parametrize("pace", ["spaced", "burst"])
+async def test_a_number_alone_then_enter_is_the_quantity_of_the_line_just_added(make_app, db: Db, pace) -> None:
+    """"code⏎ 3⏎" is three of it; the next stock code's digits never become a quantity."""
+    from .helpers import burst
+
+    first, second = db.product(0), db.product(1)
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(pilot)
+        await pilot.press("f3")
+        step = screen.products
+        keys = [*first["stock_code"], "enter", "3", "enter", *second["stock_code"], "enter", "1", "2", "enter"]
+        if pace == "burst":
+            burst(app, keys)
+        else:
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause(0.02)
+        await wait_for(pilot, lambda: [l.quantity for l in step.lines] == [3, 12], "three and twelve")
+        assert [l.stock_code for l in step.lines] == [first["stock_code"], second["stock_code"]]
+        assert step.search_input.value == ""
