@@ -176,6 +176,11 @@ def print_detail(d: OrderDetail) -> None:
     out(f"lines {money(d.lines_total)}  discount -{money(d.discount_total)}  shipping {money(d.shipping_total)}  "
         f"total {money(d.order_total)}  paid {money(d.paid_total)}  refunded {money(d.refunded_total)}  "
         f"due {money(d.balance_due)}")
+    if d.discounts:
+        out("discounts (ids for orders discount --remove):")
+        for x in d.discounts:
+            percent = f" {x.percent_bp / 100:g}%" if x.percent_bp else ""
+            out(f"  {x.id:>6}  {x.code or x.description}{percent}  -{money(x.amount)}  by {x.created_by}")
     if d.payments:
         out("payments:")
         for p in d.payments:

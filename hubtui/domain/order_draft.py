@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, replace
 
 from hubtui.domain.errors import DomainError
+from hubtui.domain.limits import text_problem
+from hubtui.domain.postcodes import postcode_problem
 from hubtui.domain.totals import LineMoney, OrderTotals, line_total, order_totals
 
 MAX_QUANTITY = 9999  # more than this on one phone line is a typing slip, not an order
@@ -126,6 +128,19 @@ def address_problems(parts: dict[str, str]) -> dict[str, str]:
     return problems
 
 
+def typed_address_problems(parts: dict[str, str]) -> dict[str, str]:
+    """address_problems, and the post code's shape in its country: for an address an operator types
+    (a new customer, an order's address changed). A stored address (a customer's, an imported
+    order's) is taken as it is when an order is placed from it."""
+    problems = address_problems(parts)
+    postcode = parts.get("postcode", "")
+    if not problems.keys() & {"postcode", "country"} and text_problem("postcode", postcode) is None:
+        problem = postcode_problem(postcode, parts.get("country", "").strip())
+        if problem:
+            problems["postcode"] = problem
+    return problems
+
+
 __all__ = [
     "DEFAULT_CONFIRM_ABOVE",
     "MAX_QUANTITY",
@@ -135,6 +150,7 @@ __all__ = [
     "QuantityError",
     "add_product",
     "address_problems",
+    "typed_address_problems",
     "check_quantity",
     "needs_confirmation",
     "parse_quantity",

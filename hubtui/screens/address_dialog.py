@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from hubtui.domain.limits import LIMITS, text_problem
-from hubtui.domain.order_draft import address_problems
+from hubtui.domain.order_draft import typed_address_problems
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.services.drafts import OrderChanges
 from hubtui.services.views import Address
@@ -73,7 +73,7 @@ class AddressDialog(ModalScreen[OrderChanges | None]):
             if address == self.stored[prefix]:
                 continue
             changed[prefix] = address
-            for part, message in address_problems(asdict(address)).items():
+            for part, message in typed_address_problems(asdict(address)).items():
                 problems[f"{prefix}_{part}"] = message
             for part, _ in PARTS:
                 problem = text_problem(part, getattr(address, part))

@@ -29,7 +29,7 @@ from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.safe_text import safe
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
-EDITOR_HINT = "enter adds · then 3 enter: three of it · tab, then + − del on a line · ctrl+s preview"
+EDITOR_HINT = "enter adds · 3 enter: three of it · tab: + − del on a line · ctrl+s preview"
 
 
 class OrderLinesEditor(ProductsStep):

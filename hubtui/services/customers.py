@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from hubtui.domain.limits import text_problem
-from hubtui.domain.order_draft import address_problems
+from hubtui.domain.order_draft import typed_address_problems
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
 from hubtui.services.refusals import refusals_recorded
@@ -47,8 +47,10 @@ def customer_problems(draft: NewCustomer) -> dict[str, str]:
     digits = phone_key(draft.phone)
     if "phone" not in problems and (not digits.isdigit() or len(digits) < 7):
         problems["phone"] = f"'{draft.phone.strip()}' is not a phone number (at least 7 digits)."
-    for part, message in address_problems(asdict(draft.address)).items():
-        if part != "name":  # the name is the customer's own, checked above
+    for part, message in typed_address_problems(asdict(draft.address)).items():
+        if part == "postcode" and not message.startswith("Give"):
+            problems[part] = message
+        elif part != "name":  # the name is the customer's own, checked above
             problems[part] = f"The address is incomplete: {message}"
     for part in ("line1", "line2", "city", "postcode", "country"):
         problem = text_problem(part, getattr(draft.address, part))

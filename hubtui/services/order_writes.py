@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hubtui.domain.limits import text_problem
 from hubtui.domain.money import format_money
 from hubtui.domain.numbers import format_order_number
-from hubtui.domain.order_draft import QuantityError, address_problems, check_quantity
+from hubtui.domain.order_draft import QuantityError, address_problems, check_quantity, typed_address_problems
 from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import (
     CancelReason,
@@ -63,11 +63,13 @@ def _address_of(customer: Customer) -> Address:
     )
 
 
-def _require_complete(address: Address, prefix: str) -> None:
-    problems = address_problems(asdict(address))
+def _require_complete(address: Address, prefix: str, *, typed: bool = False) -> None:
+    """`typed`: an address the operator changed, whose post code is also checked for its country."""
+    problems = (typed_address_problems if typed else address_problems)(asdict(address))
     if problems:
         part, message = next(iter(problems.items()))
-        raise InvalidInput(f"The {prefix} address is incomplete: {message}", f"{prefix}_{part}")
+        what = "is incomplete" if part != "postcode" or "Give" in message else "is wrong"
+        raise InvalidInput(f"The {prefix} address {what}: {message}", f"{prefix}_{part}")
 
 
 def _set_address(order: Order, prefix: str, address: Address) -> None:
@@ -297,7 +299,7 @@ def update_details(
     for prefix in ("shipping", "billing"):
         address = getattr(changes, prefix)
         if address is not None:
-            _require_complete(address, prefix)
+            _require_complete(address, prefix, typed=True)
     with ctx.store.write() as session:
         order = lock_order(session, ctx, number)
         check_version(order, expected_version)

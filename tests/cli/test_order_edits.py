@@ -142,3 +142,14 @@ def test_two_processes_editing_the_lines_of_one_order_the_second_is_refused_and_
     assert _lines(demo_db, order["id"])[0] == (code, wanted)
     after = order_row(demo_db, order["number"])
     assert after is not None and after["version"] == order["version"] + 1 and after["updated_by"] == winner
+
+
+def test_orders_show_lists_the_discounts_with_their_ids(demo_db, env) -> None:
+    order = pick_order(demo_db, EDITABLE + " AND lines_total >= 5000")
+    assert _cli(env, demo_db, "orders", "discount", order["number"], "--amount", "1.50", "--reason",
+                "[red]goodwill[/red]").code == 0
+    (discount_id,) = [r[0] for r in query(demo_db, "SELECT id FROM order_discounts WHERE order_id = ?", (order["id"],))]
+    shown = _cli(env, demo_db, "orders", "show", order["number"])
+    assert shown.code == 0, shown.explain()
+    at = shown.out_lines.index("discounts (ids for orders discount --remove):")
+    assert shown.out_lines[at + 1].split() == [str(discount_id), "[red]goodwill[/red]", "-£1.50", "by", "alice"]

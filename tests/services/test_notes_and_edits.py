@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hubtui.domain.errors import PermissionDenied
@@ -170,3 +172,23 @@ def test_an_address_is_checked_whole_as_the_new_customer_form_checks_it(address,
         update_details(alice, order.number, OrderChanges(shipping=address), expected_version=order.version)
     assert refused.value.field == field
     assert sql.snapshot() == before
+
+
+@pytest.mark.parametrize(("postcode", "country", "says"), [
+    ("LS1", "GB", "'LS1' is not a UK post code (like LS1 4AP)."),
+    ("D02", "IE", "'D02' is not an Eircode (like D02 X285)."),
+    ("<b>", "FR", "'<b>' is not a post code: letters, digits, spaces and hyphens, 2 to 10 of them."),
+])
+def test_an_address_typed_on_an_order_has_a_post_code_of_its_country(postcode, country, says, alice,
+                                                                     catalog: Catalog, sql: Sql) -> None:
+    order = place(alice, catalog)
+    before = sql.snapshot()
+    address = Address("Ada Byron", "1 High St", "", "Leeds", postcode, country)
+    with pytest.raises(InvalidInput, match=re.escape(f"The shipping address is wrong: {says}")) as refused:
+        update_details(alice, order.number, OrderChanges(shipping=address), expected_version=None)
+    assert refused.value.field == "shipping_postcode"
+    assert sql.snapshot() == before
+    fixed = update_details(alice, order.number, OrderChanges(shipping=Address("Ada Byron", "1 High St", "", "Dublin",
+                                                                              "d02x285", "IE")),
+                           expected_version=None)
+    assert fixed.shipping.postcode.upper().replace(" ", "") == "D02X285"

@@ -89,3 +89,16 @@ def test_address_dialog(snap_compare, make_app, alice, size):
         await open_dialog(pilot, number)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+async def test_a_post_code_that_is_not_one_is_refused_under_its_field(make_app, alice):
+    number = order_with(alice, "Pending")
+    before = get_order(alice, number)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, number)
+        dialog.set_focus(dialog.query_one("#shipping_postcode"))
+        await pilot.press("ctrl+a", "ctrl+k", *"LS1", "ctrl+s")
+        field = dialog.query_one("#field-shipping_postcode")
+        await wait_for(pilot, lambda: "is not a UK post code" in field.error, "the post code's refusal")
+        assert app.screen is dialog and get_order(alice, number).version == before.version

@@ -17,6 +17,11 @@ SIZES = pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])
 
 
 async def _shot(app, pilot) -> str:
+    from textual.widgets import Input
+
+    # A blinking cursor would make the picture depend on the moment it is taken.
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
     # The answer is listed; let the layout and paint it caused finish too, also on a busy machine.
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
