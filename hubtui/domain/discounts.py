@@ -53,6 +53,8 @@ def promotion_refusal(promotion: Promotion, lines: Sequence[Line], now: datetime
     if promotion.ends_at is not None and now >= promotion.ends_at:
         return f"{code} ended on {promotion.ends_at:%d %b %Y}."
     value = eligible_value(promotion, lines)
+    if value == 0 and promotion.eligible is None:
+        return f"{code}: the order's products come to nothing, so there is nothing to discount."
     if value == 0:
         return f"{code} applies to none of the order's products."
     if value < promotion.minimum:

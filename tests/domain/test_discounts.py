@@ -112,3 +112,9 @@ def test_after_any_edits_line_discounts_add_up_and_no_total_is_negative(edits, s
         assert lines_total == value - applied >= 0
         assert lines_total + shipping >= 0
     assert applied >= 0
+
+
+def test_a_promotion_on_products_that_come_to_nothing_says_so() -> None:
+    free = [Line("BT-DRI-1000", 0)]
+    assert promotion_refusal(Promotion("TEN", percent_bp=1000), free, NOW) == (
+        "TEN: the order's products come to nothing, so there is nothing to discount.")
