@@ -46,7 +46,7 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
     # Each screen's stylesheet lives beside it; the app loads them all, because a screen's own
     # CSS_PATH is not read for the default screen.
     CSS_PATH = ["screens/orders.tcss", "screens/order_detail.tcss", "screens/dialogs.tcss", "screens/payment_dialog.tcss",
-                "screens/new_order.tcss"]
+                "screens/new_order.tcss", "screens/returns.tcss"]
     BINDINGS = bindings(APP_COMMANDS)
     COMMANDS = App.COMMANDS | {OrderNumberProvider}
     CONNECT_HOLD_S = 15.0  # keys typed at the first frame wait this long at most for the store (its busy timeout)
@@ -268,6 +268,10 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
 
         if self.context is None:
             return
+        receive = getattr(self.screen, "action_receive", None)
+        if receive is not None:  # on the returns screens `:` is the warehouse's receive prompt
+            await self.run_action("receive", self.screen)
+            return
         # Awaited: a priority key's action returns once its screen is mounted, so the keys typed
         # behind `:` are handed on to the dialog, not to the list (hubtui.widgets.key_delivery).
         await self.push_screen(JumpDialog(), self._jump_to)
@@ -280,8 +284,48 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def action_view_returns(self) -> None:
-        self.notify("The returns list arrives with the returns release.", severity="warning")
+    async def action_view_returns(self) -> None:
+        from hubtui.screens.returns import ReturnsScreen
+
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ReturnsScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        await self.push_screen(ReturnsScreen(self.context))
+
+    def open_return(self, number: str) -> None:
+        """Open a return by its RMA number; keys typed while it is read are for its screen."""
+        self.hold_keys(until=self._read_and_open(number, "return"))
+
+    def raise_return(self, text: str) -> None:
+        """The new-return screen for an order named by number or its customer's e-mail."""
+        self.hold_keys(until=self._read_and_open(text, "new-return"))
+
+    @work(thread=True, exclusive=True, group="open-return", exit_on_error=False, description="read the return")
+    def _read_and_open(self, text: str, what: str) -> None:
+        from hubtui.services.faults import one_line
+
+        if self.context is None:
+            return
+        try:
+            if what == "return":
+                from hubtui.screens.return_detail import ReturnDetailScreen
+                from hubtui.services.return_reads import get_return
+
+                screen: Any = ReturnDetailScreen(self.context, get_return(self.context, text))
+            else:
+                from hubtui.screens.new_return import NewReturnScreen
+                from hubtui.services.return_quotes import return_start
+
+                screen = NewReturnScreen(self.context, return_start(self.context, text))
+        except Exception as error:  # an unknown number or e-mail: one line, the screen stays
+            self.call_from_thread(self.notify, one_line(error), title="Not found", severity="warning", timeout=5)
+            return
+        self.call_from_thread(self.push_screen, screen)
 
     # ------------------------------------------------------------------ orders and organisations
 

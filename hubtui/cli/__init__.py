@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from hubtui.cli import customers, db, demo, order_edits, orders, tui, users
+from hubtui.cli import customers, db, demo, order_edits, orders, returns, tui, users
 
 app = typer.Typer(
     help="hubtui: a keyboard-driven back office for orders.",
@@ -28,6 +28,7 @@ app.add_typer(orders.app, name="orders")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(customers.app, name="customers")
+app.add_typer(returns.app, name="returns")
 
 
 def _not_utf8(args: list[str]) -> int | None:

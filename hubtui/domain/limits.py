@@ -23,6 +23,8 @@ LIMITS: dict[str, int] = {
     "tracking_link": 2000,
     # payments
     "reference": 120,
+    # returns
+    "credit_note_number": 32,
     # discounts
     "discount_reason": 200,
     "promotion_code": 32,

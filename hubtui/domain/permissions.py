@@ -31,6 +31,7 @@ class Permission(StrEnum):
     qc_return = "qc_return"
     approve_return = "approve_return"
     refund = "refund"
+    small_refund = "small_refund"  # up to the organisation's refund_supervisor_above
     import_data = "import_data"
     export_data = "export_data"
     manage_price_rules = "manage_price_rules"
@@ -45,6 +46,7 @@ _AGENT = _EVERYONE | {
     P.record_payment,
     P.change_status,
     P.raise_return,
+    P.small_refund,
 }
 # No change_status: that permission covers the office statuses (approve,
 # hold, cancel), which the warehouse may not set; its own statuses are
@@ -87,6 +89,7 @@ _ACTIONS = {
     Permission.qc_return: "QC returns",
     Permission.approve_return: "approve or reject returns",
     Permission.refund: "issue refunds",
+    Permission.small_refund: "issue refunds",
     Permission.import_data: "import data",
     Permission.export_data: "export data",
     Permission.manage_price_rules: "manage price-match rules",

@@ -7,6 +7,8 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from hubtui.domain.errors import TransitionError
+from hubtui.domain.orders import OrderStatus as _O
+from hubtui.domain.permissions import Permission as _P
 
 
 class RmaStatus(StrEnum):
@@ -147,3 +149,101 @@ def returnable_quantity(dispatched: int, claimed_by_other_returns: int) -> int:
 def refund_cap(paid_for_units: int, still_refundable: int) -> int:
     """The most a return may refund: what its units cost, within what is left."""
     return max(0, min(paid_for_units, still_refundable))
+
+
+# ---------------------------------------------------------------------------- who moves a return
+#
+# SPEC 8: agents raise returns and arrange pickups, supervisors approve or reject them, the
+# warehouse receives and checks the goods. The outcomes (refund, replacement, credit note) are
+# never a bare status move: each is written by its own service with the money or order it makes.
+
+RMA_MOVE_PERMISSIONS: Mapping[RmaStatus, _P] = MappingProxyType({
+    _R.ApproveRequest: _P.approve_return,
+    _R.RejectRequest: _P.approve_return,
+    _R.ExchangeDenied: _P.approve_return,
+    _R.ReturnOutforPickup: _P.raise_return,
+    _R.ReturnPickedup: _P.raise_return,
+    _R.ReturnPickupRescheduled: _P.raise_return,
+    _R.ReturnPickupCancelled: _P.raise_return,
+    _R.ReturnReceived: _P.receive_return,
+    _R.ReturnNotReceived: _P.receive_return,
+    _R.RMAReceived: _P.receive_return,
+    _R.RMAQCcomplete: _P.qc_return,
+    _R.ReturnCantBeProcessed: _P.qc_return,
+    _R.ProcessReturn: _P.raise_return,
+    _R.ReturnProcessingProblem: _P.raise_return,
+})
+
+# Reached only through the service that makes what the status says was made.
+RMA_OUTCOME_VERBS: Mapping[RmaStatus, str] = MappingProxyType({
+    _R.RefundProcessed: "refund",
+    _R.RefundPaymentProblems: "refund",
+    _R.ReplacementOrderCreated: "replace",
+    _R.CreditNoteCreated: "credit",
+})
+
+
+def status_moves(current: RmaStatus | str) -> tuple[RmaStatus, ...]:
+    """The plain status moves from `current` (not the outcomes), in the order of RmaStatus."""
+    allowed = RMA_TRANSITIONS[_rma_status(current)]
+    return tuple(s for s in RmaStatus if s in allowed and s not in RMA_OUTCOME_VERBS)
+
+
+def opening_status(action: ReturnAction | str) -> RmaStatus:
+    """A customer's request opens as an exchange request or a return request."""
+    return _R.ExchangeRequested if ReturnAction(action) is ReturnAction.Exchange else _R.ReturnRequested
+
+
+# ---------------------------------------------------------------------------- the returns list
+
+class ReturnsFilter(StrEnum):
+    ALL = "all"
+    OPEN = "open"
+    AWAITING_APPROVAL = "awaiting-approval"
+    AWAITING_RECEIPT = "awaiting-receipt"
+    AWAITING_QC = "awaiting-qc"
+    TO_PROCESS = "to-process"
+    PROBLEMS = "problems"
+    DONE_TODAY = "done-today"
+
+
+RETURNS_FILTER_STATUSES: Mapping[ReturnsFilter, frozenset[RmaStatus]] = MappingProxyType({
+    ReturnsFilter.ALL: frozenset(RmaStatus),
+    ReturnsFilter.OPEN: frozenset(RmaStatus) - RMA_FINAL_STATUSES,
+    ReturnsFilter.AWAITING_APPROVAL: frozenset({_R.ReturnRequested, _R.ExchangeRequested}),
+    ReturnsFilter.AWAITING_RECEIPT: frozenset({
+        _R.ApproveRequest, _R.ReturnOutforPickup, _R.ReturnPickedup, _R.ReturnPickupRescheduled,
+        _R.ReturnPickupCancelled, _R.ReturnNotReceived, _R.CourierReturn, _R.DTO}),
+    ReturnsFilter.AWAITING_QC: frozenset({_R.ReturnReceived, _R.RMAReceived}),
+    ReturnsFilter.TO_PROCESS: frozenset({_R.RMAQCcomplete, _R.ProcessReturn}),
+    ReturnsFilter.PROBLEMS: frozenset({_R.ReturnProcessingProblem, _R.RefundPaymentProblems}),
+    ReturnsFilter.DONE_TODAY: RMA_FINAL_STATUSES,  # and changed today (the query adds the day)
+})
+
+# Where the warehouse may confirm goods as come back.
+RECEIVABLE_STATUSES = frozenset(s for s in RmaStatus if _R.ReturnReceived in RMA_TRANSITIONS[s])
+# Where the goods are in and QC may be passed.
+QC_STATUSES = frozenset(s for s in RmaStatus if _R.RMAQCcomplete in RMA_TRANSITIONS[s])
+# Where an outcome may be made: after QC (ProcessReturn is recorded on the way) or at ProcessReturn.
+OUTCOME_READY = frozenset({_R.RMAQCcomplete, _R.ProcessReturn})
+
+
+# ---------------------------------------------------------------------------- which orders may return
+
+# The order's way through the warehouse: eligibility starts at one of these (a setting,
+# Dispatched by default) and holds for every later one.
+RETURN_PIPELINE: tuple[_O, ...] = (
+    _O.Approved, _O.SentToWarehouse, _O.AcceptedInWarehouse, _O.ReadyToDispatch, _O.PartiallyDispatched,
+    _O.Dispatched, _O.Delivered,
+)
+DEFAULT_ELIGIBLE_FROM = _O.Dispatched
+
+
+def eligibility_refusal(order_status: str, eligible_from: str) -> str | None:
+    """Why an order in `order_status` may not be returned yet, None when it may."""
+    start = RETURN_PIPELINE.index(_O(eligible_from)) if eligible_from in RETURN_PIPELINE else \
+        RETURN_PIPELINE.index(DEFAULT_ELIGIBLE_FROM)
+    if order_status in RETURN_PIPELINE[start:]:
+        return None
+    return (f"The order is {order_status}: returns open from {RETURN_PIPELINE[start]} on "
+            f"(the setting return_eligible_from).")

@@ -26,10 +26,15 @@ class JumpDialog(ModalScreen[str | None]):
     AUTO_FOCUS = "#jump-number"
     BINDINGS = CANCEL_BINDINGS
 
+    def __init__(self, title: str = "Open order", placeholder: str = "BT0001234 or 1234") -> None:
+        super().__init__()
+        self.heading = title
+        self.placeholder = placeholder
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="jump"):
-            yield Label("Open order", classes="dialog-title")
-            yield SafeInput(placeholder="BT0001234 or 1234", id="jump-number")
+            yield Label(self.heading, classes="dialog-title")
+            yield SafeInput(placeholder=self.placeholder, max_length=254, id="jump-number")
             yield Label("enter open · esc cancel", classes="dialog-hint")
 
     @on(Input.Submitted, "#jump-number")

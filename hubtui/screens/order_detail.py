@@ -22,6 +22,7 @@ from hubtui.domain.payments import payment_refusal
 from hubtui.domain.permissions import Permission, status_moves, why_not
 from hubtui.domain.tracking import tracking_refusal
 from hubtui.screens.payment_status_dialog import correctable
+from hubtui.screens.record_edits import RecordEdits
 from hubtui.services.context import Context
 from hubtui.services.views import OrderDetail
 from hubtui.widgets import order_view as view
@@ -32,7 +33,7 @@ from hubtui.widgets.safe_text import safe, shown
 from hubtui.widgets.worker_errors import RETRY_HINT, ReportsWorkerErrors
 
 
-class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
+class OrderDetailScreen(ReportsWorkerErrors, RecordEdits, Screen[None]):
     AUTO_FOCUS = "#detail-body"
     RETRY_KEY_HINT = RETRY_HINT
     BINDINGS = bindings(ORDER_COMMANDS)
@@ -163,6 +164,17 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
                 return f"{d.number} is {d.status}, not on hold: nothing to release."
             if held_from not in self._status_targets():
                 return why_not(role, Permission.change_status) or f"{d.number} cannot go back to {held_from.value}."
+            return None
+        if action == "raise_return":
+            from hubtui.domain.returns import RETURN_PIPELINE
+
+            refusal = why_not(role, Permission.raise_return)
+            if refusal:
+                return refusal
+            if d.status not in RETURN_PIPELINE:
+                return f"{d.number} is {d.status}: it cannot be returned."
+            if not any(line.dispatched_quantity for line in d.lines):
+                return f"{d.number} is {d.status}: nothing has been dispatched to return yet."
             return None
         if action == "correct_payment":
             return why_not(role, Permission.record_payment) or (
@@ -318,6 +330,9 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
         )
         hold_keys(self, until=worker, writing=True)  # keys typed behind h are for the order as released
 
+    def action_raise_return(self) -> None:
+        self.app.raise_return(self.number)  # type: ignore[attr-defined]
+
     async def action_correct_payment(self) -> None:
         from hubtui.screens.payment_status_dialog import PaymentStatusDialog
         from hubtui.services.order_payments import correct_payment
@@ -334,54 +349,6 @@ class OrderDetailScreen(ReportsWorkerErrors, Screen[None]):
             lambda detail: f"Payment corrected: {detail.number} is {detail.status}, payment {detail.payment_status}.",
         )
 
-    async def _edit(self, dialog: Callable[[Any, str], Screen[Any]], change: Callable[[Any, int], OrderDetail],
-                    done: str | Callable[[OrderDetail], str]) -> None:
-        """Open `dialog(None, "")` on the order as shown; what it returns is saved by
-        `change(value, version)`, checked against the version the operator saw. A save that fails
-        reopens `dialog(value, why)` with what was typed; after someone else's change, saving from
-        it applies the same change to the order as it is now."""
-        assert self.detail is not None
-
-        def saver(version: int) -> Callable[[Any], None]:
-            def save(value: Any) -> None:
-                if value is None:
-                    return
-                self._write(lambda: change(value, version), done,
-                            again=lambda error, fresh=None: self.app.push_screen(dialog(value, error),
-                                                                                 saver(fresh or version)))
-            return save
-
-        # Awaited, as every priority key's screen is: the keys typed behind its key are for the dialog.
-        await self.app.push_screen(dialog(None, ""), saver(self.detail.version))
-
-    @work(thread=True, group="order-writes", exit_on_error=False, description="save the change")
-    def _write(self, change, done, again=None) -> None:  # type: ignore[no-untyped-def]
-        """Run `change` (a service call); `done` is the notice, or makes it from the order as stored.
-        When it fails, `again(message)` reopens the dialog with what was typed, so nothing is lost;
-        after another operator's change, `again(message, version)`: saving from it applies the
-        same change to the order as it is now (the service checks it again there)."""
-        try:
-            detail = change()
-        except Exception as error:  # refused changes are explained, never half-written
-            from hubtui.services.errors import ConflictError, InvalidInput
-            from hubtui.services.faults import fault_message, one_line
-
-            message = one_line(error)
-            self.app.call_from_thread(self.notify, message, title="Not saved", severity="error", timeout=8)
-            self.app.call_from_thread(self.load)  # show what is stored now, e.g. after a conflict
-            if again is None:
-                return
-            if isinstance(error, ConflictError):
-                who = f"{error.changed_by} changed {error.number} at {error.changed_at:%H:%M:%S} after you opened it"
-                self.app.call_from_thread(again, f"Not saved: {who}. ctrl+s saves your change on the order as it "
-                                                 "is now; esc drops it.", error.current_version)
-            # A lock, a full disk or a text to correct: the same change can be made again.
-            elif fault_message(error) or isinstance(error, InvalidInput):
-                self.app.call_from_thread(again, message)
-            return
-        self.post_message(self.Loaded(detail))
-        self.app.call_from_thread(self.notify, done if isinstance(done, str) else done(detail), timeout=4)
-
 
 def _moved_message(d: OrderDetail) -> str:
     message = f"{d.number} is now {d.status}."
@@ -390,7 +357,7 @@ def _moved_message(d: OrderDetail) -> str:
     return message
 
 
-_ORDER_ACTIONS = {"change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking", "edit_details",
+_ORDER_ACTIONS = {"raise_return", "change_status", "pay", "add_note", "correct_payment", "release_hold", "tracking", "edit_details",
                   "attachments", "edit_lines", "discount"}
 
 

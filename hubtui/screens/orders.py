@@ -325,9 +325,15 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
                                  description=f"read {number} for its payment")
         hold_keys(self, until=worker)  # keys typed now are for the dialog
 
+    async def action_returns(self) -> None:
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        await self.app.run_action("view_returns")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""
-        if action in ("new_order", "pay", "advanced_search") and isinstance(self.focused, Input):
+        if action in ("new_order", "pay", "advanced_search", "returns") and isinstance(self.focused, Input):
             return False  # these keys run first (priority): in the filter box they are letters to type
         return None if self.refusal(action) else True
 

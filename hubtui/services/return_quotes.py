@@ -43,7 +43,7 @@ class ReturnableLine:
         return returnable_quantity(self.dispatched, self.claimed)
 
 
-def _returnable(session: Session, order: Order) -> tuple[ReturnableLine, ...]:
+def returnable_of(session: Session, order: Order) -> tuple[ReturnableLine, ...]:
     lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                                  .order_by(OrderLine.line_no)))
     claimed = dict(session.execute(
@@ -60,7 +60,7 @@ def _returnable(session: Session, order: Order) -> tuple[ReturnableLine, ...]:
 def returnable_lines(ctx: Context, number: str) -> tuple[ReturnableLine, ...]:
     ctx.require(Permission.view_orders)
     with ctx.store.read() as session:
-        return _returnable(session, find_order(session, ctx, number))
+        return returnable_of(session, find_order(session, ctx, number))
 
 
 def quote_refund(ctx: Context, number: str, quantities: Mapping[int, int]) -> RefundQuote:
@@ -68,7 +68,7 @@ def quote_refund(ctx: Context, number: str, quantities: Mapping[int, int]) -> Re
     ctx.require(Permission.view_orders)
     with ctx.store.read() as session:
         order = find_order(session, ctx, number)
-        lines = {line.line_no: line for line in _returnable(session, order)}
+        lines = {line.line_no: line for line in returnable_of(session, order)}
         cost = 0
         for line_no, quantity in quantities.items():
             line = lines.get(line_no)
@@ -82,7 +82,66 @@ def quote_refund(ctx: Context, number: str, quantities: Mapping[int, int]) -> Re
                 cost += paid_for_units(line.paid, line.quantity, returned_before=line.claimed, returning=quantity)
             except RefundRefused as error:
                 raise InvalidInput(str(error), "quantity", line=line_no) from None
-        return RefundQuote(cost, order.paid_total - order.refunded_total, order.currency)
+        return RefundQuote(cost, still_refundable(session, order), order.currency)
 
 
-__all__ = ["CLAIM_NOTHING", "ReturnableLine", "quote_refund", "returnable_lines"]
+def still_refundable(session: Session, order: Order) -> int:
+    """Paid on the order less refunded less what credit notes gave."""
+    credited = sum(session.scalars(select(Return.credit_note_amount).where(Return.order_id == order.id)))
+    return max(0, order.paid_total - order.refunded_total - int(credited or 0))
+
+
+@dataclass(frozen=True)
+class ReturnStart:
+    """What the new-return screen opens on: the order and what each of its lines may still return."""
+
+    order_number: str
+    customer_name: str
+    customer_email: str
+    order_status: str
+    currency: str
+    paid_total: int
+    refunded_total: int
+    lines: tuple[ReturnableLine, ...]
+
+
+def return_start(ctx: Context, typed: str) -> ReturnStart:
+    """The order a new return is for, named by its number or its customer's e-mail (the newest
+    order of theirs that can still return something), with its returnable lines. An order that
+    cannot be returned yet is refused with the reason, before anything is typed."""
+    from hubtui.domain.numbers import parse_order_number
+    from hubtui.domain.errors import NumberFormatError
+    from hubtui.domain.returns import eligibility_refusal
+    from hubtui.services.errors import NotFound
+    from hubtui.services.org_settings import return_eligible_from
+
+    ctx.require(Permission.raise_return)
+    typed = typed.strip()
+    with ctx.store.read() as session:
+        eligible_from = return_eligible_from(session, ctx.operator.org_id)
+        if "@" in typed:
+            candidates = session.scalars(select(Order).where(Order.org_id == ctx.operator.org_id,
+                                                             Order.customer_email == typed.lower())
+                                         .order_by(Order.id.desc()).limit(50))
+            order = next((o for o in candidates if eligibility_refusal(o.status, eligible_from) is None
+                          and any(l.returnable for l in returnable_of(session, o))), None)
+            if order is None:
+                raise NotFound(f"{typed} has no order that can be returned (returns open from {eligible_from}).")
+        else:
+            try:
+                parse_order_number(typed)
+            except NumberFormatError as error:
+                raise InvalidInput(str(error), "order") from None
+            order = find_order(session, ctx, typed)
+            refusal = eligibility_refusal(order.status, eligible_from)
+            if refusal:
+                raise InvalidInput(f"{order.number} cannot be returned yet. {refusal}", "order")
+        lines = returnable_of(session, order)
+        if not any(line.returnable for line in lines):
+            raise InvalidInput(f"{order.number}: every dispatched unit is already on a return.", "order")
+        name = f"{order.customer_first_name} {order.customer_last_name}".strip() or order.company_name
+        return ReturnStart(order.number, name, order.customer_email, order.status, order.currency,  # type: ignore[arg-type]
+                           order.paid_total, order.refunded_total, lines)
+
+
+__all__ = ["CLAIM_NOTHING", "ReturnStart", "return_start", "ReturnableLine", "quote_refund", "returnable_lines", "returnable_of", "still_refundable"]

@@ -365,6 +365,7 @@ class Return(SQLModel, table=True):
     __table_args__ = (
         Index("ix_returns_org_status", "org_id", "status", "id"),
         Index("ix_returns_order", "order_id"),
+        Index("ix_returns_org_id", "org_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -377,6 +378,8 @@ class Return(SQLModel, table=True):
     raised_from: str = Field(max_length=24)
     note: str = Field(default="", max_length=400)
     replacement_order_id: int | None = Field(default=None, foreign_key="orders.id")
+    credit_note_number: str = Field(default="", max_length=32)
+    credit_note_amount: int = 0
     created_at: datetime
     created_by: str = Field(max_length=64)
     updated_at: datetime
@@ -393,6 +396,7 @@ class ReturnLine(SQLModel, table=True):
     order_line_id: int = Field(foreign_key="order_lines.id")
     quantity: int
     reason: str = Field(max_length=24)
+    received_quantity: int | None = None  # what the warehouse confirmed; None until received
 
 
 class Refund(SQLModel, table=True):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 from hubtui.domain.orders import QuickFilter
+from hubtui.domain.returns import ReturnsFilter
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ ORDERS_COMMANDS = (
             "orders: change microsite"),
     Command("orders.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again", "orders: refresh",
             show=False),
+    Command("orders.returns", "R", "returns", "Returns", "The returns list (RMAs): approve, receive, QC, refund",
+            show=False, priority=True),
 ) + tuple(
     Command(f"orders.quick.{quick.value}", key, f"quick_filter('{quick.value}')", QUICK_FILTER_LABELS[quick],
             f"Quick filter: {QUICK_FILTER_LABELS[quick].lower()}", f"filter: {quick.value}", show=False)
@@ -133,6 +136,9 @@ ORDER_COMMANDS = (
     Command("order.correct_payment", "P", "correct_payment", "Fix payment",
             "Correct a recorded payment's status: a declined card that went through, a bounced cheque",
             "order: correct a payment", show=False, priority=True),
+    Command("order.return", "u", "raise_return", "Return",
+            "Raise a return (RMA) of dispatched units: refund, replacement, exchange or credit note",
+            "order: raise a return", show=False, priority=True),
     Command("order.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the order again", "order: refresh", show=False),
 )
 
@@ -171,6 +177,66 @@ LINES_COMMANDS = (
             "On a line: take it off (greyed until saved; del again puts it back)", show=False),
 )
 
+RETURNS_FILTER_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8")
+RETURNS_FILTER_LABELS = {
+    ReturnsFilter.ALL: "All", ReturnsFilter.OPEN: "Open", ReturnsFilter.AWAITING_APPROVAL: "Approval",
+    ReturnsFilter.AWAITING_RECEIPT: "Receipt", ReturnsFilter.AWAITING_QC: "QC", ReturnsFilter.TO_PROCESS: "To process",
+    ReturnsFilter.PROBLEMS: "Problems", ReturnsFilter.DONE_TODAY: "Done today",
+}
+
+RETURNS_COMMANDS = (
+    Command("returns.open", "enter", "open_row", "Open", "Open the highlighted return"),
+    Command("returns.receive", "colon", "receive", "Receive",
+            "Receive parcels: scan or type an RMA or order number, enter shows what is expected, enter receives it",
+            "returns: receive", priority=True),
+    Command("returns.new", "n", "new_return", "New", "Raise a return: type the order number or e-mail first",
+            "returns: new", priority=True),
+    Command("returns.filter", "slash", "focus_filter", "Filter", "Type an RMA or order number, or part of an e-mail",
+            "returns: filter by text"),
+    Command("returns.action", "a", "cycle_action", "Action", "Show one action (refund, replacement, …), or all",
+            "returns: change action filter"),
+    Command("returns.period", "D", "cycle_period", "Period", "Raised: any time, today, last 7 days, last 30 days",
+            "returns: change period"),
+    Command("returns.back", "escape", "back", "Orders", "Back to the order list (clears the text filter first)"),
+    Command("returns.down", "j", "cursor_down", "Down", "Next return", show=False),
+    Command("returns.up", "k", "cursor_up", "Up", "Previous return", show=False),
+    Command("returns.next_page", "right_square_bracket", "next_page", "Next page", "The next page of returns",
+            show=False),
+    Command("returns.previous_page", "left_square_bracket", "previous_page", "Previous page",
+            "The previous page of returns", show=False),
+    Command("returns.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again", "returns: refresh",
+            show=False),
+) + tuple(
+    Command(f"returns.quick.{quick.value}", key, f"quick_filter('{quick.value}')", RETURNS_FILTER_LABELS[quick],
+            f"Returns: {RETURNS_FILTER_LABELS[quick].lower()}", f"returns: {quick.value.replace('-', ' ')}", show=False)
+    for quick, key in zip(ReturnsFilter, RETURNS_FILTER_KEYS)
+)
+
+RETURN_COMMANDS = (
+    Command("return.back", "escape", "back", "Back", "Back to where you came from"),
+    Command("return.order", "enter", "open_order", "Order", "Open the order this return is for"),
+    Command("return.status", "s", "change_status", "Status", "Move the return on: only the moves allowed now",
+            "return: change status", priority=True),
+    Command("return.receive", "colon", "receive", "Receive", "Confirm what came back, line by line",
+            "return: receive", priority=True),
+    Command("return.qc", "q", "qc", "QC", "QC of the goods received, with a note", "return: QC", priority=True),
+    Command("return.refund", "f", "refund", "Refund", "Refund what the returned units cost (or less)",
+            "return: refund", priority=True),
+    Command("return.replace", "r", "replace", "Replace", "Create a replacement order at no charge",
+            "return: replacement order", priority=True),
+    Command("return.credit", "c", "credit", "Credit", "Record a credit note instead of a refund",
+            "return: credit note", priority=True),
+    Command("return.refresh", "ctrl+r", "refresh", "Refresh", "Read the return again", "return: refresh",
+            show=False),
+)
+
+NEW_RETURN_COMMANDS = (
+    Command("new_return.save", "ctrl+s", "save", "Create", "Create the return (RMA) from any field"),
+    Command("new_return.leave", "escape", "leave", "Leave", "Back without a return (asks when something is entered)"),
+    Command("new_return.all", "a", "all_lines", "All",
+            "On the lines: every returnable unit (again: none)"),
+)
+
 # Commands, not bare bindings, so that `?` over the dialog explains its keys.
 CHOICE_COMMANDS = (
     Command("choice.previous", "left", "move(-1)", "Previous",
@@ -190,7 +256,7 @@ PAYMENT_COMMANDS = (
 
 
 ALL_COMMANDS = (APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS + LINES_COMMANDS
-                + PAYMENT_COMMANDS + CHOICE_COMMANDS)
+                + PAYMENT_COMMANDS + CHOICE_COMMANDS + RETURNS_COMMANDS + RETURN_COMMANDS + NEW_RETURN_COMMANDS)
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:

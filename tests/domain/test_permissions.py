@@ -29,7 +29,7 @@ def test_everyone_views_and_adds_notes(role):
 def test_agent():
     assert ROLE_PERMISSIONS[Role.agent] == {
         P.view_orders, P.add_note, P.create_order, P.edit_order, P.record_payment,
-        P.change_status, P.raise_return,
+        P.change_status, P.raise_return, P.small_refund,  # refunds up to the supervisor limit (issue 12)
     }
 
 

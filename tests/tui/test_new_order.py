@@ -594,7 +594,8 @@ async def test_a_whole_phone_order_typed_in_one_burst(make_app, db: Db) -> None:
         for key in keys:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await wait_for(pilot, lambda: isinstance(app.screen, OrderDetailScreen)
-                       and app.screen.detail.payment_status == "Paid", "the order placed and paid from one burst")
+                       and app.screen.detail.payment_status == "Paid", "the order placed and paid from one burst",
+                       limit=15)
         details = app.screen
         assert not any(isinstance(s, (PaymentDialog, NewOrderScreen)) for s in app.screen_stack)
         assert orders.order_query == list_query, "no key of the burst reached the list"

@@ -1,0 +1,209 @@
+"""Returns by keys (issue 12): raise a partial return, approve, receive by a scanner's burst, QC,
+refund; replacement and credit note; the warehouse cannot refund; the flow in at most 15 keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubtui.screens.new_return import NewReturnScreen
+from hubtui.screens.receive_dialog import ReceiveDialog
+from hubtui.screens.return_detail import ReturnDetailScreen
+from hubtui.screens.return_dialogs import RefundDialog
+from hubtui.screens.returns import ReturnsScreen
+from hubtui.services.order_reads import get_order
+from hubtui.services.return_quotes import returnable_lines
+from hubtui.services.return_reads import get_return
+from hubtui.services.returns import create_return, move_return
+
+from .helpers import (SIZE, SMALL, burst, error_notifications, jump_to, notifications, short, start_list, type_text,
+                      wait_for)
+
+
+def returnable_order(ctx, lines: int = 2) -> str:
+    """A dispatched, fully paid order with at least `lines` returnable lines and no return yet."""
+    from sqlalchemy import select
+
+    from hubtui.store.tables import Order, Return
+
+    with ctx.store.read() as session:
+        numbers = session.scalars(select(Order.number).where(
+            Order.org_id == ctx.operator.org_id, Order.status.in_(["Dispatched", "Delivered"]),
+            Order.paid_total == Order.order_total, Order.order_total > 0, Order.refunded_total == 0,
+            ~Order.id.in_(select(Return.order_id))).order_by(Order.id).limit(200)).all()
+    for number in numbers:
+        if sum(1 for line in returnable_lines(ctx, number) if line.returnable) >= lines:
+            return number
+    raise AssertionError("the demo has no such order")
+
+
+class Counted:
+    """Presses keys through the pilot and counts them (a typed number counts as one)."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        for key in keys:
+            self.count += 1
+            await self.pilot.press(key)
+
+    async def type(self, text: str) -> None:
+        self.count += 1
+        await type_text(self.pilot, text)
+
+
+async def test_return_to_refund_for_a_two_line_order_in_at_most_15_keys(make_app, context_for):
+    sam = context_for("sam")
+    number = returnable_order(sam)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        keys = Counted(pilot)
+        await keys.press("colon")
+        await keys.type(short(number))
+        await keys.press("enter")
+        await wait_for(pilot, lambda: getattr(app.screen, "detail", None) is not None
+                       and getattr(app.screen.detail, "number", "") == number, "the order")
+        await keys.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewReturnScreen), "the new return")
+        await keys.press("a", "f", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen), "the return's details")
+        rma = app.screen.detail.number
+        assert app.screen.detail.status == "ReturnRequested" and app.screen.detail.reason == "Faulty"
+        await keys.press("s", "ctrl+s")
+        await wait_for(pilot, lambda: get_return(sam, rma).status == "ApproveRequest", "approved")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen)
+                       and app.screen.detail.status == "ApproveRequest", "the details again")
+        await keys.press("colon", "enter")
+        await wait_for(pilot, lambda: get_return(sam, rma).status == "ReturnReceived", "received")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen)
+                       and app.screen.detail.status == "ReturnReceived", "the details again")
+        await keys.press("q", "enter")
+        await wait_for(pilot, lambda: get_return(sam, rma).status == "RMAQCcomplete", "QC done")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen)
+                       and app.screen.detail.status == "RMAQCcomplete", "the details again")
+        await keys.press("f", "ctrl+s")
+        await wait_for(pilot, lambda: get_return(sam, rma).status == "RefundProcessed", "refunded", limit=15)
+        assert error_notifications(app) == []
+        done = get_return(sam, rma)
+        order = get_order(sam, number)
+        assert done.refunded == done.amount == order.refunded_total > 0
+        assert order.payment_status in ("Refunded", "PartiallyRefunded")
+        assert len(done.lines) >= 2
+        assert keys.count <= 15, keys.count
+
+
+async def test_a_partial_return_by_digits_keeps_the_rest_returnable(make_app, context_for):
+    alice = context_for("alice")
+    number = returnable_order(alice)
+    first = next(line for line in returnable_lines(alice, number) if line.returnable)
+    app = make_app("alice")
+    async with app.run_test(size=SMALL) as pilot:
+        await start_list(pilot)
+        await jump_to(pilot, short(number), number)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewReturnScreen), "the new return")
+        await pilot.press("1", "tab", "d", "tab", "tab", "tab")
+        await type_text(pilot, "box crushed")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen), "the return's details")
+        detail = app.screen.detail
+        assert [(l.line_no, l.quantity) for l in detail.lines] == [(first.line_no, 1)]
+        assert (detail.reason, detail.action, detail.raised_from, detail.note) == (
+            "Damaged", "Refund", "CustomerSupport", "box crushed")
+    after = next(l for l in returnable_lines(alice, number) if l.line_no == first.line_no)
+    assert after.returnable == first.returnable - 1
+
+
+async def test_a_quantity_above_what_may_come_back_is_refused_with_the_figure(make_app, context_for):
+    alice = context_for("alice")
+    number = returnable_order(alice)
+    first = next(line for line in returnable_lines(alice, number) if line.returnable)
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        await jump_to(pilot, short(number), number)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewReturnScreen), "the new return")
+        await pilot.press(*str(first.returnable + 1))
+        await wait_for(pilot, lambda: f"at most {first.returnable}" in str(app.screen.query_one("#return-error").content),
+                       "the refusal")
+        assert app.screen.query_one("#return-lines").quantities[0] in (0, int(str(first.returnable + 1)[0]))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NewReturnScreen)
+
+
+async def test_a_scanner_burst_receives_the_parcel(make_app, context_for):
+    alice, sam = context_for("alice"), context_for("sam")
+    number = returnable_order(alice)
+    lines = {l.line_no: l.returnable for l in returnable_lines(alice, number) if l.returnable}
+    rma = create_return(alice, number, lines, action="Refund", reason="Damaged").number
+    move_return(sam, rma, "ApproveRequest")
+    app = make_app("wendy")
+    async with app.run_test(size=SMALL) as pilot:
+        await start_list(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnsScreen) and app.screen.pages_painted, "returns")
+        burst(app, [":", *rma, "enter", "enter"])
+        await wait_for(pilot, lambda: get_return(alice, rma).status == "ReturnReceived", "received", limit=15)
+        assert all(l.received == l.quantity for l in get_return(alice, rma).lines)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiveDialog)
+                       and app.focused is app.screen.query_one("#receive-number"), "ready for the next parcel")
+        assert rma in str(app.screen.query_one("#receive-log").content)
+
+
+async def test_the_warehouse_cannot_refund(make_app, context_for):
+    alice, sam, wendy = context_for("alice"), context_for("sam"), context_for("wendy")
+    number = returnable_order(alice)
+    from hubtui.services.returns import pass_qc, receive_return
+
+    rma = create_return(alice, number, {min(l.line_no for l in returnable_lines(alice, number) if l.returnable): 1},
+                        action="Refund", reason="Damaged").number
+    move_return(sam, rma, "ApproveRequest")
+    receive_return(wendy, rma)
+    pass_qc(wendy, rma)
+    app = make_app("wendy")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        app.open_return(rma)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen), "the return")
+        assert app.screen.check_action("refund", ()) is None
+        await pilot.press("f")
+        await wait_for(pilot, lambda: any("may not issue refunds" in str(n.message) for n in notifications(app)),
+                       "why f does nothing")
+        assert not isinstance(app.screen, RefundDialog)
+    assert get_return(alice, rma).refunded == 0
+
+
+@pytest.mark.parametrize("outcome", ["replace", "credit"])
+async def test_replacement_and_credit_note_paths(outcome, make_app, context_for):
+    alice, sam, wendy = context_for("alice"), context_for("sam"), context_for("wendy")
+    number = returnable_order(alice)
+    from hubtui.services.returns import pass_qc, receive_return
+
+    lines = {l.line_no: l.returnable for l in returnable_lines(alice, number) if l.returnable}
+    rma = create_return(alice, number, lines, action="Replacement" if outcome == "replace" else "CreditNote",
+                        reason="Faulty").number
+    move_return(sam, rma, "ApproveRequest")
+    receive_return(wendy, rma)
+    pass_qc(wendy, rma)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        app.open_return(rma)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen), "the return")
+        if outcome == "replace":
+            await pilot.press("r", "y")
+            await wait_for(pilot, lambda: get_return(sam, rma).status == "ReplacementOrderCreated", "replaced")
+            replacement = get_order(sam, get_return(sam, rma).replacement_order_number)
+            assert (replacement.order_type, replacement.status, replacement.order_total) == ("Replacement", "Approved", 0)
+        else:
+            await pilot.press("c")
+            await type_text(pilot, "CN-77")
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: get_return(sam, rma).status == "CreditNoteCreated", "credited")
+            done = get_return(sam, rma)
+            assert done.credit_note_number == "CN-77" and done.credit_note_amount == done.amount
+        assert error_notifications(app) == []
