@@ -190,6 +190,13 @@ def print_detail(d: OrderDetail) -> None:
         out("returns:")
         for r in d.returns:
             out(f"  {r.number} {r.status} {r.action} {r.reason}")
+    if d.refunds:
+        out("refunds:")
+        for f in d.refunds:
+            out(f"  {f.created_at:%Y-%m-%d %H:%M} {money(f.amount):>10} {f.method} {f.status} {f.rma_number or ''} "
+                f"{f.reference} by {f.created_by}")
+    if d.replacement_for:
+        out(f"replacement for: {d.replacement_for}")
     out("activity (newest first):")
     for a in d.activity:
         out(f"  {a.at:%Y-%m-%d %H:%M} {a.user_name:<10} {a.summary}")

@@ -52,21 +52,22 @@ class NewReturnScreen(ReportsWorkerErrors, Screen[None]):
                             l.returnable) for l in s.lines], id="return-lines")
             with Horizontal(classes="form-row"):
                 yield Label("Reason  ", classes="form-caption")
-                yield ChoiceRow([r.value for r in ReturnReason], "", id="return-reason")
+                yield ChoiceRow([r.value for r in ReturnReason], "", id="return-reason", tight=True)
             with Horizontal(classes="form-row"):
                 yield Label("Action  ", classes="form-caption")
-                yield ChoiceRow([a.value for a in ReturnAction], ReturnAction.Refund.value, id="return-action")
+                yield ChoiceRow([a.value for a in ReturnAction], ReturnAction.Refund.value, id="return-action",
+                                tight=True)
             with Horizontal(classes="form-row"):
                 yield Label("Via     ", classes="form-caption")
-                yield ChoiceRow([v.value for v in RaisedFrom], RaisedFrom.CustomerSupport.value, id="return-via")
+                yield ChoiceRow([v.value for v in RaisedFrom], RaisedFrom.CustomerSupport.value, id="return-via",
+                                tight=True)
             with Horizontal(classes="form-row"):
                 yield Label("Comment ", classes="form-caption")
                 yield EagerInput(placeholder="optional: what the customer said", max_length=NOTE_LIMIT, compact=True,
                                  id="return-comment", on_enter=lambda _text: self.action_save())
             yield Static("Choose the units to take back: digits on a line, a for all.", id="return-money")
             yield Label("", id="return-error", classes="dialog-error", markup=False)
-            yield Label("digits quantity · a all · a letter picks the reason · tab next field · ctrl+s create · esc leave",
-                        classes="dialog-hint")
+            yield Label("digits: quantity · a: all · a letter: the reason · tab: next field", classes="dialog-hint")
         yield HubFooter()
 
     def on_mount(self) -> None:

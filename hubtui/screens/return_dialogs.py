@@ -113,9 +113,9 @@ class RefundDialog(ModalScreen[RefundChoice | None]):
         methods = refund_methods(d)
         with Vertical(classes="dialog", id="refund-dialog"):
             yield Label(f"Refund {d.number} ({d.order_number})", classes="dialog-title")
-            yield Label(f"The units cost {view.money(d, d.amount)} · refunded so far {view.money(d, d.refunded)} · "
-                        f"{view.money(d, d.still_refundable)} still refundable on the order\n"
-                        f"At most {view.money(d, d.refund_cap)}", id="refund-caps", markup=False)
+            yield Label(f"The units cost {view.money(d, d.amount)} · refunded so far {view.money(d, d.refunded)}\n"
+                        f"Still refundable on the order {view.money(d, d.still_refundable)} · "
+                        f"at most {view.money(d, d.refund_cap)}", id="refund-caps", markup=False)
             with Horizontal(classes="dialog-row"):
                 yield Label("Amount    ", classes="dialog-caption")
                 yield EagerInput(_plain(again.amount if again else d.refund_cap), max_length=16, compact=True,
@@ -123,7 +123,7 @@ class RefundDialog(ModalScreen[RefundChoice | None]):
             with Horizontal(classes="dialog-row"):
                 yield Label("Method    ", classes="dialog-caption")
                 yield ChoiceRow(methods, again.method if again and again.method in methods else methods[0],
-                                id="refund-method")
+                                id="refund-method", tight=True)
             with Horizontal(classes="dialog-row"):
                 yield Label("Reference ", classes="dialog-caption")
                 yield EagerInput(again.reference if again else "", placeholder="optional: the bank's or till's",
@@ -134,8 +134,7 @@ class RefundDialog(ModalScreen[RefundChoice | None]):
                 yield ChoiceRow(list(REFUND_RESULTS), "Failed" if again and again.failed else "Refunded",
                                 id="refund-result")
             yield Label(safe(self.error), classes="dialog-error", markup=False)
-            yield Label("ctrl+s refund · tab next field · Result Failed: the provider refused it · esc cancel",
-                        classes="dialog-hint")
+            yield Label("ctrl+s refund · tab next field · esc cancel", classes="dialog-hint")
 
     def action_save(self) -> None:
         amount = _amount(self, "#refund-amount", self.d.currency)

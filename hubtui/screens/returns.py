@@ -67,6 +67,7 @@ class ReturnsScreen(KeysetListScreen[ReturnRow]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one(ReturnsTable).now = self.context.now()  # ages by the session's clock
         self.set_reactive(ReturnsScreen.list_query, self.start_query)
         self.query_one(QuickFilterBar).active = self.start_query.quick_filter
         self._update_title()

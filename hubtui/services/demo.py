@@ -157,6 +157,7 @@ RETURN_COLUMNS = (
     "created_by", "updated_at", "updated_by", "version",
 )
 RETURN_LINE_COLUMNS = ("rma_id", "order_line_id", "quantity", "reason")
+REFUND_COLUMNS = ("order_id", "rma_id", "amount", "method", "reference", "status", "created_at", "created_by")
 
 
 class DemoRefused(DomainError):
@@ -379,6 +380,7 @@ def _orders(
             loader.insert("order_discounts", DISCOUNT_COLUMNS, batch.discounts)
             loader.insert("returns", RETURN_COLUMNS, batch.returns)
             loader.insert("return_lines", RETURN_LINE_COLUMNS, batch.return_lines)
+            loader.insert("refunds", REFUND_COLUMNS, batch.refunds)
             loader.insert("activity", ACTIVITY_COLUMNS, batch.activity)
             loader.count_orders(batch.tallies)
             loader.count_text_tallies(batch.text_tallies)
@@ -400,6 +402,7 @@ class _Rows:
     discounts: list[tuple]  # type: ignore[type-arg]
     returns: list[tuple]  # type: ignore[type-arg]
     return_lines: list[tuple]  # type: ignore[type-arg]
+    refunds: list[tuple]  # type: ignore[type-arg]
     activity: list[tuple]  # type: ignore[type-arg]
     tallies: dict[tuple, int]  # type: ignore[type-arg]
     text_tallies: dict[tuple, int]  # type: ignore[type-arg]
@@ -418,7 +421,7 @@ def _produce(out, parent, rng, now, orgs, timestamp, ids, total) -> None:  # typ
             order_id, line_id, rma_id = batch.next_order_id, batch.next_line_id, batch.next_rma_id
             done += len(batch.orders)
             out.put(_Rows(batch.orders, batch.lines, batch.payments, batch.discounts, batch.returns,
-                          batch.return_lines, batch.activity, batch.tallies, batch.text_tallies, batch.day_tallies))
+                          batch.return_lines, batch.refunds, batch.activity, batch.tallies, batch.text_tallies, batch.day_tallies))
         out.put(None)
     except BaseException as error:  # the parent re-raises it
         out.put(DemoRefused(f"Building demo orders failed: {error}"))
@@ -546,6 +549,7 @@ class _OrderBatch:
         self.discounts: list[tuple] = []  # type: ignore[type-arg]
         self.returns: list[tuple] = []  # type: ignore[type-arg]
         self.return_lines: list[tuple] = []  # type: ignore[type-arg]
+        self.refunds: list[tuple] = []  # type: ignore[type-arg]
         self.activity: list[tuple] = []  # type: ignore[type-arg]
         self.tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
         self.text_tallies: dict[tuple, int] = {}  # type: ignore[type-arg]
@@ -670,18 +674,25 @@ class _OrderBatch:
             activity.append((org.id, order_id, updated, "system", "status", f"Status → {status}"))
         if order_id % 20 == 0:
             activity.append((org.id, order_id, updated, "alice", "note", NOTES[order_id % len(NOTES)]))
-        if settled and random_() < 0.015:
-            self._return(org, order_id, first_line_id, updated)
+        rma_id = self._return(org, order_id, first_line_id, updated, refunded) if settled and random_() < 0.015 \
+            else None
+        if refunded:  # the refund behind the order's refunded total, by the return that asked for it if any
+            self.refunds.append((order_id, rma_id, refunded, method or "Card", f"RF{order_id:09d}", "Processed",
+                                 updated, "sam"))
 
-    def _return(self, org: _Org, order_id: int, line_id: int, at: str) -> None:
+    def _return(self, org: _Org, order_id: int, line_id: int, at: str, refunded: int) -> int | None:
+        """A return of the order's first line; its id when it is the one refunded."""
         rng = self.rng
         rma_id = self.next_rma_id
         self.next_rma_id += 1
         status = rng.choice((RmaStatus.ReturnRequested, RmaStatus.ApproveRequest, RmaStatus.ReturnReceived,
                              RmaStatus.RMAQCcomplete, RmaStatus.RefundProcessed, RmaStatus.RejectRequest))
+        if status == RmaStatus.RefundProcessed and not refunded:  # no money went back: still being processed
+            status = RmaStatus.ProcessReturn
         reason = rng.choice(list(ReturnReason))
         number = format_rma_number(rma_id)
         self.returns.append((rma_id, org.id, number, order_id, status, ReturnAction.Refund, reason,
                              rng.choice(list(RaisedFrom)), "", at, "alice", at, "alice", 1))
         self.return_lines.append((rma_id, line_id, 1, reason))
         self.activity.append((org.id, order_id, at, "alice", "return", f"Return {number} raised ({reason})"))
+        return rma_id if status == RmaStatus.RefundProcessed else None

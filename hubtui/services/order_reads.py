@@ -32,6 +32,7 @@ from hubtui.services.views import (
     OrderRow,
     Page,
     PaymentView,
+    RefundSummary,
     ReturnSummary,
 )
 from hubtui.store import order_queries as q
@@ -44,6 +45,7 @@ from hubtui.store.tables import (
     OrderDiscount,
     OrderLine,
     Payment,
+    Refund,
     Return,
 )
 
@@ -210,6 +212,10 @@ def detail_of(session: Session, ctx: Context, order: Order, *, activity_limit: i
         select(OrderDiscount).where(OrderDiscount.order_id == order.id).order_by(OrderDiscount.id)
     )
     returns = session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id))
+    refunds = session.execute(select(Refund, Return.number).outerjoin(Return, Return.id == Refund.rma_id)
+                              .where(Refund.order_id == order.id).order_by(Refund.id)).all()
+    replaced = session.execute(select(Return.number, Order.number).join(Order, Order.id == Return.order_id)
+                               .where(Return.replacement_order_id == order.id)).first()
     activity = session.scalars(
         select(Activity).where(Activity.order_id == order.id).order_by(Activity.id.desc()).limit(activity_limit)
     )
@@ -274,6 +280,9 @@ def detail_of(session: Session, ctx: Context, order: Order, *, activity_limit: i
             ReturnSummary(r.number, r.status, r.action, r.reason, r.raised_from, r.created_at)
             for r in returns
         ),
+        refunds=tuple(RefundSummary(rma, r.amount, r.method, r.reference, r.status, r.created_at, r.created_by)
+                      for r, rma in refunds),
+        replacement_for=f"{replaced[0]} of {replaced[1]}" if replaced else None,
         activity=tuple(
             ActivityView(a.id, a.at, a.user_name, a.action, a.summary, audit.load(a.before), audit.load(a.after))
             for a in activity

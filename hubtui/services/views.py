@@ -107,6 +107,17 @@ class ReturnSummary:
 
 
 @dataclass(frozen=True)
+class RefundSummary:
+    rma_number: str | None
+    amount: int
+    method: str
+    reference: str
+    status: str  # Processed | Failed
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
 class Address:
     name: str = ""
     line1: str = ""
@@ -165,6 +176,8 @@ class OrderDetail:
     payments: tuple[PaymentView, ...] = ()
     discounts: tuple[DiscountView, ...] = ()
     returns: tuple[ReturnSummary, ...] = ()
+    refunds: tuple[RefundSummary, ...] = ()
+    replacement_for: str | None = None  # "RMA0000039 of BT0000123" when this order replaces returned goods
     activity: tuple[ActivityView, ...] = field(default=())  # newest first
 
     @property

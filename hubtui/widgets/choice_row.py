@@ -55,8 +55,10 @@ class ChoiceRow(TypeAhead, can_focus=True):
         def control(self) -> ChoiceRow:
             return self.row
 
-    def __init__(self, choices: Sequence[str], value: str, *, id: str | None = None) -> None:
+    def __init__(self, choices: Sequence[str], value: str, *, id: str | None = None, tight: bool = False) -> None:
+        """`tight`: one space between choices instead of two, for a long row at 80 columns."""
         super().__init__(id=id)
+        self.tight = tight
         self.on_enter_now = self.action_next_field
         self.choices = tuple(choices)
         self.set_reactive(ChoiceRow.value, value)
@@ -64,8 +66,12 @@ class ChoiceRow(TypeAhead, can_focus=True):
     def render(self) -> Text:
         chosen = self.get_component_rich_style("choice-row--chosen")
         text = Text(no_wrap=True, overflow="ellipsis")
-        for choice in self.choices:
-            text.append(f" {choice} ", style=chosen if choice == self.value else "")
+        for index, choice in enumerate(self.choices):
+            if self.tight:
+                text.append(" " if index else "")
+                text.append(choice, style=chosen if choice == self.value else "")
+            else:
+                text.append(f" {choice} ", style=chosen if choice == self.value else "")
         return text
 
     def watch_value(self, value: str) -> None:

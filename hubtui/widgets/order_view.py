@@ -146,11 +146,19 @@ def tracking(d: OrderDetail) -> Text:
 
 
 def returns(d: OrderDetail) -> Text:
-    text = Text("Returns\n", style="bold")
-    if not d.returns:
+    text = Text("Returns and refunds", style="bold")
+    text.append("  (u raises a return · R lists them)\n", style="dim")
+    if d.replacement_for:
+        text.append(f"Replacement for {d.replacement_for}\n", style="green")
+    if not d.returns and not d.refunds:
         return text + Text("none", style="dim")
     for r in d.returns:
         text.append(f"{r.number} {r.status} · {r.action} · {r.reason} · via {r.raised_from}\n")
+    for refund in d.refunds:
+        ref = f" ref {safe(refund.reference)}" if refund.reference else ""
+        text.append(f"refund {money(d, refund.amount)} {refund.method}{ref} {refund.status}"
+                    f"{' for ' + refund.rma_number if refund.rma_number else ''} · {refund.created_at:%d %b %H:%M} "
+                    f"{safe(refund.created_by)}\n", style="red" if refund.status == "Failed" else "")
     return text
 
 

@@ -116,8 +116,9 @@ def test_tally_triggers_follow_updates_and_deletes(demo_store: Store) -> None:
         session.execute(text("DELETE FROM activity WHERE order_id IN (SELECT id FROM orders WHERE id % 11 = 0)"))
         session.execute(text("DELETE FROM return_lines WHERE rma_id IN (SELECT id FROM returns WHERE order_id % 11 = 0)"))
         session.execute(text("DELETE FROM activity WHERE rma_id IN (SELECT id FROM returns WHERE order_id % 11 = 0)"))
+        session.execute(text("DELETE FROM refunds WHERE order_id % 11 = 0"))
         session.execute(text("DELETE FROM returns WHERE order_id % 11 = 0"))
-        for child in ("order_lines", "payments", "order_discounts"):
+        for child in ("order_lines", "payments", "order_discounts", "attachments"):
             session.execute(text(f"DELETE FROM {child} WHERE order_id IN (SELECT id FROM orders WHERE id % 11 = 0)"))
         session.execute(text("DELETE FROM orders WHERE id % 11 = 0"))
     tallies, recount = _tallies_and_recount(demo_store)

@@ -207,3 +207,73 @@ async def test_replacement_and_credit_note_paths(outcome, make_app, context_for)
             done = get_return(sam, rma)
             assert done.credit_note_number == "CN-77" and done.credit_note_amount == done.amount
         assert error_notifications(app) == []
+
+
+async def test_the_list_filters_by_quick_filter_and_text_and_opens_a_return_and_its_order(make_app, context_for):
+    from hubtui.domain.returns_query import ReturnsQuery
+    from hubtui.screens.order_detail import OrderDetailScreen
+    from hubtui.services.return_reads import list_returns, returns_filter_counts
+    from hubtui.widgets.quick_filter_bar import QuickFilterBar
+
+    sam = context_for("sam")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnsScreen) and app.screen.pages_painted, "returns")
+        screen = app.screen
+        painted = screen.pages_painted
+        await pilot.press("3")
+        await wait_for(pilot, lambda: screen.pages_painted > painted and screen.total is not None
+                       and screen.query_one(QuickFilterBar).counts is not None, "awaiting approval")
+        expected = list_returns(sam, ReturnsQuery(quick_filter="awaiting-approval"))
+        assert screen.table.keys() == [r.number for r in expected.rows]
+        assert {r.status for r in expected.rows} <= {"ReturnRequested", "ExchangeRequested"}
+        assert screen.query_one(QuickFilterBar).counts == returns_filter_counts(sam)
+        target = expected.rows[-1]
+        painted = screen.pages_painted
+        await pilot.press("1", "slash")
+        await type_text(pilot, target.order_number)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.table.keys() == [target.number], "the one return of that order")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen), "its details")
+        assert app.screen.detail.number == target.number
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrderDetailScreen)
+                       and app.screen.detail is not None, "its order")
+        assert app.screen.detail.number == target.order_number
+        assert target.number in str(app.screen.query_one("#returns").content)
+
+
+async def test_u_is_greyed_on_an_order_not_dispatched_and_says_why(make_app, context_for):
+    from .helpers import assert_greyed_key_says_why
+    from .test_order_lines import editable_order
+
+    number = editable_order(context_for("alice"))
+    app = make_app("alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await assert_greyed_key_says_why(pilot, number, "u", "raise_return", "nothing has been dispatched",
+                                         NewReturnScreen)
+
+
+async def test_a_rejected_request_is_closed_and_says_a_new_one_is_needed(make_app, context_for):
+    alice, sam = context_for("alice"), context_for("sam")
+    number = returnable_order(alice)
+    rma = create_return(alice, number, {min(l.line_no for l in returnable_lines(alice, number) if l.returnable): 1},
+                        action="Refund", reason="Late").number
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        app.open_return(rma)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen), "the return")
+        await pilot.press("s", "2")
+        await type_text(pilot, "bought 60 days ago")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnDetailScreen)
+                       and app.screen.detail.status == "RejectRequest", "rejected")
+        assert "A new request is needed" in str(app.screen.query_one("#return-summary").content)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any("closed as RejectRequest" in str(n.message) for n in notifications(app)),
+                       "why s does nothing")
+    assert get_return(alice, rma).history[0].summary.endswith("bought 60 days ago")
