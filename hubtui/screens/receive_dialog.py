@@ -25,7 +25,7 @@ SCAN_HINT = "scan or type an RMA or order number, enter · esc close"
 LINES_HINT = "enter receive · digits what came back on a line · 0 on every line: not received · esc back"
 
 
-class ReceiveDialog(ModalScreen[bool]):
+class ReceiveDialog(ModalScreen["ReturnDetail | bool"]):
     AUTO_FOCUS = "#receive-number"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -149,7 +149,7 @@ class ReceiveDialog(ModalScreen[bool]):
         line = f"{detail.number} {detail.status}: {came} of {sum(l.quantity for l in detail.lines)} unit(s)"
         self.notify(line, timeout=4)
         if self.fixed is not None:
-            self.dismiss(True)
+            self.dismiss(detail)  # the return as received: its screen shows it without reading it again
             return
         self.log_lines = [f"✓ {line}", *self.log_lines][:5]
         self.query_one("#receive-log", Static).update("\n".join(self.log_lines))

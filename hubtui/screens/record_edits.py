@@ -14,6 +14,8 @@ from typing import Any
 from textual import work
 from textual.screen import Screen
 
+from hubtui.widgets.key_delivery import hold_keys
+
 
 class RecordEdits:
     detail: Any
@@ -31,9 +33,11 @@ class RecordEdits:
             def save(value: Any) -> None:
                 if value is None or value is False:  # backed out, or "no" to a question
                     return
-                self._write(lambda: change(value, version), done,
-                            again=lambda error, fresh=None: self.app.push_screen(dialog(value, error),
-                                                                                 saver(fresh or version)))
+                worker = self._write(lambda: change(value, version), done,
+                                     again=lambda error, fresh=None: self.app.push_screen(dialog(value, error),
+                                                                                          saver(fresh or version)))
+                # Keys typed behind the save are for the record as saved (its keys follow its status).
+                hold_keys(self, until=worker, writing=True)  # type: ignore[arg-type]
             return save
 
         # Awaited, as every priority key's screen is: the keys typed behind its key are for the dialog.

@@ -149,9 +149,9 @@ class ReturnDetailScreen(ReportsWorkerErrors, RecordEdits, Screen[None]):
     async def action_receive(self) -> None:
         from hubtui.screens.receive_dialog import ReceiveDialog
 
-        def closed(received: bool | None) -> None:
-            if received:
-                self.load()
+        def closed(received: ReturnDetail | bool | None) -> None:
+            if isinstance(received, ReturnDetail):
+                self._show(received)
 
         await self.app.push_screen(ReceiveDialog(self.context, self.detail), closed)
 

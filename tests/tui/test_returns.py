@@ -94,6 +94,23 @@ async def test_return_to_refund_for_a_two_line_order_in_at_most_15_keys(make_app
         assert keys.count <= 15, keys.count
 
 
+async def test_the_same_15_keys_in_one_burst_mean_the_same(make_app, context_for):
+    """Typed ahead all at once (a fast agent over SSH): each key waits for what the one before it opened or saved."""
+    sam = context_for("sam")
+    number = returnable_order(sam)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        burst(app, [":", *short(number), "enter", "u", "a", "f", "ctrl+s", "s", "ctrl+s", ":", "enter", "q", "enter",
+                    "f", "ctrl+s"])
+        await wait_for(pilot, lambda: any(r.status == "RefundProcessed" for r in get_order(sam, number).returns),
+                       "the return refunded from one burst", limit=20)
+        assert error_notifications(app) == []
+        assert not any("Not now" in str(n.title) for n in notifications(app))
+        done = get_return(sam, get_order(sam, number).returns[0].number)
+        assert done.refunded == done.amount > 0 and done.reason == "Faulty"
+
+
 async def test_a_partial_return_by_digits_keeps_the_rest_returnable(make_app, context_for):
     alice = context_for("alice")
     number = returnable_order(alice)
