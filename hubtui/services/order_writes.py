@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hubtui.domain.limits import text_problem
@@ -241,6 +241,12 @@ def change_status(
         if target_status == OrderStatus.Cancelled:
             order.cancel_reason = cancel_reason.value  # type: ignore[union-attr]
         order.status = target_status.value
+        sent = 0
+        if target_status in (OrderStatus.Dispatched, OrderStatus.Delivered):
+            # The whole order has left: every unit is dispatched (what a return may take back).
+            sent = session.execute(update(OrderLine).where(OrderLine.order_id == order.id,
+                                                           OrderLine.dispatched_quantity < OrderLine.quantity)
+                                   .values(dispatched_quantity=OrderLine.quantity)).rowcount
         touch(order, ctx)
         summary = f"Status {current.value} → {target_status.value}"
         if cancel_reason is not None and target_status == OrderStatus.Cancelled:
@@ -251,6 +257,8 @@ def change_status(
                  "cancel_reason": order.cancel_reason}
         if comment:
             after["comment"] = comment
+        if sent:
+            after["lines_dispatched_in_full"] = sent
         audit.record(session, ctx, order_id=order.id, action="status", summary=summary, before=before, after=after)
         number = order.number
     return read_back(ctx, number)

@@ -37,7 +37,7 @@ from hubtui.services.errors import ConflictError, InvalidInput
 from hubtui.services.order_access import lock_order
 from hubtui.services.org_settings import return_eligible_from
 from hubtui.services.refusals import refusals_recorded
-from hubtui.services.return_quotes import ReturnableLine, returnable_of
+from hubtui.services.return_quotes import CLAIM_NOTHING, ReturnableLine, returnable_of
 from hubtui.services.return_reads import find_return, get_return
 from hubtui.services.return_views import ReturnDetail
 from hubtui.store.sequences import RMA_NUMBERS, take_next
@@ -90,6 +90,9 @@ def lock_return(session: Session, ctx: Context, number: str, expected_version: i
     order = session.get(Order, rma.order_id)
     assert order is not None
     lock_order(session, ctx, order.number)
+    # Both were read before the lock: on PostgreSQL another transaction (a refund) may have
+    # committed since, and the locking SELECT does not overwrite what the session already holds.
+    session.refresh(order)
     session.refresh(rma)
     if expected_version is not None and expected_version != rma.version:
         raise ConflictError(rma.number, rma.updated_by, rma.updated_at, rma.version)
@@ -102,6 +105,21 @@ def refuse_if_closed(rma: Return, verb: str) -> None:
                            "raise a new return if the customer asks again.", "status")
 
 
+def refuse_if_units_taken(session: Session, rma: Return, target: RmaStatus) -> None:
+    """A return that claims nothing (a cancelled pickup) claims its units again when it goes on:
+    refused when other returns have claimed them since (SPEC 4: never more than was dispatched)."""
+    order = session.get(Order, rma.order_id)
+    assert order is not None
+    lines = {line.order_line_id: line for line in returnable_of(session, order)}  # rma itself not counted
+    for return_line in session.scalars(select(ReturnLine).where(ReturnLine.rma_id == rma.id)):
+        line = lines[return_line.order_line_id]
+        if return_line.quantity > line.returnable:
+            raise InvalidInput(f"{rma.number} cannot move to {target.value}: line {line.line_no} ({line.stock_code}) "
+                               f"asks for {return_line.quantity}, but other returns have claimed all but "
+                               f"{line.returnable} of {line.dispatched} dispatched since {rma.status}; raise a new "
+                               "return for what is left.", "status")
+
+
 def record_move(session: Session, ctx: Context, rma: Return, target: RmaStatus, *, comment: str = "",
                 summary: str = "", after: dict[str, Any] | None = None) -> None:
     """Move the return to `target` (checked against the domain's table) and log it on both logs."""
@@ -109,6 +127,8 @@ def record_move(session: Session, ctx: Context, rma: Return, target: RmaStatus, 
         check_rma_transition(RmaStatus(rma.status), target)
     except TransitionError as error:
         raise InvalidInput(str(error), "status") from None
+    if rma.status in CLAIM_NOTHING and target not in CLAIM_NOTHING:
+        refuse_if_units_taken(session, rma, target)
     was = rma.status
     rma.status = target.value
     rma.version += 1
@@ -257,4 +277,4 @@ def pass_qc(ctx: Context, number: str, *, note: str = "", passed: bool = True,
 
 
 __all__ = ["create_return", "line_numbers_for", "lock_return", "move_return", "pass_qc", "receive_return",
-           "record_move", "refuse_if_closed"]
+           "record_move", "refuse_if_closed", "refuse_if_units_taken"]

@@ -37,7 +37,8 @@ def test_walk_to_delivered_with_the_right_roles(context_for, alice, catalog: Cat
         entry = detail.activity[0]
         assert (entry.action, entry.user_name) == ("status", ctx.operator.user_name)
         assert entry.before == {"status": previous, "held_from_status": None}
-        assert entry.after == {"status": target, "held_from_status": None, "cancel_reason": None}
+        sent = {"lines_dispatched_in_full": len(order.lines)} if target == "Dispatched" else {}
+        assert entry.after == {"status": target, "held_from_status": None, "cancel_reason": None, **sent}
         row = sql.order(order.number)
         assert (row["status"], row["version"], row["updated_by"]) == (target, number_of_steps + 1, ctx.operator.user_name)
         previous = target

@@ -281,3 +281,19 @@ def test_every_move_the_domain_allows_is_accepted_and_every_other_refused(curren
     for target in RMA_TRANSITIONS[current]:
         if target.value in by_service:
             assert "not by a status move" in outcomes[target]
+
+
+def test_dispatching_an_order_makes_its_units_returnable(alice: Context, sam: Context, wendy: Context,
+                                                          sql: Sql) -> None:
+    """An order the warehouse marks Dispatched has every unit sent, so a return can take them back."""
+    from hubtui.services.order_writes import change_status
+
+    number = sql.scalar("SELECT number FROM orders WHERE status = 'ReadyToDispatch' AND org_id = ? ORDER BY id LIMIT 1",
+                        (sql.org_id("BTOOLS"),))
+    assert all(line.returnable == 0 for line in returnable_lines(alice, number))
+    change_status(wendy, number, "Dispatched")
+    lines = returnable_lines(alice, number)
+    assert [l.returnable for l in lines] == [l.quantity for l in lines]
+    assert sql.scalar("SELECT SUM(dispatched_quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id "
+                      "WHERE o.number = ?", (number,)) == sum(l.quantity for l in lines)
+    assert create_return(alice, number, {lines[0].line_no: 1}, action="Refund", reason="Late").status == "ReturnRequested"
