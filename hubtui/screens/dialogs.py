@@ -190,6 +190,27 @@ class StatusDialog(ModalScreen[StatusChoice | None]):
         self.dismiss(None)
 
 
+class PickDialog(ModalScreen[str | None]):
+    """One choice from a list: arrows and enter, or a letter to move to it; esc backs out."""
+
+    AUTO_FOCUS = "#pick-choices"
+    BINDINGS = CANCEL_BINDINGS
+
+    def __init__(self, title: str, choices: list[str]) -> None:
+        super().__init__()
+        self.heading = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="pick"):
+            yield Label(self.heading, classes="dialog-title", markup=False)
+            yield PickList(self.choices, on_pick=self.dismiss, id="pick-choices")
+            yield Label("enter choose · a letter moves to it · esc cancel", classes="dialog-hint")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class ConfirmDialog(ModalScreen[bool]):
     AUTO_FOCUS = "#confirm-no"
     BINDINGS = CANCEL_BINDINGS + [Binding("y", "yes", "Yes", id="dialog.yes")]

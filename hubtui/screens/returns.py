@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from hubtui.widgets.keyset_pager import PageRequest
 
 ACTION_CYCLE: tuple[str | None, ...] = (None, *(a.value for a in ReturnAction))
+ANY_STATUS = "any status"
 PERIOD_DAYS: tuple[int | None, ...] = (None, 0, 7, 30)  # any time, today, last 7 days, last 30 days
 
 
@@ -79,6 +80,8 @@ class ReturnsScreen(KeysetListScreen[ReturnRow]):
         self.title = f"{operator.org_code} returns"
         total = "…" if self.total is None else counted(self.total, "return")
         parts = [RETURNS_FILTER_LABELS[query.quick_filter], total]
+        if query.status:
+            parts.append(f"status {query.status}")
         if query.action:
             parts.append(f"action {query.action}")
         if self.period_days is not None:
@@ -137,6 +140,18 @@ class ReturnsScreen(KeysetListScreen[ReturnRow]):
         self.list_query = self.list_query.with_changes(action=following)
         self.notify(f"Action: {following or 'any'}", timeout=2)
 
+    async def action_pick_status(self) -> None:
+        from hubtui.domain.returns import RmaStatus
+        from hubtui.screens.dialogs import PickDialog
+
+        def chosen(status: str | None) -> None:
+            if status is not None:
+                self.list_query = self.list_query.with_changes(status=None if status == ANY_STATUS else status,
+                                                               quick_filter=ReturnsFilter.ALL)
+
+        await self.app.push_screen(PickDialog("Returns in status", [ANY_STATUS, *(s.value for s in RmaStatus)]),
+                                   chosen)
+
     def action_cycle_period(self) -> None:
         following = PERIOD_DAYS[(PERIOD_DAYS.index(self.period_days) + 1) % len(PERIOD_DAYS)]
         self.period_days = following
@@ -173,7 +188,7 @@ class ReturnsScreen(KeysetListScreen[ReturnRow]):
                                    chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_return", "receive", "cycle_action") and isinstance(self.focused, Input):
+        if action in ("new_return", "receive", "cycle_action", "pick_status") and isinstance(self.focused, Input):
             return False
         return None if self.refusal(action) else True
 

@@ -195,6 +195,8 @@ RETURNS_COMMANDS = (
             "returns: filter by text"),
     Command("returns.action", "a", "cycle_action", "Action", "Show one action (refund, replacement, …), or all",
             "returns: change action filter"),
+    Command("returns.status", "S", "pick_status", "Status", "Show one status (any of the 22), or all",
+            "returns: filter by status", priority=True),
     Command("returns.period", "D", "cycle_period", "Period", "Raised: any time, today, last 7 days, last 30 days",
             "returns: change period"),
     Command("returns.back", "escape", "back", "Orders", "Back to the order list (clears the text filter first)"),

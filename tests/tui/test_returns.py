@@ -294,3 +294,24 @@ async def test_a_rejected_request_is_closed_and_says_a_new_one_is_needed(make_ap
         await wait_for(pilot, lambda: any("closed as RejectRequest" in str(n.message) for n in notifications(app)),
                        "why s does nothing")
     assert get_return(alice, rma).history[0].summary.endswith("bought 60 days ago")
+
+
+async def test_S_shows_one_status(make_app, context_for):
+    from hubtui.domain.returns_query import ReturnsQuery
+    from hubtui.services.return_reads import list_returns
+
+    sam = context_for("sam")
+    expected = [r.number for r in list_returns(sam, ReturnsQuery(status="RejectRequest")).rows]
+    assert expected
+    app = make_app("sam")
+    async with app.run_test(size=SMALL) as pilot:
+        await start_list(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReturnsScreen) and app.screen.pages_painted, "returns")
+        screen = app.screen
+        await pilot.press("S", "4")  # 1 any status, 2 ReturnRequested, 3 ApproveRequest, 4 RejectRequest
+        await wait_for(pilot, lambda: app.screen is screen and screen.table.keys() == expected, "the rejected ones")
+        assert "status RejectRequest" in screen.sub_title
+        await pilot.press("S", "1")
+        await wait_for(pilot, lambda: screen.total == len(list_returns(sam, ReturnsQuery(), limit=500).rows),
+                       "every return again")
