@@ -369,6 +369,9 @@ def returns_refund(
 def returns_replace(
     ctx: typer.Context,
     rma: RmaArgument,
+    lines: Annotated[list[str] | None, typer.Option("--line", metavar="SKU:QTY",
+                                                    help="For an exchange: send these products instead of the "
+                                                         "returned ones (repeat for more).")] = None,
     expected_version: VersionOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -379,7 +382,9 @@ def returns_replace(
     with handled_errors():
         from hubtui.services.return_outcomes import replace_return
 
-        detail = replace_return(signed_in(ctx, db, org, user), rma, expected_version=expected_version)
+        products = {typed: units for typed, units in _sku_quantities(lines).values()} if lines else None
+        detail = replace_return(signed_in(ctx, db, org, user), rma, products=products,
+                                expected_version=expected_version)
     _done(detail, as_json, f"{detail.number}: replacement order {detail.replacement_order_number} created at no "
                            f"charge; status {detail.status}.")
 

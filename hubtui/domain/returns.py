@@ -247,3 +247,19 @@ def eligibility_refusal(order_status: str, eligible_from: str) -> str | None:
         return None
     return (f"The order is {order_status}: returns open from {RETURN_PIPELINE[start]} on "
             f"(the setting return_eligible_from).")
+
+
+def parse_products(text: str) -> dict[str, int]:
+    """Products typed for an exchange: stock codes separated by spaces or commas, each with an
+    optional quantity as `2*CODE` or `CODE:2` (one by default). ValueError names what is wrong."""
+    found: dict[str, int] = {}
+    for token in text.replace(",", " ").split():
+        quantity, star, code = token.partition("*")
+        if not star:
+            code, colon, quantity = token.rpartition(":")
+            if not colon:
+                code, quantity = token, "1"
+        if not code or not quantity.isdigit() or int(quantity) < 1 or len(quantity) > 4:
+            raise ValueError(f"{token!r}: give a stock code, or 2*CODE / CODE:2 for two of it.")
+        found[code.upper()] = found.get(code.upper(), 0) + int(quantity)
+    return found

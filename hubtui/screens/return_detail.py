@@ -196,14 +196,25 @@ class ReturnDetailScreen(ReportsWorkerErrors, RecordEdits, Screen[None]):
 
     async def action_replace(self) -> None:
         from hubtui.screens.dialogs import ConfirmDialog
+        from hubtui.screens.return_dialogs import ExchangeDialog
         from hubtui.services.return_outcomes import replace_return
 
         d = self.detail
+        done = lambda detail: (f"{detail.number}: replacement order {detail.replacement_order_number} created "  # noqa: E731
+                               "(Approved).")
+        if d.action == "Exchange":  # other products may go out instead
+            await self._edit(
+                lambda choice, error: ExchangeDialog(d, again=choice, error=error),
+                lambda choice, version: replace_return(self.context, self.number, products=choice.products or None,
+                                                       expected_version=version),
+                done,
+            )
+            return
         units = sum(line.coming_back for line in d.lines)
         await self._edit(
             lambda _choice, error: ConfirmDialog(
                 (f"{error} " if error else "") + f"Create a replacement order for {units} unit(s) at no charge "
                 f"for {d.order_number}'s customer?"),
             lambda yes, version: replace_return(self.context, self.number, expected_version=version) if yes else None,
-            lambda detail: f"{detail.number}: replacement order {detail.replacement_order_number} created (Approved).",
+            done,
         )

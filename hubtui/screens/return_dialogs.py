@@ -192,3 +192,49 @@ class CreditDialog(ModalScreen[CreditChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class ExchangeChoice:
+    text: str
+    products: dict[str, int]  # empty: the returned units again
+
+
+class ExchangeDialog(ModalScreen[ExchangeChoice | None]):
+    """What an exchange sends instead: stock codes (2*CODE for two), or nothing for the same again."""
+
+    AUTO_FOCUS = "#exchange-products"
+    BINDINGS = BINDINGS
+
+    def __init__(self, d: ReturnDetail, *, again: ExchangeChoice | None = None, error: str = "") -> None:
+        super().__init__()
+        self.d, self.again, self.error = d, again, error
+
+    def compose(self) -> ComposeResult:
+        d = self.d
+        units = sum(line.coming_back for line in d.lines)
+        with Vertical(classes="dialog", id="exchange-dialog"):
+            yield Label(f"Exchange for {d.number}: an order at no charge", classes="dialog-title")
+            yield Label(f"{units} unit(s) came back. Type what goes out instead, or leave it empty to send the same "
+                        "again.", markup=False)
+            with Horizontal(classes="dialog-row"):
+                yield Label("Products ", classes="dialog-caption")
+                yield EagerInput(self.again.text if self.again else "", placeholder="BT-DRI-1000 2*BT-SAW-1001",
+                                 max_length=400, compact=True, id="exchange-products",
+                                 on_enter=lambda _text: self.action_save())
+            yield Label(safe(self.error), classes="dialog-error", markup=False)
+            yield Label("enter or ctrl+s create the order · esc cancel", classes="dialog-hint")
+
+    def action_save(self) -> None:
+        from hubtui.domain.returns import parse_products
+
+        text = self.query_one("#exchange-products", Input).value
+        try:
+            products = parse_products(text)
+        except ValueError as error:
+            self.query_one(".dialog-error", Label).update(str(error))
+            return
+        self.dismiss(ExchangeChoice(text, products))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -8,6 +8,8 @@ A return checked by QC passes through ProcessReturn on the way, recorded as its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -35,7 +37,7 @@ from hubtui.services.return_reads import REFUND_FAILED, REFUND_PROCESSED, get_re
 from hubtui.services.return_views import ReturnDetail
 from hubtui.services.returns import clean_text, lock_return, record_move, refuse_if_closed
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
-from hubtui.store.tables import Order, OrderLine, Payment, Refund, Return, ReturnLine
+from hubtui.store.tables import Order, OrderLine, Payment, Product, Refund, Return, ReturnLine
 
 # Refunds go back the way the money came, or by an offline method with a reference.
 REFUND_METHODS = (PaymentMethod.Bacs, PaymentMethod.Cheque, PaymentMethod.Cash, PaymentMethod.CardOverPhone,
@@ -164,19 +166,41 @@ _COPIED = ("microsite_id", "channel", "currency", "customer_id", "company_id", "
            "billing_country")
 
 
+def _exchanged(session: Session, ctx: Context, products: Mapping[str, int]) -> list[tuple[OrderLine, int]]:
+    """Other products sent for an exchange (stock code -> units), as unsaved lines to copy."""
+    if any(units <= 0 for units in products.values()):
+        raise InvalidInput("Each product sent in exchange needs a quantity of 1 or more.", "line")
+    rows = {row.stock_code.upper(): row for row in session.scalars(select(Product).where(
+        Product.org_id == ctx.operator.org_id, Product.active.is_(True),
+        func.upper(Product.stock_code).in_([code.strip().upper() for code in products])))}
+    lines = []
+    for code, units in products.items():
+        row = rows.get(code.strip().upper())
+        if row is None:
+            raise InvalidInput(f"No product on sale with stock code {code}.", "line")
+        lines.append((OrderLine(product_id=row.id, stock_code=row.stock_code, product_name=row.name, quantity=units,
+                                unit_price=0, line_total=0, line_no=0, order_id=0), units))
+    return lines
+
+
 @refusals_recorded("replace return")
-def replace_return(ctx: Context, number: str, *, expected_version: int | None = None) -> ReturnDetail:
-    """A linked order of type Replacement at zero price with the returned units, Approved."""
+def replace_return(ctx: Context, number: str, *, products: Mapping[str, int] | None = None,
+                   expected_version: int | None = None) -> ReturnDetail:
+    """A linked order of type Replacement at zero price, Approved: the returned units again, or
+    for an exchange `products` (stock code -> units) instead."""
     ctx.require(Permission.create_order)
     ctx.require(Permission.raise_return)
     with ctx.store.write() as session:
         rma, order = lock_return(session, ctx, number, expected_version)
         _ready(session, ctx, rma)
-        coming_back = [(line, rl.quantity if rl.received_quantity is None else rl.received_quantity)
-                       for rl, line in session.execute(
-                           select(ReturnLine, OrderLine).join(OrderLine, OrderLine.id == ReturnLine.order_line_id)
-                           .where(ReturnLine.rma_id == rma.id).order_by(OrderLine.line_no))]
-        coming_back = [(line, units) for line, units in coming_back if units > 0]
+        if products:
+            coming_back = _exchanged(session, ctx, products)
+        else:
+            coming_back = [(line, rl.quantity if rl.received_quantity is None else rl.received_quantity)
+                           for rl, line in session.execute(
+                               select(ReturnLine, OrderLine).join(OrderLine, OrderLine.id == ReturnLine.order_line_id)
+                               .where(ReturnLine.rma_id == rma.id).order_by(OrderLine.line_no))]
+            coming_back = [(line, units) for line, units in coming_back if units > 0]
         if not coming_back:
             raise InvalidInput(f"{rma.number} has no units that came back to replace.", "status")
         now = ctx.now()
@@ -200,7 +224,8 @@ def replace_return(ctx: Context, number: str, *, expected_version: int | None = 
         rma.replacement_order_id = replacement.id
         units = sum(u for _, u in coming_back)
         audit.record(session, ctx, order_id=replacement.id, rma_id=rma.id, action="placed",
-                     summary=f"Replacement for {order.number} ({rma.number}): {units} unit(s) at no charge",
+                     summary=f"{'Exchange' if products else 'Replacement'} for {order.number} ({rma.number}): "
+                             f"{units} unit(s) at no charge",
                      after={"status": replacement.status, "lines": [(l.stock_code, u) for l, u in coming_back]})
         record_move(session, ctx, rma, RmaStatus.ReplacementOrderCreated,
                     summary=f"Replacement order {replacement.number} created for {rma.number}",

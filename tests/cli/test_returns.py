@@ -306,6 +306,17 @@ def test_a_replacement_is_a_linked_order_at_no_charge(demo_db: Path, env) -> Non
     assert f"replacement order: {new['number']}" in shown and "closed: ReplacementOrderCreated is final" in shown
 
 
+def test_an_exchange_sends_the_products_given(demo_db: Path, env) -> None:
+    order = _order(demo_db)
+    lines = _all_lines(demo_db, order)
+    rma = _to_qc(env, demo_db, order["number"], lines[0], action="Exchange")
+    code = _lines(demo_db, order["id"])[-1]["stock_code"]
+    _ok(_cli(env, demo_db, "sam", "returns", "replace", rma, "--line", f"{code.lower()}:3"))
+    new_id = _return(demo_db, rma)["replacement_order_id"]
+    assert [tuple(r) for r in query(demo_db, "SELECT stock_code, quantity, unit_price FROM order_lines "
+                                             "WHERE order_id = ?", (new_id,))] == [(code, 3, 0)]
+
+
 def test_a_credit_note_of_an_amount_in_the_orders_currency(demo_db: Path, env) -> None:
     order = _order(demo_db)
     rma = _to_qc(env, demo_db, order["number"], _all_lines(demo_db, order)[0], action="CreditNote")

@@ -297,3 +297,17 @@ def test_dispatching_an_order_makes_its_units_returnable(alice: Context, sam: Co
     assert sql.scalar("SELECT SUM(dispatched_quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id "
                       "WHERE o.number = ?", (number,)) == sum(l.quantity for l in lines)
     assert create_return(alice, number, {lines[0].line_no: 1}, action="Refund", reason="Late").status == "ReturnRequested"
+
+
+def test_an_exchange_sends_other_products_at_no_charge(alice: Context, sam: Context, wendy: Context, sql: Sql,
+                                                       catalog) -> None:
+    number = _two_line_order(sql)
+    rma = _to_qc(alice, sam, wendy, number, {min(_all_of(alice, number)): 1}, action="Exchange")
+    assert get_return(sam, rma).status == "RMAQCcomplete"
+    code = catalog.products[3][0]
+    with pytest.raises(InvalidInput, match="No product on sale with stock code NOPE-1"):
+        replace_return(sam, rma, products={"NOPE-1": 1})
+    done = replace_return(sam, rma, products={code.lower(): 2})
+    new = sql.order(done.replacement_order_number)
+    lines = sql.rows("SELECT stock_code, quantity, unit_price FROM order_lines WHERE order_id = ?", (new["id"],))
+    assert [tuple(l) for l in lines] == [(code, 2, 0)] and new["order_total"] == 0

@@ -194,15 +194,15 @@ async def test_the_warehouse_cannot_refund(make_app, context_for):
     assert get_return(alice, rma).refunded == 0
 
 
-@pytest.mark.parametrize("outcome", ["replace", "credit"])
+@pytest.mark.parametrize("outcome", ["replace", "credit", "exchange"])
 async def test_replacement_and_credit_note_paths(outcome, make_app, context_for):
     alice, sam, wendy = context_for("alice"), context_for("sam"), context_for("wendy")
     number = returnable_order(alice)
     from hubtui.services.returns import pass_qc, receive_return
 
     lines = {l.line_no: l.returnable for l in returnable_lines(alice, number) if l.returnable}
-    rma = create_return(alice, number, lines, action="Replacement" if outcome == "replace" else "CreditNote",
-                        reason="Faulty").number
+    action = {"replace": "Replacement", "credit": "CreditNote", "exchange": "Exchange"}[outcome]
+    rma = create_return(alice, number, lines, action=action, reason="Faulty").number
     move_return(sam, rma, "ApproveRequest")
     receive_return(wendy, rma)
     pass_qc(wendy, rma)
@@ -216,6 +216,15 @@ async def test_replacement_and_credit_note_paths(outcome, make_app, context_for)
             await wait_for(pilot, lambda: get_return(sam, rma).status == "ReplacementOrderCreated", "replaced")
             replacement = get_order(sam, get_return(sam, rma).replacement_order_number)
             assert (replacement.order_type, replacement.status, replacement.order_total) == ("Replacement", "Approved", 0)
+        elif outcome == "exchange":
+            code = returnable_lines(alice, number)[0].stock_code
+            await pilot.press("r")
+            await type_text(pilot, f"2*{code.lower()}")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: get_return(sam, rma).status == "ReplacementOrderCreated", "exchanged")
+            replacement = get_order(sam, get_return(sam, rma).replacement_order_number)
+            assert [(l.stock_code, l.quantity, l.unit_price) for l in replacement.lines] == [(code, 2, 0)]
+            assert replacement.replacement_for == f"{rma} of {number}"
         else:
             await pilot.press("c")
             await type_text(pilot, "CN-77")
