@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from hubtui.cli import customers, db, demo, order_edits, orders, returns, tui, users
+from hubtui.cli import customers, db, demo, order_edits, orders, return_outcomes, returns, tui, users
 
 app = typer.Typer(
     help="hubtui: a keyboard-driven back office for orders.",
@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 app.callback(invoke_without_command=True)(tui.root)
 app.command("demo")(demo.demo)
-assert order_edits  # its commands join the orders group
+assert order_edits and return_outcomes  # their commands join the orders and returns groups
 app.add_typer(orders.app, name="orders")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")

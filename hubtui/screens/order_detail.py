@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll

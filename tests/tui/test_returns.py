@@ -284,7 +284,7 @@ async def test_u_is_greyed_on_an_order_not_dispatched_and_says_why(make_app, con
 
 
 async def test_a_rejected_request_is_closed_and_says_a_new_one_is_needed(make_app, context_for):
-    alice, sam = context_for("alice"), context_for("sam")
+    alice = context_for("alice")
     number = returnable_order(alice)
     rma = create_return(alice, number, {min(l.line_no for l in returnable_lines(alice, number) if l.returnable): 1},
                         action="Refund", reason="Late").number
