@@ -414,6 +414,25 @@ class Refund(SQLModel, table=True):
     created_by: str = Field(max_length=64)
 
 
+class ImportedFile(SQLModel, table=True):
+    """A file imported once: importing the same bytes again as the same kind changes nothing."""
+
+    __tablename__ = "imports"
+    __table_args__ = (UniqueConstraint("org_id", "kind", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisations.id")
+    kind: str = Field(max_length=16)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    rows: int
+    created: int
+    updated: int
+    skipped: int
+    imported_at: datetime
+    imported_by: str = Field(max_length=64)
+
+
 class ChannelPrice(SQLModel, table=True):
     __tablename__ = "channel_prices"
     __table_args__ = (UniqueConstraint("product_id", "channel"),)

@@ -1,0 +1,213 @@
+"""One CSV row of an orders, items or payments import read into a record, or the problems with
+it (SPEC 7): each problem names the row, the column, the value as given and the reason. Pure:
+what the store knows (channels, customers, products, orders) is checked by the import service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any, Callable
+
+from hubtui.domain.csv_values import CsvValueError, parse_csv_datetime, parse_csv_money, parse_csv_quantity
+from hubtui.domain.errors import NumberFormatError
+from hubtui.domain.limits import LIMITS, text_problem
+from hubtui.domain.numbers import parse_order_number
+from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_LIMITS = {  # columns that are not in domain.limits under the same name
+    "external_ref": 64, "microsite": 32, "channel": 16, "company": 160, "stock_code": 40, "product_name": 200,
+    "customer_first_name": 80, "customer_last_name": 80, "customer_email": 254, "shipping_name": 160,
+    "shipping_line1": 160, "shipping_line2": 160, "shipping_city": 80, "shipping_postcode": 16,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class _Row:
+    """Reads the columns of one row, collecting a problem per bad column."""
+
+    def __init__(self, row: int, values: Mapping[str, str], delimiter: str, tz: tzinfo) -> None:
+        self.row, self.values, self.delimiter, self.tz = row, values, delimiter, tz
+        self.problems: list[Problem] = []
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            self.problem(column, value, "is empty; it is needed")
+            return value
+        limit = _LIMITS.get(column)
+        if limit is not None and len(value) > limit:
+            self.problem(column, value, f"is longer than {limit} characters")
+        elif limit is None and column in LIMITS and text_problem(column, value):
+            self.problem(column, value, text_problem(column, value) or "")
+        elif "\x00" in value:
+            self.problem(column, value, "holds a NUL character")
+        return value
+
+    def parsed(self, column: str, parse: Callable[[str], Any], *, required: bool = True, default: Any = None) -> Any:
+        value = (self.values.get(column) or "").strip()
+        if not value:
+            if required:
+                self.problem(column, value, "is empty; it is needed")
+            return default
+        try:
+            return parse(value)
+        except (CsvValueError, NumberFormatError, ValueError) as error:
+            self.problem(column, value, str(error))
+            return default
+
+    def money(self, column: str, *, required: bool = True) -> int | None:
+        return self.parsed(column, lambda v: parse_csv_money(v, delimiter=self.delimiter), required=required,
+                           default=None if not required else 0)
+
+    def when(self, column: str) -> datetime | None:
+        return self.parsed(column, lambda v: parse_csv_datetime(v, self.tz))
+
+    def choice(self, column: str, kind: type, *, default: str | None = None) -> str:
+        value = (self.values.get(column) or "").strip()
+        if not value and default is not None:
+            return default
+        by_name = {k.value.lower(): k.value for k in kind}
+        if value.lower() not in by_name:
+            self.problem(column, value, f"is not one of {', '.join(by_name.values())}")
+            return value
+        return by_name[value.lower()]
+
+    def problem(self, column: str, value: str, reason: str) -> None:
+        self.problems.append(Problem(self.row, column, value, reason))
+
+
+def _order_number(value: str) -> str:
+    return parse_order_number(value)
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    row: int
+    order_number: str | None
+    external_ref: str
+    microsite: str
+    channel: str
+    order_type: str
+    placed_at: datetime
+    status: str
+    payment_status: str
+    currency: str
+    email: str
+    first_name: str
+    last_name: str
+    phone: str
+    company: str
+    shipping: dict[str, str]
+    shipping_total: int
+    discount_total: int
+    order_total: int
+    customer_reference: str
+    tags: str
+    fraud_score: int
+    payment_taken: int | None
+
+
+def read_order(row: int, values: Mapping[str, str], *, delimiter: str = ",",
+               tz: tzinfo | None = None) -> tuple[OrderRecord | None, list[Problem]]:
+    from datetime import timezone
+
+    r = _Row(row, values, delimiter, tz or timezone.utc)
+    number = r.parsed("order_number", _order_number, required=False)
+    external = r.text("external_ref")
+    if number is None and not external and not r.problems:
+        r.problem("order_number", "", "is empty and so is external_ref: one of them names the order")
+    email = r.text("customer_email", required=True).lower()
+    if email and not _EMAIL.fullmatch(email):
+        r.problem("customer_email", email, "is not an e-mail address")
+    currency = r.text("currency", required=True).upper()
+    if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+        r.problem("currency", currency, "is not a three-letter currency code such as GBP")
+    country = (values.get("shipping_country") or "").strip().upper() or "GB"
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        r.problem("shipping_country", country, "is not a two-letter country code such as GB")
+    fraud = r.parsed("fraud_score", lambda v: parse_csv_quantity(v, minimum=0, maximum=100), required=False,
+                     default=0)
+    record = OrderRecord(
+        row=row, order_number=number, external_ref=external, microsite=r.text("microsite"),
+        channel=r.text("channel", required=True).lower(),
+        order_type=r.choice("order_type", OrderType, default=OrderType.Standard.value),
+        placed_at=r.when("order_date"),  # type: ignore[arg-type]
+        status=r.choice("status", OrderStatus), payment_status=r.choice("payment_status", PaymentStatus),
+        currency=currency, email=email, first_name=r.text("customer_first_name"),
+        last_name=r.text("customer_last_name"), phone=r.text("customer_phone"), company=r.text("company"),
+        shipping={part: r.text(f"shipping_{part}") for part in ("name", "line1", "line2", "city", "postcode")}
+        | {"country": country},
+        shipping_total=r.money("shipping_total", required=False) or 0,
+        discount_total=r.money("discount_total", required=False) or 0,
+        order_total=r.money("order_total") or 0,
+        customer_reference=r.text("customer_reference"), tags=r.text("tags"), fraud_score=fraud or 0,
+        payment_taken=r.money("payment_taken", required=False) if "payment_taken" in values else None,
+    )
+    return (None if r.problems else record), r.problems
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    row: int
+    order_ref: str  # an order number (canonical) or the external reference of an order in the file
+    stock_code: str
+    product_name: str
+    quantity: int
+    unit_price: int
+    discount: int
+
+
+def read_item(row: int, values: Mapping[str, str], *, delimiter: str = ",") -> tuple[ItemRecord | None, list[Problem]]:
+    from datetime import timezone
+
+    r = _Row(row, values, delimiter, timezone.utc)
+    ref = r.text("order_number", required=True)
+    record = ItemRecord(row, _canonical_ref(ref), r.text("stock_code", required=True), r.text("product_name"),
+                        r.parsed("quantity", lambda v: parse_csv_quantity(v, minimum=1, maximum=1_000_000)) or 0,
+                        r.money("unit_price") or 0, r.money("discount", required=False) or 0)
+    return (None if r.problems else record), r.problems
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    row: int
+    order_ref: str
+    method: str
+    status: str
+    amount: int
+    reference: str
+    paid_at: datetime
+
+
+def read_payment(row: int, values: Mapping[str, str], *, delimiter: str = ",",
+                 tz: tzinfo | None = None) -> tuple[PaymentRecord | None, list[Problem]]:
+    from datetime import timezone
+
+    r = _Row(row, values, delimiter, tz or timezone.utc)
+    ref = r.text("order_number", required=True)
+    record = PaymentRecord(row, _canonical_ref(ref), r.choice("method", PaymentMethod),
+                           r.choice("status", PaymentStatus), r.money("amount") or 0, r.text("reference"),
+                           r.when("paid_at"))  # type: ignore[arg-type]
+    return (None if r.problems else record), r.problems
+
+
+def _canonical_ref(value: str) -> str:
+    """An order number in its canonical form when it is one; else as given (an external reference)."""
+    try:
+        return parse_order_number(value)
+    except NumberFormatError:
+        return value
+
+
+__all__ = ["ItemRecord", "OrderRecord", "PaymentRecord", "Problem", "read_item", "read_order", "read_payment"]

@@ -1,0 +1,173 @@
+"""CSV imports of orders, items and payments into the demo database (SPEC 7, issue 13): checked
+whole, all or nothing by default, the good rows with skip_bad_rows, nothing twice; read back
+with plain SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hubtui.domain.import_columns import ITEM_COLUMNS, ORDER_COLUMNS, PAYMENT_COLUMNS
+from hubtui.services.csv_reader import CsvHeaderError
+from hubtui.services.imports import import_file, write_errors
+
+from .support import Sql
+
+
+def _orders_csv(path: Path, rows: list[dict[str, str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    base = {"order_number": "", "external_ref": "", "microsite": "", "channel": "web", "order_type": "Standard",
+            "order_date": "2026-11-20 10:00", "status": "Approved", "payment_status": "Paid", "currency": "GBP",
+            "customer_email": "new.person@example.com", "customer_first_name": "New", "customer_last_name": "Person",
+            "customer_phone": "07700 900123", "company": "", "shipping_name": "", "shipping_line1": "1 High St",
+            "shipping_line2": "", "shipping_city": "Leeds", "shipping_postcode": "LS1 4AP", "shipping_country": "GB",
+            "shipping_total": "4.95", "discount_total": "0", "order_total": "24.95", "customer_reference": "",
+            "tags": "", "fraud_score": "5"}
+    lines = [delimiter.join(ORDER_COLUMNS)]
+    for row in rows:
+        values = {**base, **row}
+        lines.append(delimiter.join(f'"{values[c]}"' if delimiter in values[c] else values[c] for c in ORDER_COLUMNS))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def _dump(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as con:
+        return [tuple(r) for t in ("orders", "order_lines", "payments", "customers", "activity", "imports")
+                for r in con.execute(f"SELECT * FROM {t} ORDER BY id")]
+
+
+@pytest.fixture
+def admin(context_for):
+    return context_for("admin")
+
+
+def test_orders_are_created_with_their_customers_and_an_activity_entry_each(admin, sql: Sql, demo_db: Path,
+                                                                               tmp_path: Path) -> None:
+    path = _orders_csv(tmp_path / "orders.csv", [{"external_ref": "EXT-1"},
+                                                 {"external_ref": "EXT-2", "customer_email": "Ivy.Two@Example.com",
+                                                  "customer_first_name": "Ivy", "customer_last_name": "Two",
+                                                  "order_total": "1,204.95"}])
+    report = import_file(admin, "orders", path)
+    assert (report.rows, report.created, report.problems, report.written) == (2, 2, (), True)
+    one = sql.one("SELECT * FROM orders WHERE external_ref = 'EXT-2'")
+    assert (one["order_total"], one["lines_total"], one["customer_email"], one["status"]) == (
+        120495, 120000, "ivy.two@example.com", "Approved")
+    assert one["number"].startswith("BT") and sql.scalar("SELECT COUNT(*) FROM customers WHERE email = ?",
+                                                         ("ivy.two@example.com",)) == 1
+    entry = sql.one("SELECT summary FROM activity WHERE order_id = ?", (one["id"],))
+    assert entry["summary"].startswith("Imported from orders.csv row 3")
+    again = import_file(admin, "orders", path)
+    assert "was imported as orders on" in again.already and "by admin" in again.already
+
+
+def test_a_dry_run_writes_nothing_and_one_bad_row_imports_nothing(admin, demo_db: Path, tmp_path: Path) -> None:
+    before = _dump(demo_db)
+    good = _orders_csv(tmp_path / "good.csv", [{"external_ref": "EXT-1"}])
+    assert import_file(admin, "orders", good, dry_run=True).created == 1
+    assert _dump(demo_db) == before
+    bad = _orders_csv(tmp_path / "bad.csv", [{"external_ref": "EXT-1"}, {"external_ref": "EXT-2", "status": "Nope",
+                                                                         "order_total": "12.345"}])
+    report = import_file(admin, "orders", bad)
+    assert not report.written and _dump(demo_db) == before
+    assert [(p.row, p.column, p.value) for p in report.problems] == [(3, "status", "Nope"),
+                                                                     (3, "order_total", "12.345")]
+    assert "more than two decimal places" in report.problems[1].reason
+    out = tmp_path / "errors.csv"
+    assert write_errors(report, out) == 2
+    text = out.read_text()
+    assert text.splitlines()[0].startswith("row,column,value,reason,order_number") and "EXT-2" in text
+
+
+def test_skip_row_imports_exactly_the_good_rows_and_twice_changes_nothing(admin, sql: Sql, demo_db: Path,
+                                                                          tmp_path: Path) -> None:
+    path = _orders_csv(tmp_path / "mixed.csv", [{"external_ref": "EXT-1"}, {"external_ref": "EXT-2", "channel": "fax"},
+                                                {"external_ref": "EXT-3"}])
+    report = import_file(admin, "orders", path, skip_bad_rows=True)
+    assert report.written and report.created == 2
+    assert [(p.row, p.column) for p in report.problems] == [(3, "channel")]
+    assert sorted(r[0] for r in sql.rows("SELECT external_ref FROM orders WHERE external_ref LIKE 'EXT-%'")) == [
+        "EXT-1", "EXT-3"]
+    dump = _dump(demo_db)
+    import_file(admin, "orders", path, skip_bad_rows=True)
+    assert _dump(demo_db) == dump
+
+
+def test_an_existing_order_is_updated_only_in_what_an_import_may_change(admin, sql: Sql, tmp_path: Path) -> None:
+    order = sql.one("SELECT * FROM orders WHERE org_id = ? AND status = 'Approved' ORDER BY id LIMIT 1",
+                    (sql.org_id("BTOOLS"),))
+    path = _orders_csv(tmp_path / "update.csv", [{"order_number": order["number"], "status": "OnHold", "tags": "vip",
+                                                  "order_total": "999.99", "currency": "GBP"}])
+    report = import_file(admin, "orders", path)
+    assert (report.created, report.updated) == (0, 1) and "status OnHold" in report.notes[0]
+    after = sql.order(order["number"])
+    assert (after["status"], after["tags"], after["order_total"]) == ("OnHold", "vip", order["order_total"])
+
+
+def test_windows_1252_and_semicolons_with_decimal_commas(admin, sql: Sql, tmp_path: Path) -> None:
+    path = _orders_csv(tmp_path / "excel.csv", [{"external_ref": "EXT-W", "customer_last_name": "Müller",
+                                                 "customer_email": "m@example.com", "order_total": "1.204,95"}],
+                       delimiter=";", encoding="cp1252")
+    assert import_file(admin, "orders", path).created == 1
+    row = sql.one("SELECT * FROM orders WHERE external_ref = 'EXT-W'")
+    assert (row["customer_last_name"], row["order_total"]) == ("Müller", 120495)
+
+
+def test_a_header_with_missing_and_unknown_columns_names_them(admin, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("Order_Number , stock_code,quantity,colour\nBT0000001,X,1,red\n")
+    with pytest.raises(CsvHeaderError) as refused:
+        import_file(admin, "items", path)
+    message = str(refused.value)
+    for name in ("product_name", "unit_price", "discount", "colour"):
+        assert name in message
+
+
+def _items_csv(path: Path, rows: list[tuple]) -> Path:
+    path.write_text("\n".join([",".join(ITEM_COLUMNS), *(",".join(map(str, r)) for r in rows)]) + "\n")
+    return path
+
+
+def test_items_give_an_order_its_lines_when_they_add_up_to_its_total(admin, sql: Sql, catalog, tmp_path: Path) -> None:
+    _orders_csv(tmp_path / "o.csv", [{"external_ref": "EXT-1", "order_total": "24.95"},
+                                     {"external_ref": "EXT-2", "order_total": "24.95"}])
+    import_file(admin, "orders", tmp_path / "o.csv")
+    code = catalog.products[0][0]
+    wrong = _items_csv(tmp_path / "wrong.csv", [("EXT-1", code, "", 2, "10.00", "0"), ("EXT-2", code, "", 1, "20.00", "0"),
+                                                ("EXT-2", "NOPE-1", "", 1, "1.00", "0")])
+    report = import_file(admin, "items", wrong)
+    assert not report.written
+    assert [(p.row, p.column) for p in report.problems] == [(4, "stock_code")]
+    fixed = _items_csv(tmp_path / "fixed.csv", [("EXT-1", code, "", 2, "10.00", "0"),
+                                                ("EXT-2", code, "", 1, "19.00", "0")])
+    report = import_file(admin, "items", fixed)
+    assert [(p.row, p.column) for p in report.problems] == [(3, "unit_price")]
+    assert "come to 23.95" in report.problems[0].reason
+    ok = _items_csv(tmp_path / "ok.csv", [("EXT-1", code, "", 2, "10.00", "0"), ("EXT-2", code, "", 1, "20.00", "0")])
+    assert import_file(admin, "items", ok).created == 2
+    lines = sql.rows("SELECT l.quantity, l.line_total FROM order_lines l JOIN orders o ON o.id = l.order_id "
+                     "WHERE o.external_ref = 'EXT-1'")
+    assert [tuple(r) for r in lines] == [(2, 2000)]
+
+
+def test_payments_move_the_orders_paid_total_and_payment_status(admin, sql: Sql, tmp_path: Path) -> None:
+    _orders_csv(tmp_path / "o.csv", [{"external_ref": "EXT-P", "payment_status": "Pending"}])
+    import_file(admin, "orders", tmp_path / "o.csv")
+    number = sql.scalar("SELECT number FROM orders WHERE external_ref = 'EXT-P'")
+    path = tmp_path / "p.csv"
+    path.write_text(",".join(PAYMENT_COLUMNS) + f"\n{number},Card,Paid,24.95,PSP-1,2026-11-20T10:05:00+05:30\n"
+                    "BT9999999,Card,Paid,1.00,PSP-2,2026-11-20\n")
+    assert [(p.row, p.column) for p in import_file(admin, "payments", path).problems] == [(3, "order_number")]
+    path.write_text(",".join(PAYMENT_COLUMNS) + f"\n{number},Card,Paid,24.95,PSP-1,2026-11-20T10:05:00+05:30\n")
+    assert import_file(admin, "payments", path).created == 1
+    order = sql.order(number)
+    assert (order["paid_total"], order["payment_status"]) == (2495, "Paid")
+    assert sql.scalar("SELECT paid_at FROM payments WHERE reference = 'PSP-1'").startswith("2026-11-20 04:35")
+
+
+def test_an_agent_may_not_import(context_for, tmp_path: Path) -> None:
+    from hubtui.domain.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="import"):
+        import_file(context_for("alice"), "orders", _orders_csv(tmp_path / "o.csv", [{"external_ref": "X"}]))
