@@ -19,6 +19,13 @@ from hubtui.cli.common import DbOption, JsonOption, OrgOption, UserOption, emit_
 from hubtui.domain.import_columns import ImportKind, template
 
 
+class ImportTarget(StrEnum):
+    orders = "orders"
+    items = "items"
+    payments = "payments"
+    shopify = "shopify"
+
+
 class OnError(StrEnum):
     reject_file = "reject-file"
     skip_row = "skip-row"
@@ -31,7 +38,8 @@ def template_command(kind: Annotated[ImportKind, typer.Argument(help="orders, it
 
 def import_command(
     ctx: typer.Context,
-    kind: Annotated[ImportKind, typer.Argument(help="orders, items or payments")],
+    kind: Annotated[ImportTarget, typer.Argument(help="orders, items, payments, or shopify (a Shopify store's "
+                                                      "orders export)")],
     path: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what it would do; write "
                                                            "nothing.")] = False,
@@ -40,6 +48,10 @@ def import_command(
     on_error: Annotated[OnError, typer.Option("--on-error", help="reject-file: any bad row imports nothing; "
                                                                  "skip-row: the good rows go in.")]
     = OnError.reject_file,
+    channel: Annotated[str, typer.Option("--channel", help="shopify: the channel its orders came by (amazon, "
+                                                           "ebay, ...).")] = "web",
+    create_products: Annotated[bool, typer.Option("--create-products", help="shopify: add unknown SKUs, and items "
+                                                                            "without one, as products.")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
     org: OrgOption = None,
@@ -50,10 +62,17 @@ def import_command(
         from hubtui.services.imports import import_file, write_errors
 
         context = signed_in(ctx, db, org, user)
-        report = import_file(context, kind.value, path, dry_run=dry_run,
-                             skip_bad_rows=on_error is OnError.skip_row, progress=_progress())
+        skip = on_error is OnError.skip_row
+        if kind is ImportTarget.shopify:
+            from hubtui.services.shopify_import import import_shopify
+
+            report = import_shopify(context, path, channel=channel.strip().lower(), create_products=create_products,
+                                    dry_run=dry_run, skip_bad_rows=skip, progress=_progress())
+        else:
+            report = import_file(context, kind.value, path, dry_run=dry_run, skip_bad_rows=skip,
+                                 progress=_progress())
         if errors and report.problems:
-            write_errors(report, errors)
+            write_errors(report, errors, path)
     if as_json:
         emit_json({"kind": report.kind, "file": report.file_name, "rows": report.rows, "created": report.created,
                    "updated": report.updated, "unchanged": report.unchanged, "dry_run": report.dry_run,
@@ -79,7 +98,7 @@ def _summary(report) -> str:  # type: ignore[no-untyped-def]
     if report.already:
         return report.already
     what = {"orders": ("orders", "created"), "items": ("orders", "given their lines"),
-            "payments": ("payments", "added")}[report.kind]
+            "payments": ("payments", "added"), "shopify": ("orders", "created")}[report.kind]
     verb = "would be" if report.dry_run else ("were" if report.written else "would have been")
     parts = [f"{report.file_name}: {report.rows:,} row(s)", f"{report.created:,} {what[0]} {verb} {what[1]}"]
     if report.updated:

@@ -107,14 +107,9 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
     with open_rows(shown, size_limit=size_limit) as rows:
         check_header(rows.header, COLUMNS[kind_value], OPTIONAL[kind_value], file=label)
         digest = _sha256(shown)
-        with ctx.store.read() as session:
-            earlier = session.scalars(select(ImportedFile).where(
-                ImportedFile.org_id == ctx.operator.org_id, ImportedFile.kind == kind_value.value,
-                ImportedFile.sha256 == digest)).first()
-            if earlier is not None:
-                return ImportReport(kind_value.value, label, rows=earlier.rows, dry_run=dry_run, already=(
-                    f"{label} was imported as {kind_value.value} on {earlier.imported_at:%Y-%m-%d %H:%M} UTC by "
-                    f"{earlier.imported_by} (as {earlier.file_name}); nothing was changed again."))
+        earlier = already_imported(ctx, kind_value.value, digest, label, dry_run)
+        if earlier is not None:
+            return earlier
         records, problems, bad_rows, count = [], [], {}, 0
         reader = {ImportKind.orders: lambda n, v: read_order(n, v, delimiter=rows.delimiter, tz=ctx.tz),
                   ImportKind.items: lambda n, v: read_item(n, v, delimiter=rows.delimiter),
@@ -145,24 +140,47 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
     if (problems and not skip_bad_rows) or dry_run:
         return report
     with ctx.store.write() as session:
-        session.add(ImportedFile(org_id=ctx.operator.org_id, kind=kind_value.value, file_name=label, sha256=digest,
-                                 rows=count, created=report.created, updated=report.updated,
-                                 skipped=len(bad), imported_at=ctx.now(), imported_by=ctx.operator.user_name))
-        session.flush()  # a second import of the same file at the same moment stops here (unique)
+        record_import(session, ctx, report, digest, len(bad))
         work.write(session, ctx, label, bad, progress)
     return replace(report, written=True)
 
 
-def write_errors(report: ImportReport, path: str | os.PathLike[str]) -> int:
-    """The rejected rows as CSV: row, column, value, reason, then the row as it was, so the operator
-    can fix and import just those. Returns the number of problems written."""
-    columns = COLUMNS[ImportKind(report.kind)] + OPTIONAL[ImportKind(report.kind)]
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+def already_imported(ctx: Context, kind: str, digest: str, label: str, dry_run: bool) -> ImportReport | None:
+    """The report for a file imported before as this kind: nothing is done again."""
+    with ctx.store.read() as session:
+        earlier = session.scalars(select(ImportedFile).where(
+            ImportedFile.org_id == ctx.operator.org_id, ImportedFile.kind == kind,
+            ImportedFile.sha256 == digest)).first()
+        if earlier is None:
+            return None
+        return ImportReport(kind, label, rows=earlier.rows, dry_run=dry_run, already=(
+            f"{label} was imported as {kind} on {earlier.imported_at:%Y-%m-%d %H:%M} UTC by "
+            f"{earlier.imported_by} (as {earlier.file_name}); nothing was changed again."))
+
+
+def record_import(session: Session, ctx: Context, report: ImportReport, digest: str, skipped: int) -> None:
+    """The file as imported; a second import of the same file at the same moment stops here (unique)."""
+    session.add(ImportedFile(org_id=ctx.operator.org_id, kind=report.kind, file_name=report.file_name,
+                             sha256=digest, rows=report.rows, created=report.created, updated=report.updated,
+                             skipped=skipped, imported_at=ctx.now(), imported_by=ctx.operator.user_name))
+    session.flush()
+
+
+def write_errors(report: ImportReport, path: str | os.PathLike[str], source: str | os.PathLike[str]) -> int:
+    """The rejected rows as CSV: row, column, value, reason, then the row as it is in `source` (read
+    again, streamed), so the operator can fix and import just those. Returns the problems written."""
+    by_row: dict[int, list[Problem]] = {}
+    for problem in report.problems:
+        by_row.setdefault(problem.row, []).append(problem)
+    with open_rows(source, size_limit=SIZE_LIMIT) as rows, open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["row", "column", "value", "reason", *columns])
-        for p in report.problems:
-            original = report.bad_rows.get(p.row, {})
-            out.writerow([p.row, p.column, p.value, p.reason, *(original.get(c, "") for c in columns)])
+        out.writerow(["row", "column", "value", "reason", *rows.header])
+        for number, values in rows:
+            for p in by_row.pop(number, ()):
+                out.writerow([p.row, p.column, p.value, p.reason, *(values.get(c, "") for c in rows.header)])
+        for leftover in by_row.values():  # about the file rather than a row of it (e.g. the channel)
+            for p in leftover:
+                out.writerow([p.row, p.column, p.value, p.reason])
     return len(report.problems)
 
 

@@ -60,3 +60,12 @@ def test_a_missing_file_or_a_folder_is_one_line(demo_db: Path, env, tmp_path: Pa
     for target, words in ((tmp_path / "nope.csv", "There is no file at"), (tmp_path, "is a folder")):
         ran = _import(env, demo_db, "orders", str(target))
         assert ran.code == 1 and len(ran.err_lines) == 1 and words in ran.err_lines[0], ran.explain()
+
+
+def test_a_shopify_export_by_the_command_line(demo_db: Path, env) -> None:
+    fixture = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "shopify_orders_export.csv"
+    refused = _import(env, demo_db, "shopify", str(fixture))
+    assert refused.code == 1 and "nothing was imported" in refused.err_lines[-1]
+    done = _import(env, demo_db, "shopify", str(fixture), "--create-products", "--channel", "web", "--json").json()
+    assert (done["kind"], done["created"], done["written"]) == ("shopify", 19, True)
+    assert scalar(demo_db, "SELECT COUNT(*) FROM orders WHERE external_ref LIKE '#10%'") == 19

@@ -75,7 +75,7 @@ def test_a_dry_run_writes_nothing_and_one_bad_row_imports_nothing(admin, demo_db
                                                                      (3, "order_total", "12.345")]
     assert "more than two decimal places" in report.problems[1].reason
     out = tmp_path / "errors.csv"
-    assert write_errors(report, out) == 2
+    assert write_errors(report, out, bad) == 2
     text = out.read_text()
     assert text.splitlines()[0].startswith("row,column,value,reason,order_number") and "EXT-2" in text
 
