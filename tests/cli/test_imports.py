@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hubtui.domain.import_columns import ITEM_COLUMNS, ORDER_COLUMNS, PAYMENT_COLUMNS
 
 from .helpers import db_url, invoke, query, scalar
@@ -56,10 +58,10 @@ def test_a_dry_run_says_what_it_would_do_and_json_reports_it(demo_db: Path, env,
     assert again.code == 0 and "nothing was changed again" in again.out_lines[-1]
 
 
-def test_a_missing_file_or_a_folder_is_one_line(demo_db: Path, env, tmp_path: Path) -> None:
-    for target, words in ((tmp_path / "nope.csv", "There is no file at"), (tmp_path, "is a folder")):
-        ran = _import(env, demo_db, "orders", str(target))
-        assert ran.code == 1 and len(ran.err_lines) == 1 and words in ran.err_lines[0], ran.explain()
+@pytest.mark.parametrize("target, words", [("nope.csv", "There is no file at"), ("", "is a folder")])
+def test_a_missing_file_or_a_folder_is_one_line(target: str, words: str, demo_db: Path, env, tmp_path: Path) -> None:
+    ran = _import(env, demo_db, "orders", str(tmp_path / target))
+    assert ran.code == 1 and len(ran.err_lines) == 1 and words in ran.err_lines[0], ran.explain()
 
 
 def test_a_shopify_export_by_the_command_line(demo_db: Path, env) -> None:
