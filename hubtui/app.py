@@ -46,7 +46,8 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
     # Each screen's stylesheet lives beside it; the app loads them all, because a screen's own
     # CSS_PATH is not read for the default screen.
     CSS_PATH = ["screens/orders.tcss", "screens/order_detail.tcss", "screens/dialogs.tcss", "screens/payment_dialog.tcss",
-                "screens/new_order.tcss", "screens/returns.tcss"]
+                "screens/new_order.tcss", "screens/returns.tcss", "screens/export_dialog.tcss",
+                "screens/import_screen.tcss"]
     BINDINGS = bindings(APP_COMMANDS)
     COMMANDS = App.COMMANDS | {OrderNumberProvider}
     CONNECT_HOLD_S = 15.0  # keys typed at the first frame wait this long at most for the store (its busy timeout)

@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from hubtui.cli import customers, db, demo, imports, order_edits, orders, return_outcomes, returns, tui, users
+from hubtui.cli import customers, db, demo, export, imports, order_edits, orders, return_outcomes, returns, tui, users
 
 app = typer.Typer(
     help="hubtui: a keyboard-driven back office for orders.",
@@ -25,6 +25,7 @@ app.callback(invoke_without_command=True)(tui.root)
 app.command("demo")(demo.demo)
 app.command("import")(imports.import_command)
 app.command("template")(imports.template_command)
+app.command("export")(export.export)
 assert order_edits and return_outcomes  # their commands join the orders and returns groups
 app.add_typer(orders.app, name="orders")
 app.add_typer(db.app, name="db")

@@ -325,6 +325,22 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
                                  description=f"read {number} for its payment")
         hold_keys(self, until=worker)  # keys typed now are for the dialog
 
+    async def action_export(self) -> None:
+        from hubtui.screens.export_dialog import ExportDialog
+
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        await self.app.push_screen(ExportDialog(self.context, self.order_query))
+
+    async def action_import_file(self) -> None:
+        from hubtui.screens.import_screen import ImportScreen
+
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        await self.app.push_screen(ImportScreen(self.context))
+
     async def action_returns(self) -> None:
         if self.context is None:
             self.notify("Still opening the database; try again in a moment.", timeout=2)
@@ -333,11 +349,13 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""
-        if action in ("new_order", "pay", "advanced_search", "returns") and isinstance(self.focused, Input):
+        if action in ("new_order", "pay", "advanced_search", "returns", "export", "import_file") and \
+                isinstance(self.focused, Input):
             return False  # these keys run first (priority): in the filter box they are letters to type
         return None if self.refusal(action) else True
 
     def refusal(self, action: str) -> str | None:
         """Why the role may not do `action` (said when its greyed key is pressed)."""
-        needs = {"new_order": Permission.create_order, "pay": Permission.record_payment}.get(action)
+        needs = {"new_order": Permission.create_order, "pay": Permission.record_payment,
+                 "export": Permission.export_data, "import_file": Permission.import_data}.get(action)
         return None if needs is None else why_not(self._operator[1], needs)

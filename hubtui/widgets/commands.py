@@ -105,6 +105,12 @@ ORDERS_COMMANDS = (
             show=False),
     Command("orders.returns", "R", "returns", "Returns", "The returns list (RMAs): approve, receive, QC, refund",
             show=False, priority=True),
+    Command("orders.export", "x", "export", "Export",
+            "Export orders, their lines or payments to an xlsx file (a range, the list's filter; e-mail it)",
+            "orders: export", show=False, priority=True),
+    Command("orders.import", "i", "import_file", "Import",
+            "Import orders, items, payments or a Shopify export from a CSV file (a dry run first)", "import: csv",
+            show=False, priority=True),
 ) + tuple(
     Command(f"orders.quick.{quick.value}", key, f"quick_filter('{quick.value}')", QUICK_FILTER_LABELS[quick],
             f"Quick filter: {QUICK_FILTER_LABELS[quick].lower()}", f"filter: {quick.value}", show=False)
