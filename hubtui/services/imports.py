@@ -19,22 +19,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.import_columns import COLUMNS, OPTIONAL, ImportKind
-from hubtui.domain.import_rows import (
-    ItemRecord,
-    OrderRecord,
-    PaymentRecord,
-    Problem,
-    read_item,
-    read_order,
-    read_payment,
-)
+from hubtui.domain.import_rows import OrderRecord, Problem, read_item, read_order, read_payment
 from hubtui.domain.numbers import format_order_number, order_sequence
 from hubtui.domain.order_query import name_key, postcode_key
-from hubtui.domain.orders import PaymentStatus, payment_status_for
+from hubtui.domain.orders import PaymentStatus
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit
 from hubtui.services.catalogue import phone_key
@@ -46,10 +38,8 @@ from hubtui.store.tables import (
     ImportedFile,
     Microsite,
     Order,
-    OrderLine,
     OrgChannel,
     Payment,
-    Product,
 )
 
 SIZE_LIMIT = 512 * 1024 * 1024
@@ -85,7 +75,7 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _batched(values: Iterable[Any]) -> Iterable[list[Any]]:
+def batched(values: Iterable[Any]) -> Iterable[list[Any]]:
     batch: list[Any] = []
     for value in values:
         batch.append(value)
@@ -129,8 +119,10 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
                 records.append(record)
             if progress and count % 1000 == 0:
                 progress(count, 0)
-    plan = {ImportKind.orders: _plan_orders, ImportKind.items: _plan_items,
-            ImportKind.payments: _plan_payments}[kind_value]
+    from hubtui.services.import_lines import plan_items, plan_payments
+
+    plan = {ImportKind.orders: _plan_orders, ImportKind.items: plan_items,
+            ImportKind.payments: plan_payments}[kind_value]
     with ctx.store.read() as session:
         work, more = plan(session, ctx, records)
     problems.extend(more)
@@ -184,9 +176,21 @@ def write_errors(report: ImportReport, path: str | os.PathLike[str], source: str
     return len(report.problems)
 
 
+def find_orders(session: Session, org: int, refs: set[str]) -> dict[str, Order]:
+    """Orders by number, or by external reference for what is not a number."""
+    found: dict[str, Order] = {}
+    for batch in batched(refs):
+        for order in session.scalars(select(Order).where(Order.org_id == org, Order.number.in_(batch))):
+            found[order.number] = order
+        for order in session.scalars(select(Order).where(Order.org_id == org, Order.external_ref.in_(batch))):
+            found.setdefault(order.external_ref or "", order)
+    return found
+
+
+
 # ---------------------------------------------------------------------------- orders
 
-class _Work:
+class Work:
     def counts(self, bad: set[int]) -> dict[str, int]:
         raise NotImplementedError
 
@@ -195,7 +199,7 @@ class _Work:
 
 
 @dataclass
-class _OrderWork(_Work):
+class _OrderWork(Work):
     create: list[tuple[OrderRecord, int | None, int]] = field(default_factory=list)  # record, customer id, site id
     update: list[tuple[OrderRecord, int, dict[str, Any]]] = field(default_factory=list)  # record, order id, changes
     same: list[OrderRecord] = field(default_factory=list)
@@ -293,15 +297,15 @@ def _plan_orders(session: Session, ctx: Context, records: list[OrderRecord]) -> 
     sites = {s.code.lower(): s for s in session.scalars(select(Microsite).where(Microsite.org_id == org))}
     default = next((s for s in sites.values() if s.is_default), next(iter(sites.values()), None))
     by_number: dict[str, Order] = {}
-    for batch in _batched({r.order_number for r in records if r.order_number}):
+    for batch in batched({r.order_number for r in records if r.order_number}):
         for order in session.scalars(select(Order).where(Order.org_id == org, Order.number.in_(batch))):
             by_number[order.number] = order
     by_ref: dict[tuple[str, str], Order] = {}
-    for batch in _batched({r.external_ref for r in records if r.external_ref and not r.order_number}):
+    for batch in batched({r.external_ref for r in records if r.external_ref and not r.order_number}):
         for order in session.scalars(select(Order).where(Order.org_id == org, Order.external_ref.in_(batch))):
             by_ref[(order.external_ref or "", order.channel)] = order
     customers: dict[str, int] = {}
-    for batch in _batched({r.email for r in records}):
+    for batch in batched({r.email for r in records}):
         for cid, email in session.execute(select(Customer.id, Customer.email).where(
                 Customer.org_id == org, Customer.email.in_(batch))):
             customers[email] = cid
@@ -352,155 +356,4 @@ def _plan_orders(session: Session, ctx: Context, records: list[OrderRecord]) -> 
     return work, problems
 
 
-# ---------------------------------------------------------------------------- items
-
-def _find_orders(session: Session, org: int, refs: set[str]) -> dict[str, Order]:
-    """Orders by number, or by external reference for what is not a number."""
-    found: dict[str, Order] = {}
-    for batch in _batched(refs):
-        for order in session.scalars(select(Order).where(Order.org_id == org, Order.number.in_(batch))):
-            found[order.number] = order
-        for order in session.scalars(select(Order).where(Order.org_id == org, Order.external_ref.in_(batch))):
-            found.setdefault(order.external_ref or "", order)
-    return found
-
-
-@dataclass
-class _ItemWork(_Work):
-    lines: dict[int, list[tuple[ItemRecord, int | None, str]]] = field(default_factory=dict)  # order id -> lines
-    rows_of: dict[int, list[int]] = field(default_factory=dict)
-
-    def counts(self, bad: set[int]) -> dict[str, int]:
-        return {"created": sum(1 for o, rows in self.rows_of.items() if not set(rows) & bad)}
-
-    def write(self, session: Session, ctx: Context, label: str, bad: set[int], progress: Progress | None) -> None:
-        for order_id, lines in self.lines.items():
-            if set(self.rows_of[order_id]) & bad:
-                continue  # an order's lines go in whole or not at all
-            order = session.get(Order, order_id)
-            assert order is not None
-            for line_no, (r, product_id, name) in enumerate(lines, start=1):
-                session.add(OrderLine(order_id=order_id, line_no=line_no, product_id=product_id,
-                                      stock_code=r.stock_code, product_name=name, quantity=r.quantity,
-                                      unit_price=r.unit_price, discount=r.discount,
-                                      line_total=r.unit_price * r.quantity - r.discount))
-            order.lines_total = sum(r.unit_price * r.quantity - r.discount for r, _, _ in lines)
-            audit.record(session, ctx, order_id=order_id, action="import",
-                         summary=f"Imported {len(lines)} line(s) from {label} rows "
-                                 f"{', '.join(str(r.row) for r, _, _ in lines)}",
-                         after={"file": label, "rows": [r.row for r, _, _ in lines]})
-
-
-def _plan_items(session: Session, ctx: Context, records: list[ItemRecord]) -> tuple[_ItemWork, list[Problem]]:
-    org = ctx.operator.org_id
-    problems: list[Problem] = []
-    orders = _find_orders(session, org, {r.order_ref for r in records})
-    products: dict[str, tuple[int, str]] = {}
-    for batch in _batched({r.stock_code.upper() for r in records}):
-        for pid, code, name in session.execute(select(Product.id, Product.stock_code, Product.name).where(
-                Product.org_id == org, func.upper(Product.stock_code).in_(batch))):
-            products[code.upper()] = (pid, name)
-    has_lines = set()
-    ids = [o.id for o in orders.values()]
-    for batch in _batched(ids):
-        has_lines |= set(session.scalars(select(OrderLine.order_id).where(OrderLine.order_id.in_(batch)).distinct()))
-    work = _ItemWork()
-    for r in records:
-        order = orders.get(r.order_ref)
-        if order is None:
-            problems.append(Problem(r.row, "order_number", r.order_ref, "is not an order of "
-                                    f"{ctx.operator.org_code} (import the orders file first)"))
-            continue
-        if order.id in has_lines:
-            problems.append(Problem(r.row, "order_number", r.order_ref, f"{order.number} has its lines already"))
-            continue
-        product = products.get(r.stock_code.upper())
-        if product is None:
-            problems.append(Problem(r.row, "stock_code", r.stock_code, "is not a product's stock code"))
-            continue
-        if r.discount > r.unit_price * r.quantity:
-            problems.append(Problem(r.row, "discount", str(r.discount), "is more than the line is worth"))
-            continue
-        work.lines.setdefault(order.id, []).append((r, product[0], r.product_name or product[1]))  # type: ignore[index]
-        work.rows_of.setdefault(order.id, []).append(r.row)  # type: ignore[index]
-    for order in orders.values():
-        lines = work.lines.get(order.id)  # type: ignore[arg-type]
-        if not lines:
-            continue
-        total = sum(r.unit_price * r.quantity - r.discount for r, _, _ in lines)
-        expected = total - order.discount_total + order.shipping_total
-        if abs(expected - order.order_total) > 1:
-            first = lines[0][0]
-            problems.append(Problem(first.row, "unit_price", "", f"{order.number}'s lines come to "
-                                    f"{expected / 100:.2f} with its shipping and discount, its total is "
-                                    f"{order.order_total / 100:.2f}"))
-            problems.extend(Problem(r.row, "order_number", r.order_ref, f"{order.number}'s lines do not add up "
-                                    f"(see row {first.row})") for r, _, _ in lines[1:])
-    return work, problems
-
-
-# ---------------------------------------------------------------------------- payments
-
-@dataclass
-class _PaymentWork(_Work):
-    add: list[tuple[PaymentRecord, int]] = field(default_factory=list)
-    same: list[PaymentRecord] = field(default_factory=list)
-
-    def counts(self, bad: set[int]) -> dict[str, int]:
-        return {"created": sum(1 for r, _ in self.add if r.row not in bad),
-                "unchanged": sum(1 for r in self.same if r.row not in bad)}
-
-    def write(self, session: Session, ctx: Context, label: str, bad: set[int], progress: Progress | None) -> None:
-        now, user = ctx.now(), ctx.operator.user_name
-        touched: dict[int, list[int]] = {}
-        for r, order_id in self.add:
-            if r.row in bad:
-                continue
-            session.add(Payment(order_id=order_id, method=r.method, status=r.status, amount=r.amount,
-                                reference=r.reference, source="import", paid_at=r.paid_at, recorded_at=now,
-                                recorded_by=user))
-            touched.setdefault(order_id, []).append(r.row)
-        session.flush()
-        for order_id, rows in touched.items():
-            order = session.get(Order, order_id)
-            assert order is not None
-            totals = dict(session.execute(select(Payment.status, func.sum(Payment.amount)).where(
-                Payment.order_id == order_id).group_by(Payment.status)).all())
-            before = {"paid_total": order.paid_total, "payment_status": order.payment_status}
-            order.paid_total = int(totals.get(PaymentStatus.Paid.value) or 0)
-            order.payment_status = payment_status_for(order.order_total, order.paid_total,
-                                                      int(totals.get(PaymentStatus.Authorized.value) or 0),
-                                                      order.refunded_total, None).value
-            order.version += 1
-            order.updated_at, order.updated_by = now, user
-            audit.record(session, ctx, order_id=order_id, action="import",
-                         summary=f"Imported {len(rows)} payment(s) from {label} rows {', '.join(map(str, rows))}",
-                         before=before, after={"paid_total": order.paid_total,
-                                               "payment_status": order.payment_status, "file": label})
-
-
-def _plan_payments(session: Session, ctx: Context,
-                   records: list[PaymentRecord]) -> tuple[_PaymentWork, list[Problem]]:
-    org = ctx.operator.org_id
-    problems: list[Problem] = []
-    orders = _find_orders(session, org, {r.order_ref for r in records})
-    existing: set[tuple[int, str, int, str]] = set()
-    for batch in _batched([o.id for o in orders.values()]):
-        existing |= {(oid, ref, amount, method) for oid, ref, amount, method in session.execute(
-            select(Payment.order_id, Payment.reference, Payment.amount, Payment.method)
-            .where(Payment.order_id.in_(batch)))}
-    work = _PaymentWork()
-    for r in records:
-        order = orders.get(r.order_ref)
-        if order is None:
-            problems.append(Problem(r.row, "order_number", r.order_ref, "is not an order of "
-                                    f"{ctx.operator.org_code} (import the orders file first)"))
-            continue
-        if (order.id, r.reference, r.amount, r.method) in existing:
-            work.same.append(r)
-            continue
-        work.add.append((r, order.id))  # type: ignore[arg-type]
-    return work, problems
-
-
-__all__ = ["ImportReport", "SIZE_LIMIT", "UPDATABLE", "import_file", "write_errors"]
+__all__ = ["ImportReport", "SIZE_LIMIT", "UPDATABLE", "Work", "batched", "find_orders", "import_file", "write_errors"]

@@ -31,7 +31,7 @@ from hubtui.services import audit
 from hubtui.services.catalogue import phone_key
 from hubtui.services.context import Context
 from hubtui.services.csv_reader import check_header, open_rows
-from hubtui.services.imports import SIZE_LIMIT, ImportReport, Progress, _batched, _sha256, already_imported, \
+from hubtui.services.imports import SIZE_LIMIT, ImportReport, Progress, _sha256, already_imported, batched, \
     record_import
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
 from hubtui.store.tables import Customer, Microsite, Order, OrderLine, OrgChannel, Payment, Product
@@ -98,11 +98,11 @@ def _plan(session: Session, ctx: Context, orders: list[ShopifyOrder], channel: s
         return [], problems
     currencies = {s.currency for s in session.scalars(select(Microsite).where(Microsite.org_id == org))}
     known: set[str] = set()
-    for batch in _batched({o.reference for o in orders}):
+    for batch in batched({o.reference for o in orders}):
         known |= set(session.scalars(select(Order.external_ref).where(
             Order.org_id == org, Order.channel == channel, Order.external_ref.in_(batch))))
     codes: set[str] = set()
-    for batch in _batched({product_code(l.sku, l.name).upper() for o in orders for l in o.lines}):
+    for batch in batched({product_code(l.sku, l.name).upper() for o in orders for l in o.lines}):
         codes |= {c.upper() for c in session.scalars(select(Product.stock_code).where(
             Product.org_id == org, func.upper(Product.stock_code).in_(batch)))}
     plan = []
