@@ -240,6 +240,7 @@ class _OrderWork(Work):
             else:
                 number = r.order_number
             lines_total = r.order_total - r.shipping_total + r.discount_total
+            paid = paid_in_file(r)
             order = Order(
                 org_id=ctx.operator.org_id, number=number, external_ref=r.external_ref or None, microsite_id=site_id,
                 channel=r.channel, order_type=r.order_type, status=r.status, payment_status=r.payment_status,
@@ -254,15 +255,15 @@ class _OrderWork(Work):
                 billing_line1=r.shipping["line1"], billing_line2=r.shipping["line2"], billing_city=r.shipping["city"],
                 billing_postcode=r.shipping["postcode"].upper(), billing_country=r.shipping["country"],
                 lines_total=lines_total, discount_total=r.discount_total, shipping_total=r.shipping_total,
-                order_total=r.order_total, paid_total=r.payment_taken or 0, customer_reference=r.customer_reference,
+                order_total=r.order_total, paid_total=paid, customer_reference=r.customer_reference,
                 tags=r.tags, fraud_score=r.fraud_score, placed_at=r.placed_at, created_at=now, created_by=user,
                 updated_at=now, updated_by=user,
             )
             session.add(order)
             session.flush()
-            if r.payment_taken:
+            if paid:
                 session.add(Payment(order_id=order.id, method="Marketplace" if r.channel in ("amazon", "ebay", "etsy")
-                                    else "Card", status=PaymentStatus.Paid.value, amount=r.payment_taken,  # type: ignore[arg-type]
+                                    else "Card", status=PaymentStatus.Paid.value, amount=paid,  # type: ignore[arg-type]
                                     reference=f"import {label}", source="import", paid_at=r.placed_at,
                                     recorded_at=now, recorded_by=user))
             audit.record(session, ctx, order_id=order.id, action="import",
@@ -284,6 +285,15 @@ class _OrderWork(Work):
                          summary=f"Updated from {label} row {r.row}: "
                                  + ", ".join(f"{k} {before[k]} → {v}" for k, v in changes.items()),
                          before=before, after={**changes, "file": label, "row": r.row})
+
+
+def paid_in_file(r: OrderRecord) -> int:
+    """What an imported order has been paid: payment_taken when the file has the column; without
+    it, an order the file calls Paid was paid in full (one imported payment; a file followed by a
+    payments file gives payment_taken 0), any other nothing yet."""
+    if r.payment_taken is not None:
+        return r.payment_taken
+    return r.order_total if r.payment_status == PaymentStatus.Paid.value else 0
 
 
 # What an orders import may change on an order that is there already.

@@ -54,6 +54,8 @@ def test_orders_are_created_with_their_customers_and_an_activity_entry_each(admi
     one = sql.one("SELECT * FROM orders WHERE external_ref = 'EXT-2'")
     assert (one["order_total"], one["lines_total"], one["customer_email"], one["status"]) == (
         120495, 120000, "ivy.two@example.com", "Approved")
+    assert (one["paid_total"], one["payment_status"]) == (120495, "Paid"), "paid in full: one imported payment"
+    assert sql.scalar("SELECT SUM(amount) FROM payments WHERE order_id = ? AND source = 'import'", (one["id"],)) == 120495
     assert one["number"].startswith("BT") and sql.scalar("SELECT COUNT(*) FROM customers WHERE email = ?",
                                                          ("ivy.two@example.com",)) == 1
     entry = sql.one("SELECT summary FROM activity WHERE order_id = ?", (one["id"],))
@@ -152,7 +154,7 @@ def test_items_give_an_order_its_lines_when_they_add_up_to_its_total(admin, sql:
 
 
 def test_payments_move_the_orders_paid_total_and_payment_status(admin, sql: Sql, tmp_path: Path) -> None:
-    _orders_csv(tmp_path / "o.csv", [{"external_ref": "EXT-P", "payment_status": "Pending"}])
+    _orders_csv(tmp_path / "o.csv", [{"external_ref": "EXT-P", "payment_status": "Pending"}])  # nothing paid yet
     import_file(admin, "orders", tmp_path / "o.csv")
     number = sql.scalar("SELECT number FROM orders WHERE external_ref = 'EXT-P'")
     path = tmp_path / "p.csv"
