@@ -16,6 +16,7 @@ from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.limits import LIMITS, text_problem
 from hubtui.domain.numbers import parse_order_number
 from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus
+from hubtui.domain.spreadsheet_text import strip_guard
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LIMITS = {  # columns that are not in domain.limits under the same name
@@ -41,7 +42,8 @@ class _Row:
         self.problems: list[Problem] = []
 
     def text(self, column: str, *, required: bool = False) -> str:
-        value = (self.values.get(column) or "").strip()
+        # An export writes formula-looking text with a guard ('=1+1); it comes off here.
+        value = strip_guard((self.values.get(column) or "").strip())
         if required and not value:
             self.problem(column, value, "is empty; it is needed")
             return value

@@ -173,3 +173,11 @@ def test_an_agent_may_not_import(context_for, tmp_path: Path) -> None:
 
     with pytest.raises(PermissionDenied, match="import"):
         import_file(context_for("alice"), "orders", _orders_csv(tmp_path / "o.csv", [{"external_ref": "X"}]))
+
+
+def test_the_guard_an_export_puts_on_formula_looking_text_comes_off(admin, sql: Sql, tmp_path: Path) -> None:
+    path = _orders_csv(tmp_path / "guarded.csv", [{"external_ref": "EXT-G", "tags": "'=1+1",
+                                                   "customer_reference": "'O'Brien"}])
+    assert import_file(admin, "orders", path).created == 1
+    row = sql.one("SELECT tags, customer_reference FROM orders WHERE external_ref = 'EXT-G'")
+    assert (row["tags"], row["customer_reference"]) == ("=1+1", "'O'Brien")
