@@ -9,6 +9,8 @@ skip-row`; exit 1 then too, as nothing, or not everything, went in.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
@@ -63,14 +65,16 @@ def import_command(
 
         context = signed_in(ctx, db, org, user)
         skip = on_error is OnError.skip_row
-        if kind is ImportTarget.shopify:
-            from hubtui.services.shopify_import import import_shopify
+        with _progress_bar("checked" if dry_run else "imported") as progress:
+            if kind is ImportTarget.shopify:
+                from hubtui.services.shopify_import import import_shopify
 
-            report = import_shopify(context, path, channel=channel.strip().lower(), create_products=create_products,
-                                    dry_run=dry_run, skip_bad_rows=skip, progress=_progress())
-        else:
-            report = import_file(context, kind.value, path, dry_run=dry_run, skip_bad_rows=skip,
-                                 progress=_progress())
+                report = import_shopify(context, path, channel=channel.strip().lower(),
+                                        create_products=create_products, dry_run=dry_run, skip_bad_rows=skip,
+                                        progress=progress)
+            else:
+                report = import_file(context, kind.value, path, dry_run=dry_run, skip_bad_rows=skip,
+                                     progress=progress)
         if errors and report.problems:
             write_errors(report, errors, path)
     if as_json:
@@ -108,13 +112,21 @@ def _summary(report) -> str:  # type: ignore[no-untyped-def]
     return "; ".join(parts) + "."
 
 
-def _progress():  # type: ignore[no-untyped-def]
-    """A progress line on a terminal; nothing when the output is piped or captured."""
+@contextmanager
+def _progress_bar(verb: str) -> Iterator[Callable[[int, int, int], None] | None]:
+    """A Rich progress bar on stderr while a terminal shows it (the share of the file read,
+    checked and written); nothing when the output is piped or captured."""
     if not sys.stderr.isatty():
-        return None
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r{done:,}" + (f" of {total:,}" if total else " rows read") + " ")
-        sys.stderr.flush()
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading…", total=None)
 
-    return show
+        def show(rows: int, done: int, total: int) -> None:
+            bar.update(task, description=f"{rows:,} rows {verb}", completed=done, total=max(total, 1))
+
+        yield show

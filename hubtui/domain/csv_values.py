@@ -61,6 +61,7 @@ _AMOUNT_SHAPE = re.compile(
 _GROUPED = {",": re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII), ".": re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+",
                                                                                      re.ASCII)}
 _DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}", re.ASCII)
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,13})(?:\.([0-9]{1,2}))?", re.ASCII)  # 12.50: what nearly every row holds
 _HINT = "write it like 12.50 or 1,234.50"
 _HINT_SEMICOLON = "write it like 12.50, 12,50 or 1.234,50"
 
@@ -78,6 +79,10 @@ def parse_csv_money(text: str, *, delimiter: str = ",", allow_negative: bool = F
     if not isinstance(text, str):
         raise CsvMoneyError(f"{text!r} is not an amount; {_HINT}")
     cleaned = text.strip()
+    plain = _PLAIN_AMOUNT.fullmatch(cleaned)
+    if plain is not None:  # the same value the general reading below gives, without its work
+        units, cents = plain.groups()
+        return int(units) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
     hint = _HINT_SEMICOLON if delimiter == ";" else _HINT
     if not cleaned:
         raise CsvMoneyError(f"no amount given; {hint}")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from functools import cache, lru_cache, partial
+from datetime import datetime, timezone, tzinfo
 from typing import Any, Callable
 
 from hubtui.domain.csv_values import CsvValueError, parse_csv_datetime, parse_csv_money, parse_csv_quantity
@@ -16,8 +17,10 @@ from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.limits import LIMITS, text_problem
 from hubtui.domain.numbers import parse_order_number
 from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus
-from hubtui.domain.spreadsheet_text import strip_guard
+from hubtui.domain.spreadsheet_text import GUARD, strip_guard
 
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,13})(?:\.([0-9]{1,2}))?", re.ASCII)  # as csv_values reads it
+_CANONICAL_NUMBER = re.compile(r"BT[0-9]{7}", re.ASCII)  # what domain.numbers.parse_order_number gives
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LIMITS = {  # columns that are not in domain.limits under the same name
     "external_ref": 64, "microsite": 32, "channel": 16, "company": 160, "stock_code": 40, "product_name": 200,
@@ -42,16 +45,24 @@ class _Row:
         self.problems: list[Problem] = []
 
     def text(self, column: str, *, required: bool = False) -> str:
-        # An export writes formula-looking text with a guard ('=1+1); it comes off here.
-        value = strip_guard((self.values.get(column) or "").strip())
-        if required and not value:
-            self.problem(column, value, "is empty; it is needed")
+        value = self.values.get(column)
+        value = value.strip() if value else ""
+        if value[:1] == GUARD:  # an export writes formula-looking text with a guard ('=1+1); it comes off here
+            value = strip_guard(value)
+        if not value:
+            if required:
+                self.problem(column, value, "is empty; it is needed")
             return value
         limit = _LIMITS.get(column)
-        if limit is not None and len(value) > limit:
-            self.problem(column, value, f"is longer than {limit} characters")
-        elif limit is None and column in LIMITS and text_problem(column, value):
-            self.problem(column, value, text_problem(column, value) or "")
+        if limit is not None:
+            if len(value) > limit:
+                self.problem(column, value, f"is longer than {limit} characters")
+            elif "\x00" in value:
+                self.problem(column, value, "holds a NUL character")
+        elif column in LIMITS:
+            found = text_problem(column, value)
+            if found:
+                self.problem(column, value, found)
         elif "\x00" in value:
             self.problem(column, value, "holds a NUL character")
         return value
@@ -69,17 +80,22 @@ class _Row:
             return default
 
     def money(self, column: str, *, required: bool = True) -> int | None:
-        return self.parsed(column, lambda v: parse_csv_money(v, delimiter=self.delimiter), required=required,
+        value = self.values.get(column)
+        plain = _PLAIN_AMOUNT.fullmatch(value) if value else None
+        if plain is not None:  # 12.50, as nearly every row has it: read here without the general reading's work
+            units, cents = plain.groups()
+            return int(units) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
+        return self.parsed(column, partial(parse_csv_money, delimiter=self.delimiter), required=required,
                            default=None if not required else 0)
 
     def when(self, column: str) -> datetime | None:
-        return self.parsed(column, lambda v: parse_csv_datetime(v, self.tz))
+        return self.parsed(column, partial(parse_csv_datetime, tz=self.tz))
 
     def choice(self, column: str, kind: type, *, default: str | None = None) -> str:
         value = (self.values.get(column) or "").strip()
         if not value and default is not None:
             return default
-        by_name = {k.value.lower(): k.value for k in kind}
+        by_name = _choices(kind)
         if value.lower() not in by_name:
             self.problem(column, value, f"is not one of {', '.join(by_name.values())}")
             return value
@@ -87,6 +103,12 @@ class _Row:
 
     def problem(self, column: str, value: str, reason: str) -> None:
         self.problems.append(Problem(self.row, column, value, reason))
+
+
+@cache
+def _choices(kind: type) -> dict[str, str]:
+    """An enum's values by their lower-case form."""
+    return {k.value.lower(): k.value for k in kind}  # type: ignore[attr-defined]
 
 
 def _order_number(value: str) -> str:
@@ -122,8 +144,6 @@ class OrderRecord:
 
 def read_order(row: int, values: Mapping[str, str], *, delimiter: str = ",",
                tz: tzinfo | None = None) -> tuple[OrderRecord | None, list[Problem]]:
-    from datetime import timezone
-
     r = _Row(row, values, delimiter, tz or timezone.utc)
     number = r.parsed("order_number", _order_number, required=False)
     external = r.text("external_ref")
@@ -138,7 +158,7 @@ def read_order(row: int, values: Mapping[str, str], *, delimiter: str = ",",
     country = (values.get("shipping_country") or "").strip().upper() or "GB"
     if not re.fullmatch(r"[A-Z]{2}", country):
         r.problem("shipping_country", country, "is not a two-letter country code such as GB")
-    fraud = r.parsed("fraud_score", lambda v: parse_csv_quantity(v, minimum=0, maximum=100), required=False,
+    fraud = r.parsed("fraud_score", _fraud_score, required=False,
                      default=0)
     record = OrderRecord(
         row=row, order_number=number, external_ref=external, microsite=r.text("microsite"),
@@ -171,12 +191,10 @@ class ItemRecord:
 
 
 def read_item(row: int, values: Mapping[str, str], *, delimiter: str = ",") -> tuple[ItemRecord | None, list[Problem]]:
-    from datetime import timezone
-
     r = _Row(row, values, delimiter, timezone.utc)
     ref = r.text("order_number", required=True)
     record = ItemRecord(row, _canonical_ref(ref), r.text("stock_code", required=True), r.text("product_name"),
-                        r.parsed("quantity", lambda v: parse_csv_quantity(v, minimum=1, maximum=1_000_000)) or 0,
+                        r.parsed("quantity", _quantity) or 0,
                         r.money("unit_price") or 0, r.money("discount", required=False) or 0)
     return (None if r.problems else record), r.problems
 
@@ -194,8 +212,6 @@ class PaymentRecord:
 
 def read_payment(row: int, values: Mapping[str, str], *, delimiter: str = ",",
                  tz: tzinfo | None = None) -> tuple[PaymentRecord | None, list[Problem]]:
-    from datetime import timezone
-
     r = _Row(row, values, delimiter, tz or timezone.utc)
     ref = r.text("order_number", required=True)
     record = PaymentRecord(row, _canonical_ref(ref), r.choice("method", PaymentMethod),
@@ -204,6 +220,16 @@ def read_payment(row: int, values: Mapping[str, str], *, delimiter: str = ",",
     return (None if r.problems else record), r.problems
 
 
+def looks_like_order_number(ref: str) -> bool:
+    """Whether a reference read by `_canonical_ref` is an order number in its canonical form."""
+    return _CANONICAL_NUMBER.fullmatch(ref) is not None
+
+
+_fraud_score = partial(parse_csv_quantity, minimum=0, maximum=100)
+_quantity = partial(parse_csv_quantity, minimum=1, maximum=1_000_000)
+
+
+@lru_cache(maxsize=4096)  # an order's reference is on each of its item and payment rows
 def _canonical_ref(value: str) -> str:
     """An order number in its canonical form when it is one; else as given (an external reference)."""
     try:
@@ -212,4 +238,4 @@ def _canonical_ref(value: str) -> str:
         return value
 
 
-__all__ = ["ItemRecord", "OrderRecord", "PaymentRecord", "Problem", "read_item", "read_order", "read_payment"]
+__all__ = ["ItemRecord", "looks_like_order_number", "OrderRecord", "PaymentRecord", "Problem", "read_item", "read_order", "read_payment"]

@@ -1,7 +1,7 @@
 """`i` on the order list: import a CSV file. The kind, the file's path (tab completes it as a
 shell does), what to do with bad rows; enter shows a dry run (rows read, orders to create and
 update, every rejected row with its column, value and reason); ctrl+s imports with a progress
-line and says what it did. Nothing is written until ctrl+s, and then all of it or none."""
+bar (the share of the file read, checked and written, and the rows so far) and says what it did. Nothing is written until ctrl+s, and then all of it or none."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, ProgressBar, Static
 
 from hubtui.services.context import Context
 from hubtui.widgets.choice_row import ChoiceRow
@@ -58,6 +58,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
                 yield Label("Products  ", classes="form-caption")
                 yield ChoiceRow(PRODUCTS, PRODUCTS[0], id="import-products", tight=True)
             yield Static("", id="import-summary", markup=False)
+            yield ProgressBar(total=None, show_eta=False, id="import-progress")
             yield Static("", id="import-problems", markup=False)
             yield Label("enter: what it would do (nothing is written) · ctrl+s import · tab complete · esc back",
                         classes="dialog-hint")
@@ -66,6 +67,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         self.title = "Import"
         self.sub_title = f"{safe(self.context.operator.org_code)} · {safe(self.context.operator.user_name)}"
+        self.query_one("#import-progress", ProgressBar).display = False
 
     def _choices(self) -> tuple[str, str, str, str]:
         return (self.query_one("#import-kind", ChoiceRow).value, self.query_one("#import-path", Input).value.strip(),
@@ -115,15 +117,19 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
     def _run(self, kind: str, path: str, policy: str, products: str, *, dry_run: bool) -> None:
         self.busy = True
         self._say("Reading the file…" if dry_run else "Importing…", "")
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
         self._work(kind, path, policy == POLICIES[1], products == PRODUCTS[1], dry_run)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="import the file")
     def _work(self, kind: str, path: str, skip: bool, create_products: bool, dry_run: bool) -> None:
         from hubtui.services.faults import one_line
 
-        def progress(done: int, total: int) -> None:
-            words = f"{done:,} of {total:,} written" if total else f"{done:,} rows read"
-            self.app.call_from_thread(self._say, words + "…", "")
+        verb = "checked" if dry_run else "imported"
+
+        def progress(rows: int, done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, f"{rows:,} rows {verb}…", done, total)
 
         try:
             if kind == "shopify":
@@ -141,8 +147,14 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             return
         self.app.call_from_thread(self._done, *_words(report), report)
 
+    def _progress(self, words: str, done: int, total: int) -> None:
+        if self.busy:
+            self.query_one("#import-summary", Static).update(words)
+            self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
+
     def _done(self, summary: str, problems: str, report) -> None:  # type: ignore[no-untyped-def]
         self.busy = False
+        self.query_one("#import-progress", ProgressBar).display = False
         self._say(summary, problems)
         if report is not None and report.written:
             self.notify(summary, timeout=6)

@@ -38,13 +38,27 @@ def record(
             at=ctx.now(),
             user_name=ctx.operator.user_name,
             action=action,
-            # A summary longer than the column (a comment at its limit after "Status A → B: ") is
-            # cut with a mark, so the view shows that there is more; `after` holds it whole.
-            summary=summary if len(summary) <= SUMMARY_LIMIT else summary[:SUMMARY_LIMIT - 1] + "…",
+            summary=_summary(summary),
             before=_dump(before),
             after=_dump(after),
         )
     )
+
+
+ACTIVITY_COLUMNS = ("org_id", "order_id", "rma_id", "at", "user_name", "action", "summary", "before", "after")
+
+
+def activity_row(ctx: Context, *, action: str, summary: str, order_id: int | None = None,
+                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """The entry `record` adds, as values in the order of ACTIVITY_COLUMNS, for store.row_writer."""
+    return (ctx.operator.org_id, order_id, None, ctx.now(), ctx.operator.user_name, action, _summary(summary),
+            _dump(before), _dump(after))
+
+
+def _summary(text: str) -> str:
+    # A summary longer than the column (a comment at its limit after "Status A → B: ") is
+    # cut with a mark, so the view shows that there is more; `after` holds it whole.
+    return text if len(text) <= SUMMARY_LIMIT else text[:SUMMARY_LIMIT - 1] + "…"
 
 
 def load(text: str | None) -> dict[str, Any] | None:

@@ -1,157 +1,210 @@
 """The items and payments imports (SPEC 7): the lines of orders imported before, and their
-payments, checked against the store and written by services.imports."""
+payments, checked against the store a batch at a time and written with the driver's
+executemany (store.row_writer). What needs every row of an order (its lines adding up to its
+total, its paid total and payment status) is done by `finish`, with one activity entry an order."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
 
-from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem
+from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem, read_item, read_payment
 from hubtui.domain.orders import PaymentStatus, payment_status_for
 from hubtui.services import audit
-from hubtui.services.context import Context
-from hubtui.services.imports import Progress, Work, batched, find_orders
+from hubtui.services.imports import Importer, batched, find_order_ids
+from hubtui.store.row_writer import insert_rows, update_rows
 from hubtui.store.tables import Order, OrderLine, Payment, Product
 
+LINE_INSERT = ("order_id", "line_no", "product_id", "stock_code", "product_name", "quantity", "unit_price", "discount",
+               "line_total", "dispatched_quantity")
+PAYMENT_INSERT = ("order_id", "method", "status", "amount", "reference", "comment", "source", "paid_at",
+                  "recorded_at", "recorded_by")
+
 
 @dataclass
-class _ItemWork(Work):
-    lines: dict[int, list[tuple[ItemRecord, int | None, str]]] = field(default_factory=dict)  # order id -> lines
-    rows_of: dict[int, list[int]] = field(default_factory=dict)
+class _Lines:
+    """What the file gives one order: its lines' count and sum, the rows they came from."""
 
-    def counts(self, bad: set[int]) -> dict[str, int]:
-        return {"created": sum(1 for o, rows in self.rows_of.items() if not set(rows) & bad)}
-
-    def write(self, session: Session, ctx: Context, label: str, bad: set[int], progress: Progress | None) -> None:
-        for order_id, lines in self.lines.items():
-            if set(self.rows_of[order_id]) & bad:
-                continue  # an order's lines go in whole or not at all
-            order = session.get(Order, order_id)
-            assert order is not None
-            for line_no, (r, product_id, name) in enumerate(lines, start=1):
-                session.add(OrderLine(order_id=order_id, line_no=line_no, product_id=product_id,
-                                      stock_code=r.stock_code, product_name=name, quantity=r.quantity,
-                                      unit_price=r.unit_price, discount=r.discount,
-                                      line_total=r.unit_price * r.quantity - r.discount))
-            order.lines_total = sum(r.unit_price * r.quantity - r.discount for r, _, _ in lines)
-            audit.record(session, ctx, order_id=order_id, action="import",
-                         summary=f"Imported {len(lines)} line(s) from {label} rows "
-                                 f"{', '.join(str(r.row) for r, _, _ in lines)}",
-                         after={"file": label, "rows": [r.row for r, _, _ in lines]})
+    id: int
+    number: str
+    version: int
+    order_total: int
+    expected: int  # what its lines must come to: its total less shipping, plus its discount
+    had_lines: bool
+    rows: list[int] = field(default_factory=list)
+    total: int = 0
+    refused: bool = False
 
 
-def plan_items(session: Session, ctx: Context, records: list[ItemRecord]) -> tuple[_ItemWork, list[Problem]]:
-    org = ctx.operator.org_id
-    problems: list[Problem] = []
-    orders = find_orders(session, org, {r.order_ref for r in records})
-    products: dict[str, tuple[int, str]] = {}
-    for batch in batched({r.stock_code.upper() for r in records}):
-        for pid, code, name in session.execute(select(Product.id, Product.stock_code, Product.name).where(
-                Product.org_id == org, func.upper(Product.stock_code).in_(batch))):
-            products[code.upper()] = (pid, name)
-    has_lines = set()
-    ids = [o.id for o in orders.values()]
-    for batch in batched(ids):
-        has_lines |= set(session.scalars(select(OrderLine.order_id).where(OrderLine.order_id.in_(batch)).distinct()))
-    work = _ItemWork()
-    for r in records:
-        order = orders.get(r.order_ref)
-        if order is None:
-            problems.append(Problem(r.row, "order_number", r.order_ref, "is not an order of "
-                                    f"{ctx.operator.org_code} (import the orders file first)"))
-            continue
-        if order.id in has_lines:
-            problems.append(Problem(r.row, "order_number", r.order_ref, f"{order.number} has its lines already"))
-            continue
-        product = products.get(r.stock_code.upper())
-        if product is None:
-            problems.append(Problem(r.row, "stock_code", r.stock_code, "is not a product's stock code"))
-            continue
-        if r.discount > r.unit_price * r.quantity:
-            problems.append(Problem(r.row, "discount", str(r.discount), "is more than the line is worth"))
-            continue
-        work.lines.setdefault(order.id, []).append((r, product[0], r.product_name or product[1]))  # type: ignore[index]
-        work.rows_of.setdefault(order.id, []).append(r.row)  # type: ignore[index]
-    for order in orders.values():
-        lines = work.lines.get(order.id)  # type: ignore[arg-type]
-        if not lines:
-            continue
-        total = sum(r.unit_price * r.quantity - r.discount for r, _, _ in lines)
-        expected = total - order.discount_total + order.shipping_total
-        if abs(expected - order.order_total) > 1:
-            first = lines[0][0]
-            problems.append(Problem(first.row, "unit_price", "", f"{order.number}'s lines come to "
-                                    f"{expected / 100:.2f} with its shipping and discount, its total is "
-                                    f"{order.order_total / 100:.2f}"))
-            problems.extend(Problem(r.row, "order_number", r.order_ref, f"{order.number}'s lines do not add up "
-                                    f"(see row {first.row})") for r, _, _ in lines[1:])
-    return work, problems
+class ItemImporter(Importer):
+    kind = "items"
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.orders: dict[str, _Lines | None] = {}  # a reference in the file -> its order (None: not one)
+        self.products: dict[str, tuple[int, str] | None] = {}
 
-# ---------------------------------------------------------------------------- payments
+    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
+        return read_item(number, values, delimiter=self.delimiter)
 
-@dataclass
-class _PaymentWork(Work):
-    add: list[tuple[PaymentRecord, int]] = field(default_factory=list)
-    same: list[PaymentRecord] = field(default_factory=list)
+    def _look_up(self, records: list[ItemRecord]) -> None:
+        org, session = self.ctx.operator.org_id, self.session
+        refs = {r.order_ref for r in records} - self.orders.keys()
+        found = find_order_ids(session, org, refs, Order.order_total, Order.shipping_total, Order.discount_total,
+                               Order.version)
+        with_lines: set[int] = set()
+        for batch in batched([row.id for row in found.values()]):
+            with_lines |= set(session.scalars(select(OrderLine.order_id).where(OrderLine.order_id.in_(batch))
+                                              .distinct()))
+        by_id: dict[int, _Lines] = {}
+        for ref in refs:
+            row = found.get(ref)
+            if row is not None:
+                lines = by_id.get(row.id) or _Lines(row.id, row.number, row.version, row.order_total, row.order_total
+                                                    - row.shipping_total + row.discount_total, row.id in with_lines)
+                self.orders[ref] = by_id[row.id] = lines
+            else:
+                self.orders[ref] = None
+        codes = {r.stock_code.upper() for r in records} - self.products.keys()
+        for batch in batched(codes):
+            for pid, code, name in session.execute(select(Product.id, Product.stock_code, Product.name).where(
+                    Product.org_id == org, func.upper(Product.stock_code).in_(batch))):
+                self.products[code.upper()] = (pid, name)
+        self.products.update((code, None) for code in codes - self.products.keys())
 
-    def counts(self, bad: set[int]) -> dict[str, int]:
-        return {"created": sum(1 for r, _ in self.add if r.row not in bad),
-                "unchanged": sum(1 for r in self.same if r.row not in bad)}
-
-    def write(self, session: Session, ctx: Context, label: str, bad: set[int], progress: Progress | None) -> None:
-        now, user = ctx.now(), ctx.operator.user_name
-        touched: dict[int, list[int]] = {}
-        for r, order_id in self.add:
-            if r.row in bad:
+    def check_and_write(self, records: list[ItemRecord], write: bool) -> None:
+        self._look_up(records)
+        org_code = self.ctx.operator.org_code
+        rows = []
+        for r in records:
+            order = self.orders[r.order_ref]
+            if order is None:
+                self.refuse(Problem(r.row, "order_number", r.order_ref, f"is not an order of {org_code} "
+                                                                        "(import the orders file first)"))
                 continue
-            session.add(Payment(order_id=order_id, method=r.method, status=r.status, amount=r.amount,
-                                reference=r.reference, source="import", paid_at=r.paid_at, recorded_at=now,
-                                recorded_by=user))
-            touched.setdefault(order_id, []).append(r.row)
-        session.flush()
-        for order_id, rows in touched.items():
-            order = session.get(Order, order_id)
-            assert order is not None
-            totals = dict(session.execute(select(Payment.status, func.sum(Payment.amount)).where(
-                Payment.order_id == order_id).group_by(Payment.status)).all())
-            before = {"paid_total": order.paid_total, "payment_status": order.payment_status}
-            order.paid_total = int(totals.get(PaymentStatus.Paid.value) or 0)
-            order.payment_status = payment_status_for(order.order_total, order.paid_total,
-                                                      int(totals.get(PaymentStatus.Authorized.value) or 0),
-                                                      order.refunded_total, None).value
-            order.version += 1
-            order.updated_at, order.updated_by = now, user
-            audit.record(session, ctx, order_id=order_id, action="import",
-                         summary=f"Imported {len(rows)} payment(s) from {label} rows {', '.join(map(str, rows))}",
-                         before=before, after={"paid_total": order.paid_total,
-                                               "payment_status": order.payment_status, "file": label})
+            if order.had_lines:
+                self.refuse(Problem(r.row, "order_number", r.order_ref, f"{order.number} has its lines already"))
+                continue
+            product = self.products[r.stock_code.upper()]
+            if product is None:
+                order.refused = True
+                self.refuse(Problem(r.row, "stock_code", r.stock_code, "is not a product's stock code"))
+                continue
+            if r.discount > r.unit_price * r.quantity:
+                order.refused = True
+                self.refuse(Problem(r.row, "discount", str(r.discount), "is more than the line is worth"))
+                continue
+            line_total = r.unit_price * r.quantity - r.discount
+            order.rows.append(r.row)
+            order.total += line_total
+            rows.append((order.id, len(order.rows), product[0], r.stock_code, r.product_name or product[1],
+                         r.quantity, r.unit_price, r.discount, line_total, 0))
+        if write:
+            insert_rows(self.session, "order_lines", LINE_INSERT, rows)
+
+    def finish(self, write: bool) -> None:
+        """Each order's lines must add up to its total; an order's lines go in whole or not at all."""
+        given = {id(o): o for o in self.orders.values() if o is not None and o.rows}.values()
+        for order in given:
+            if abs(order.total - order.expected) > 1 and not order.refused:
+                order.refused = True
+                first = order.rows[0]
+                with_extras = order.total - order.expected + order.order_total
+                self.refuse(Problem(first, "unit_price", "", f"{order.number}'s lines come to "
+                                    f"{with_extras / 100:.2f} with its shipping and discount, its total is "
+                                    f"{order.order_total / 100:.2f}"))
+                self.problems.extend(Problem(row, "order_number", order.number, f"{order.number}'s lines do not "
+                                             f"add up (see row {first})") for row in order.rows[1:])
+        kept = [o for o in given if not o.refused]
+        self.created = len(kept)
+        if not write:
+            return
+        dropped = [o.id for o in given if o.refused]
+        for batch in batched(dropped):
+            self.session.execute(delete(OrderLine).where(OrderLine.order_id.in_(batch)))
+        if kept:
+            now, user = self.ctx.now(), self.ctx.operator.user_name
+            update_rows(self.session, "orders", ("id", "lines_total", "version", "updated_at", "updated_by"),
+                        [(o.id, o.total, o.version + 1, now, user) for o in kept])
+        insert_rows(self.session, "activity", audit.ACTIVITY_COLUMNS, (audit.activity_row(
+            self.ctx, order_id=o.id, action="import", after={"file": self.label, "rows": o.rows},
+            summary=f"Imported {len(o.rows)} line(s) from {self.label} rows {_rows(o.rows)}") for o in kept))
+
+def _rows(rows: list[int]) -> str:
+    """Row numbers for a summary: all of them when few, else the first and last."""
+    return ", ".join(map(str, rows)) if len(rows) <= 12 else f"{rows[0]}-{rows[-1]} ({len(rows)} rows)"
 
 
-def plan_payments(session: Session, ctx: Context,
-                   records: list[PaymentRecord]) -> tuple[_PaymentWork, list[Problem]]:
-    org = ctx.operator.org_id
-    problems: list[Problem] = []
-    orders = find_orders(session, org, {r.order_ref for r in records})
-    existing: set[tuple[int, str, int, str]] = set()
-    for batch in batched([o.id for o in orders.values()]):
-        existing |= {(oid, ref, amount, method) for oid, ref, amount, method in session.execute(
-            select(Payment.order_id, Payment.reference, Payment.amount, Payment.method)
-            .where(Payment.order_id.in_(batch)))}
-    work = _PaymentWork()
-    for r in records:
-        order = orders.get(r.order_ref)
-        if order is None:
-            problems.append(Problem(r.row, "order_number", r.order_ref, "is not an order of "
-                                    f"{ctx.operator.org_code} (import the orders file first)"))
-            continue
-        if (order.id, r.reference, r.amount, r.method) in existing:
-            work.same.append(r)
-            continue
-        work.add.append((r, order.id))  # type: ignore[arg-type]
-    return work, problems
+class PaymentImporter(Importer):
+    kind = "payments"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.orders: dict[str, int | None] = {}  # a reference in the file -> its order's id (None: not one)
+        self.touched: dict[int, list[int]] = {}  # order id -> the rows that paid it
+
+    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
+        return read_payment(number, values, delimiter=self.delimiter, tz=self.ctx.tz)
+
+    def check_and_write(self, records: list[PaymentRecord], write: bool) -> None:
+        org, session = self.ctx.operator.org_id, self.session
+        refs = {r.order_ref for r in records} - self.orders.keys()
+        found = find_order_ids(session, org, refs)
+        self.orders.update((ref, found[ref].id if ref in found else None) for ref in refs)
+        ids = {self.orders[r.order_ref] for r in records} - {None}
+        existing: set[tuple[int, str, int, str]] = set()
+        for batch in batched(list(ids)):
+            existing |= {(oid, ref, amount, method) for oid, ref, amount, method in session.execute(
+                select(Payment.order_id, Payment.reference, Payment.amount, Payment.method)
+                .where(Payment.order_id.in_(batch)))}
+        now, user = self.ctx.now(), self.ctx.operator.user_name
+        rows = []
+        for r in records:
+            order_id = self.orders[r.order_ref]
+            if order_id is None:
+                self.refuse(Problem(r.row, "order_number", r.order_ref, f"is not an order of "
+                                    f"{self.ctx.operator.org_code} (import the orders file first)"))
+                continue
+            if (order_id, r.reference, r.amount, r.method) in existing:
+                self.unchanged += 1
+                continue
+            self.created += 1
+            self.touched.setdefault(order_id, []).append(r.row)
+            rows.append((order_id, r.method, r.status, r.amount, r.reference, "", "import", r.paid_at, now, user))
+        if write:
+            insert_rows(session, "payments", PAYMENT_INSERT, rows)
+
+    def finish(self, write: bool) -> None:
+        """Each order paid: its paid total and payment status from all its payments now."""
+        if not write:
+            return
+        session, now, user = self.session, self.ctx.now(), self.ctx.operator.user_name
+        entries = []
+        for batch in batched(list(self.touched)):
+            sums: dict[int, dict[str, int]] = {}
+            for order_id, status, amount in session.execute(
+                    select(Payment.order_id, Payment.status, func.sum(Payment.amount))
+                    .where(Payment.order_id.in_(batch)).group_by(Payment.order_id, Payment.status)):
+                sums.setdefault(order_id, {})[status] = int(amount or 0)
+            for order in session.execute(select(Order.id, Order.order_total, Order.paid_total, Order.payment_status,
+                                                Order.refunded_total).where(Order.id.in_(batch))):
+                totals = sums.get(order.id, {})
+                paid = totals.get(PaymentStatus.Paid.value, 0)
+                status = payment_status_for(order.order_total, paid, totals.get(PaymentStatus.Authorized.value, 0),
+                                            order.refunded_total, None).value
+                session.execute(update(Order).where(Order.id == order.id).values(
+                    paid_total=paid, payment_status=status, version=Order.version + 1, updated_at=now,
+                    updated_by=user))
+                rows = self.touched[order.id]
+                entries.append(audit.activity_row(
+                    self.ctx, order_id=order.id, action="import",
+                    before={"paid_total": order.paid_total, "payment_status": order.payment_status},
+                    after={"paid_total": paid, "payment_status": status, "file": self.label},
+                    summary=f"Imported {len(rows)} payment(s) from {self.label} rows {_rows(rows)}"))
+        insert_rows(session, "activity", audit.ACTIVITY_COLUMNS, entries)
 
 
-__all__ = ["plan_items", "plan_payments"]
+__all__ = ["ItemImporter", "PaymentImporter"]

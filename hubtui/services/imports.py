@@ -1,4 +1,4 @@
-"""CSV imports of orders, items and payments (SPEC 7, issue 13): read, checked whole, then
+"""CSV imports of orders, items and payments (SPEC 7, issue 13): read, checked whole, and
 written in one transaction, or not at all.
 
 A file is read (services.csv_reader), each row checked (domain.import_rows), then against the
@@ -14,37 +14,26 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.import_columns import COLUMNS, OPTIONAL, ImportKind
-from hubtui.domain.import_rows import OrderRecord, Problem, read_item, read_order, read_payment
-from hubtui.domain.numbers import format_order_number, order_sequence
-from hubtui.domain.order_query import name_key, postcode_key
-from hubtui.domain.orders import PaymentStatus
+from hubtui.domain.import_rows import Problem, looks_like_order_number
 from hubtui.domain.permissions import Permission
-from hubtui.services import audit
-from hubtui.services.catalogue import phone_key
 from hubtui.services.context import Context
-from hubtui.services.csv_reader import check_header, open_rows
-from hubtui.store.sequences import ORDER_NUMBERS, set_at_least, take_next
-from hubtui.store.tables import (
-    Customer,
-    ImportedFile,
-    Microsite,
-    Order,
-    OrgChannel,
-    Payment,
-)
+from hubtui.services.csv_reader import RowValues, check_header, open_rows
+from hubtui.store.tables import ImportedFile, Order
 
 SIZE_LIMIT = 512 * 1024 * 1024
 IN_BATCH = 500  # values in one IN (...) list
-Progress = Callable[[int, int], None]  # (done, total) of the current step
+BATCH_ROWS = 2000  # rows read, checked and written at a time: memory stays flat in file size
+Progress = Callable[[int, int, int], None]  # rows read, bytes of the file read, its size
 
 
 @dataclass(frozen=True)
@@ -75,11 +64,11 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def batched(values: Iterable[Any]) -> Iterable[list[Any]]:
+def batched(values: Iterable[Any], size: int = IN_BATCH) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for value in values:
         batch.append(value)
-        if len(batch) == IN_BATCH:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
@@ -89,52 +78,64 @@ def batched(values: Iterable[Any]) -> Iterable[list[Any]]:
 def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_run: bool = False,
                 skip_bad_rows: bool = False, progress: Progress | None = None,
                 size_limit: int = SIZE_LIMIT) -> ImportReport:
-    """Import the CSV file at `path` as `kind`; the report says what was (or would be) done."""
+    """Import the CSV file at `path` as `kind`; the report says what was (or would be) done.
+
+    The file is streamed a batch of rows at a time: each batch read, checked against the store
+    and written, all in the one write transaction the file gets (a dry run reads in a read
+    transaction and writes nothing). With a bad row and the default policy the writing stops,
+    the rest is still checked (every problem is reported) and the transaction is rolled back.
+    """
     ctx.require(Permission.import_data)
     kind_value = ImportKind(kind)
     shown = os.fspath(path)
     label = Path(shown).name[:255]
+    from hubtui.services.import_lines import ItemImporter, PaymentImporter
+    from hubtui.services.import_orders import OrderImporter
+
+    importer_of = {ImportKind.orders: OrderImporter, ImportKind.items: ItemImporter,
+                   ImportKind.payments: PaymentImporter}[kind_value]
     with open_rows(shown, size_limit=size_limit) as rows:
         check_header(rows.header, COLUMNS[kind_value], OPTIONAL[kind_value], file=label)
         digest = _sha256(shown)
         earlier = already_imported(ctx, kind_value.value, digest, label, dry_run)
         if earlier is not None:
             return earlier
-        records, problems, bad_rows, count = [], [], {}, 0
-        reader = {ImportKind.orders: lambda n, v: read_order(n, v, delimiter=rows.delimiter, tz=ctx.tz),
-                  ImportKind.items: lambda n, v: read_item(n, v, delimiter=rows.delimiter),
-                  ImportKind.payments: lambda n, v: read_payment(n, v, delimiter=rows.delimiter, tz=ctx.tz),
-                  }[kind_value]
-        for number, values in rows:
-            count += 1
-            if values.problem:
-                problems.append(Problem(number, "", "", values.problem))
-                bad_rows[number] = dict(values)
-                continue
-            record, found = reader(number, values)
-            if found:
-                problems.extend(found)
-                bad_rows[number] = dict(values)
-            else:
-                records.append(record)
-            if progress and count % 1000 == 0:
-                progress(count, 0)
-    from hubtui.services.import_lines import plan_items, plan_payments
-
-    plan = {ImportKind.orders: _plan_orders, ImportKind.items: plan_items,
-            ImportKind.payments: plan_payments}[kind_value]
-    with ctx.store.read() as session:
-        work, more = plan(session, ctx, records)
-    problems.extend(more)
-    bad = {p.row for p in problems}
-    report = ImportReport(kind_value.value, label, rows=count, problems=tuple(sorted(problems, key=lambda p: p.row)),
-                          dry_run=dry_run, bad_rows=bad_rows, **work.counts(bad))
-    if (problems and not skip_bad_rows) or dry_run:
-        return report
-    with ctx.store.write() as session:
-        record_import(session, ctx, report, digest, len(bad))
-        work.write(session, ctx, label, bad, progress)
+        try:
+            with ctx.store.read() if dry_run else ctx.store.write() as session:
+                importer = importer_of(session, ctx, label, rows.delimiter)
+                count = 0
+                # Two stages, one batch apart: this thread reads the next batch while the other checks
+                # the last against the store and writes it (SQLite works with the GIL released, so
+                # the two share the cores). One batch in flight: memory stays flat.
+                with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+                    pending: Future[None] | None = None
+                    for batch in batched(rows, BATCH_ROWS):
+                        count += len(batch)
+                        records = importer.parse(batch)
+                        if pending is not None:
+                            pending.result()
+                        pending = writer.submit(importer.check_and_write, records,
+                                                not dry_run and (skip_bad_rows or not importer.problems))
+                        if progress:
+                            progress(count, rows.position, rows.size)
+                    if pending is not None:
+                        pending.result()
+                importer.finish(write=not dry_run and (skip_bad_rows or not importer.problems))
+                report = importer.report(count, dry_run)
+                if dry_run or (report.problems and not skip_bad_rows):
+                    raise _NothingWritten(report)
+                record_import(session, ctx, report, digest, len({p.row for p in report.problems}))
+        except _NothingWritten as undone:
+            return undone.report
     return replace(report, written=True)
+
+
+class _NothingWritten(Exception):
+    """Leaves the transaction rolled back, carrying the report of what would have been done."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.file_name)
+        self.report = report
 
 
 def already_imported(ctx: Context, kind: str, digest: str, label: str, dry_run: bool) -> ImportReport | None:
@@ -176,194 +177,69 @@ def write_errors(report: ImportReport, path: str | os.PathLike[str], source: str
     return len(report.problems)
 
 
-def find_orders(session: Session, org: int, refs: set[str]) -> dict[str, Order]:
-    """Orders by number, or by external reference for what is not a number."""
-    found: dict[str, Order] = {}
-    for batch in batched(refs):
-        for order in session.scalars(select(Order).where(Order.org_id == org, Order.number.in_(batch))):
-            found[order.number] = order
-        for order in session.scalars(select(Order).where(Order.org_id == org, Order.external_ref.in_(batch))):
-            found.setdefault(order.external_ref or "", order)
+def find_order_ids(session: Session, org: int, refs: set[str], *columns: Any) -> dict[str, Row[Any]]:
+    """The orders `refs` name, by number, or by external reference for what no number matches:
+    (id, number, external_ref, *columns) each, without loading the orders."""
+    found: dict[str, Row[Any]] = {}
+    connection = session.connection()  # Core: rows, not ORM objects
+    chosen = (Order.id, Order.number, Order.external_ref, *columns)
+    numbers = {ref for ref in refs if looks_like_order_number(ref)}
+    for batch in batched(numbers):
+        for row in connection.execute(select(*chosen).where(Order.org_id == org, Order.number.in_(batch))):
+            found[row.number] = row
+    for batch in batched(refs - found.keys()):
+        for row in connection.execute(select(*chosen).where(Order.org_id == org, Order.external_ref.in_(batch))):
+            found.setdefault(row.external_ref or "", row)
     return found
 
 
+class Importer:
+    """One kind's rows: each batch read (domain.import_rows), checked against the store and, when
+    `write` says so, written (store.row_writer); `finish` does what needs the whole file."""
 
-# ---------------------------------------------------------------------------- orders
+    def __init__(self, session: Session, ctx: Context, label: str, delimiter: str) -> None:
+        self.session, self.ctx, self.label, self.delimiter = session, ctx, label, delimiter
+        self.problems: list[Problem] = []
+        self.bad_rows: dict[int, dict[str, str]] = {}
+        self.created = self.updated = self.unchanged = 0
+        self.notes: list[str] = []
 
-class Work:
-    def counts(self, bad: set[int]) -> dict[str, int]:
+    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
         raise NotImplementedError
 
-    def write(self, session: Session, ctx: Context, label: str, bad: set[int], progress: Progress | None) -> None:
+    def check_and_write(self, records: list[Any], write: bool) -> None:
         raise NotImplementedError
 
+    def finish(self, write: bool) -> None:
+        """What can only be done once every row is in (nothing, unless a kind says otherwise)."""
 
-@dataclass
-class _OrderWork(Work):
-    create: list[tuple[OrderRecord, int | None, int]] = field(default_factory=list)  # record, customer id, site id
-    update: list[tuple[OrderRecord, int, dict[str, Any]]] = field(default_factory=list)  # record, order id, changes
-    same: list[OrderRecord] = field(default_factory=list)
-
-    def counts(self, bad: set[int]) -> dict[str, int]:
-        return {"created": sum(1 for r, _, _ in self.create if r.row not in bad),
-                "updated": sum(1 for r, _, _ in self.update if r.row not in bad),
-                "unchanged": sum(1 for r in self.same if r.row not in bad),
-                "notes": tuple(f"row {r.row}: {r.order_number or r.external_ref} exists; "
-                               + ", ".join(f"{k} {v}" for k, v in changes.items())
-                               for r, _, changes in self.update if r.row not in bad)}
-
-    def write(self, session: Session, ctx: Context, label: str, bad: set[int], progress: Progress | None) -> None:
-        now, user = ctx.now(), ctx.operator.user_name
-        new_customers: dict[str, int] = {}
-        todo = [(r, c, s) for r, c, s in self.create if r.row not in bad]
-        blank = sum(1 for r, _, _ in todo if r.order_number is None)
-        next_number = take_next(session, ORDER_NUMBERS, blank) if blank else 0
-        highest = max((order_sequence(r.order_number) for r, _, _ in todo if r.order_number), default=0)
-        if highest:
-            set_at_least(session, ORDER_NUMBERS, highest)
-        for done, (r, customer_id, site_id) in enumerate(todo, start=1):
-            if customer_id is None:
-                customer_id = new_customers.get(r.email)
-            if customer_id is None:
-                customer = Customer(org_id=ctx.operator.org_id, email=r.email, first_name=r.first_name,
-                                    last_name=r.last_name, first_name_key=r.first_name.lower(),
-                                    last_name_key=r.last_name.lower(), phone=r.phone, phone_key=phone_key(r.phone),
-                                    line1=r.shipping["line1"], line2=r.shipping["line2"], city=r.shipping["city"],
-                                    postcode=r.shipping["postcode"].upper(), country=r.shipping["country"],
-                                    created_at=now)
-                session.add(customer)
-                session.flush()
-                customer_id = new_customers[r.email] = customer.id  # type: ignore[assignment]
-            if r.order_number is None:
-                number = format_order_number(next_number)
-                next_number += 1
-            else:
-                number = r.order_number
-            lines_total = r.order_total - r.shipping_total + r.discount_total
-            paid = paid_in_file(r)
-            order = Order(
-                org_id=ctx.operator.org_id, number=number, external_ref=r.external_ref or None, microsite_id=site_id,
-                channel=r.channel, order_type=r.order_type, status=r.status, payment_status=r.payment_status,
-                currency=r.currency, customer_id=customer_id, customer_email=r.email,
-                customer_first_name=r.first_name, customer_last_name=r.last_name,
-                customer_name_key=name_key(r.first_name, r.last_name), customer_phone=r.phone, company_name=r.company,
-                shipping_name=r.shipping["name"] or f"{r.first_name} {r.last_name}".strip(),
-                shipping_line1=r.shipping["line1"], shipping_line2=r.shipping["line2"],
-                shipping_city=r.shipping["city"], shipping_postcode=r.shipping["postcode"].upper(),
-                shipping_postcode_key=postcode_key(r.shipping["postcode"]), shipping_country=r.shipping["country"],
-                billing_name=r.shipping["name"] or f"{r.first_name} {r.last_name}".strip(),
-                billing_line1=r.shipping["line1"], billing_line2=r.shipping["line2"], billing_city=r.shipping["city"],
-                billing_postcode=r.shipping["postcode"].upper(), billing_country=r.shipping["country"],
-                lines_total=lines_total, discount_total=r.discount_total, shipping_total=r.shipping_total,
-                order_total=r.order_total, paid_total=paid, customer_reference=r.customer_reference,
-                tags=r.tags, fraud_score=r.fraud_score, placed_at=r.placed_at, created_at=now, created_by=user,
-                updated_at=now, updated_by=user,
-            )
-            session.add(order)
-            session.flush()
-            if paid:
-                session.add(Payment(order_id=order.id, method="Marketplace" if r.channel in ("amazon", "ebay", "etsy")
-                                    else "Card", status=PaymentStatus.Paid.value, amount=paid,  # type: ignore[arg-type]
-                                    reference=f"import {label}", source="import", paid_at=r.placed_at,
-                                    recorded_at=now, recorded_by=user))
-            audit.record(session, ctx, order_id=order.id, action="import",
-                         summary=f"Imported from {label} row {r.row}: {r.status}, payment {r.payment_status}",
-                         after={"file": label, "row": r.row})
-            if progress and done % 500 == 0:
-                progress(done, len(todo))
-        for r, order_id, changes in self.update:
-            if r.row in bad:
+    def parse(self, batch: list[tuple[int, RowValues]]) -> list[Any]:
+        """The batch's rows read into records; the rows that cannot be are refused."""
+        records = []
+        for number, values in batch:
+            if values.problem:
+                self.refuse(Problem(number, "", "", values.problem), values)
                 continue
-            order = session.get(Order, order_id)
-            assert order is not None
-            before = {k: getattr(order, k) for k in changes}
-            for key, value in changes.items():
-                setattr(order, key, value)
-            order.version += 1
-            order.updated_at, order.updated_by = now, user
-            audit.record(session, ctx, order_id=order_id, action="import",
-                         summary=f"Updated from {label} row {r.row}: "
-                                 + ", ".join(f"{k} {before[k]} → {v}" for k, v in changes.items()),
-                         before=before, after={**changes, "file": label, "row": r.row})
-
-
-def paid_in_file(r: OrderRecord) -> int:
-    """What an imported order has been paid: payment_taken when the file has the column; without
-    it, an order the file calls Paid was paid in full (one imported payment; a file followed by a
-    payments file gives payment_taken 0), any other nothing yet."""
-    if r.payment_taken is not None:
-        return r.payment_taken
-    return r.order_total if r.payment_status == PaymentStatus.Paid.value else 0
-
-
-# What an orders import may change on an order that is there already.
-UPDATABLE = ("status", "payment_status", "tags", "customer_reference", "fraud_score")
-
-
-def _plan_orders(session: Session, ctx: Context, records: list[OrderRecord]) -> tuple[_OrderWork, list[Problem]]:
-    org = ctx.operator.org_id
-    problems: list[Problem] = []
-    channels = set(session.scalars(select(OrgChannel.code).where(OrgChannel.org_id == org)))
-    sites = {s.code.lower(): s for s in session.scalars(select(Microsite).where(Microsite.org_id == org))}
-    default = next((s for s in sites.values() if s.is_default), next(iter(sites.values()), None))
-    by_number: dict[str, Order] = {}
-    for batch in batched({r.order_number for r in records if r.order_number}):
-        for order in session.scalars(select(Order).where(Order.org_id == org, Order.number.in_(batch))):
-            by_number[order.number] = order
-    by_ref: dict[tuple[str, str], Order] = {}
-    for batch in batched({r.external_ref for r in records if r.external_ref and not r.order_number}):
-        for order in session.scalars(select(Order).where(Order.org_id == org, Order.external_ref.in_(batch))):
-            by_ref[(order.external_ref or "", order.channel)] = order
-    customers: dict[str, int] = {}
-    for batch in batched({r.email for r in records}):
-        for cid, email in session.execute(select(Customer.id, Customer.email).where(
-                Customer.org_id == org, Customer.email.in_(batch))):
-            customers[email] = cid
-    work = _OrderWork()
-    seen: dict[str, int] = {}
-    for r in records:
-        key = r.order_number or f"{r.external_ref}\x00{r.channel}"
-        if key in seen:
-            problems.append(Problem(r.row, "order_number" if r.order_number else "external_ref",
-                                    r.order_number or r.external_ref, f"names the same order as row {seen[key]}"))
-            continue
-        seen[key] = r.row
-        if r.channel not in channels:
-            problems.append(Problem(r.row, "channel", r.channel, f"is not a channel of {ctx.operator.org_code} "
-                                                                 f"({', '.join(sorted(channels))})"))
-            continue
-        site = sites.get(r.microsite.lower()) if r.microsite else default
-        if site is None:
-            problems.append(Problem(r.row, "microsite", r.microsite, f"is not a microsite of {ctx.operator.org_code} "
-                                                                     f"({', '.join(sorted(sites))})"))
-            continue
-        if site.currency != r.currency:
-            problems.append(Problem(r.row, "currency", r.currency,
-                                    f"is not the currency of microsite {site.code} ({site.currency})"))
-            continue
-        existing = by_number.get(r.order_number) if r.order_number else by_ref.get((r.external_ref, r.channel))
-        if existing is not None:
-            changes = {k: getattr(r, k) for k in UPDATABLE if getattr(r, k) != getattr(existing, k)}
-            if changes:
-                work.update.append((r, existing.id, changes))  # type: ignore[arg-type]
+            record, found = self.read(number, values)
+            if found:
+                self.problems.extend(found)
+                self.bad_rows[number] = dict(values)
             else:
-                work.same.append(r)
-            continue
-        if r.discount_total > r.order_total - r.shipping_total + r.discount_total or \
-                r.order_total < r.shipping_total - r.discount_total:
-            problems.append(Problem(r.row, "order_total", str(r.order_total), "is less than its shipping less its "
-                                                                             "discount"))
-            continue
-        if r.payment_taken is not None and r.payment_taken > r.order_total:
-            problems.append(Problem(r.row, "payment_taken", str(r.payment_taken), "is more than the order total"))
-            continue
-        customer_id = customers.get(r.email)
-        if customer_id is None and not (r.first_name and r.last_name):
-            problems.append(Problem(r.row, "customer_email", r.email, "is not a customer yet; give "
-                                    "customer_first_name and customer_last_name to add them"))
-            continue
-        work.create.append((r, customer_id, site.id))  # type: ignore[arg-type]
-    return work, problems
+                records.append(record)
+        return records
+
+    def refuse(self, problem: Problem, values: Mapping[str, str] | None = None) -> None:
+        self.problems.append(problem)
+        if values is not None:
+            self.bad_rows[problem.row] = dict(values)
+
+    def report(self, rows: int, dry_run: bool) -> ImportReport:
+        return ImportReport(self.kind, self.label, rows=rows, created=self.created, updated=self.updated,
+                            unchanged=self.unchanged, problems=tuple(sorted(self.problems, key=lambda p: p.row)),
+                            notes=tuple(self.notes), dry_run=dry_run, bad_rows=self.bad_rows)
+
+    kind = ""
 
 
-__all__ = ["ImportReport", "SIZE_LIMIT", "UPDATABLE", "Work", "batched", "find_orders", "import_file", "write_errors"]
+__all__ = ["BATCH_ROWS", "ImportReport", "Importer", "Progress", "SIZE_LIMIT", "batched", "find_order_ids",
+           "import_file", "write_errors"]

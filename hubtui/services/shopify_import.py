@@ -72,7 +72,7 @@ def import_shopify(ctx: Context, path: str | os.PathLike[str], *, channel: str =
             if len(problems) > before:
                 bad_rows[number] = dict(values)
             if progress and count % 1000 == 0:
-                progress(count, 0)
+                progress(count, rows.position, rows.size)
     with ctx.store.read() as session:
         plan, more = _plan(session, ctx, orders, channel, create_products)
     problems.extend(more)

@@ -71,3 +71,37 @@ def test_a_shopify_export_by_the_command_line(demo_db: Path, env) -> None:
     done = _import(env, demo_db, "shopify", str(fixture), "--create-products", "--channel", "web", "--json").json()
     assert (done["kind"], done["created"], done["written"]) == ("shopify", 19, True)
     assert scalar(demo_db, "SELECT COUNT(*) FROM orders WHERE external_ref LIKE '#10%'") == 19
+
+
+def _in_a_terminal(args: list[str], env) -> tuple[int, str]:
+    """Run `python -m hubtui ARGS` with its stdout and stderr on a pseudo-terminal; exit code and output."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "hubtui", *args], stdin=subprocess.DEVNULL, stdout=follower,
+                               stderr=follower, env={**env, "COLUMNS": "100", "TERM": "xterm"}, close_fds=True)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal is closed once the process is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return process.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_shows_a_progress_bar_and_a_pipe_does_not(demo_db: Path, env, tmp_path: Path) -> None:
+    path = _orders(tmp_path / "orders.csv", GOOD)
+    code, shown = _in_a_terminal(["import", "orders", str(path), "--dry-run", "--db", db_url(demo_db), "--user",
+                                  "admin"], env)
+    assert code == 0 and "1 rows checked" in shown and "100%" in shown, shown
+    assert "orders.csv: 1 row(s); 1 orders would be created." in shown
+    piped = _import(env, demo_db, "orders", str(path), "--dry-run")
+    assert piped.code == 0 and "rows checked" not in piped.out + piped.err and "%" not in piped.err

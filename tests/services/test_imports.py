@@ -181,3 +181,77 @@ def test_the_guard_an_export_puts_on_formula_looking_text_comes_off(admin, sql: 
     assert import_file(admin, "orders", path).created == 1
     row = sql.one("SELECT tags, customer_reference FROM orders WHERE external_ref = 'EXT-G'")
     assert (row["tags"], row["customer_reference"]) == ("=1+1", "'O'Brien")
+
+
+# ---------------------------------------------------------------------------- streamed a batch at a time
+
+@pytest.fixture
+def two_row_batches(monkeypatch):
+    """Batches of two rows, so a handful of rows crosses several batches."""
+    from hubtui.services import imports
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+
+
+def test_a_customer_and_a_repeated_order_are_known_across_batches(admin, sql: Sql, tmp_path: Path,
+                                                                   two_row_batches) -> None:
+    new = {"customer_email": "batch.new@example.com", "customer_first_name": "Bea", "customer_last_name": "Tch"}
+    path = _orders_csv(tmp_path / "o.csv", [{"external_ref": "B-1", **new}, {"external_ref": "B-2"},
+                                            {"external_ref": "B-3"}, {"external_ref": "B-4"},
+                                            {"external_ref": "B-5", **new}, {"external_ref": "B-1"}])
+    report = import_file(admin, "orders", path, skip_bad_rows=True)
+    assert (report.created, [(p.row, p.reason) for p in report.problems]) == (
+        5, [(7, "names the same order as row 2")])
+    customers = sql.rows("SELECT id FROM customers WHERE email = 'batch.new@example.com'")
+    owners = {r[0] for r in sql.rows("SELECT customer_id FROM orders WHERE external_ref IN ('B-1', 'B-5')")}
+    assert (len(customers), owners) == (1, {customers[0][0]})
+    numbers = [r[0] for r in sql.rows("SELECT number FROM orders WHERE external_ref LIKE 'B-%' ORDER BY number")]
+    assert len(set(numbers)) == 5 and all(n.startswith("BT") for n in numbers)
+
+
+def test_a_bad_row_in_the_last_batch_leaves_nothing_of_the_earlier_ones(admin, demo_db: Path, tmp_path: Path,
+                                                                        two_row_batches) -> None:
+    before = _dump(demo_db)
+    rows = [{"external_ref": f"L-{n}"} for n in range(1, 6)] + [{"external_ref": "L-6", "currency": "EUR"}]
+    seen: list[tuple[int, int, int]] = []
+    report = import_file(admin, "orders", _orders_csv(tmp_path / "o.csv", rows),
+                         progress=lambda *step: seen.append(step))
+    assert (report.written, report.created, [p.column for p in report.problems]) == (False, 5, ["currency"])
+    assert _dump(demo_db) == before
+    size = (tmp_path / "o.csv").stat().st_size
+    assert [rows for rows, _, _ in seen] == [2, 4, 6] and seen[-1][1:] == (size, size)
+
+
+def test_an_orders_lines_may_be_spread_over_batches_and_go_in_whole_or_not_at_all(admin, sql: Sql, catalog,
+                                                                                   tmp_path: Path,
+                                                                                   two_row_batches) -> None:
+    _orders_csv(tmp_path / "o.csv", [{"external_ref": f"S-{n}", "order_total": "24.95"} for n in (1, 2)])
+    import_file(admin, "orders", tmp_path / "o.csv")
+    code = catalog.products[0][0]
+    path = _items_csv(tmp_path / "i.csv", [("S-1", code, "", 1, "10.00", "0"), ("S-2", code, "", 1, "10.00", "0"),
+                                           ("S-2", code, "", 1, "10.00", "0"), ("S-1", code, "", 1, "10.00", "0"),
+                                           ("S-2", code, "", 1, "10.00", "20.00")])
+    report = import_file(admin, "items", path, skip_bad_rows=True)
+    assert (report.created, [(p.row, p.column) for p in report.problems]) == (1, [(6, "discount")])
+    lines = sql.rows("SELECT o.external_ref, l.line_no, l.line_total, o.lines_total FROM order_lines l "
+                     "JOIN orders o ON o.id = l.order_id WHERE o.external_ref LIKE 'S-%' ORDER BY l.id")
+    assert [tuple(r) for r in lines] == [("S-1", 1, 1000, 2000), ("S-1", 2, 1000, 2000)]
+    entry = sql.one("SELECT a.summary FROM activity a JOIN orders o ON o.id = a.order_id "
+                    "WHERE o.external_ref = 'S-1' ORDER BY a.id DESC LIMIT 1")
+    assert entry["summary"] == "Imported 2 line(s) from i.csv rows 2, 5"
+
+
+def test_payments_of_one_order_over_batches_add_up_with_one_entry(admin, sql: Sql, tmp_path: Path,
+                                                                  two_row_batches) -> None:
+    _orders_csv(tmp_path / "o.csv", [{"external_ref": "P-1", "payment_status": "Pending"}])
+    import_file(admin, "orders", tmp_path / "o.csv")
+    number = sql.scalar("SELECT number FROM orders WHERE external_ref = 'P-1'")
+    path = tmp_path / "p.csv"
+    path.write_text(",".join(PAYMENT_COLUMNS) + "".join(f"\n{number},Card,Paid,{amount},PSP-{n},2026-11-20"
+                                                        for n, amount in enumerate(("10.00", "4.95", "10.00"))) + "\n")
+    assert import_file(admin, "payments", path).created == 3
+    order = sql.order(number)
+    assert (order["paid_total"], order["payment_status"]) == (2495, "Paid")
+    entries = sql.rows("SELECT summary FROM activity WHERE order_id = ? AND summary LIKE '%payment(s)%'",
+                       (order["id"],))
+    assert [e[0] for e in entries] == ["Imported 3 payment(s) from p.csv rows 2, 3, 4"]

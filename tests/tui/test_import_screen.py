@@ -52,6 +52,9 @@ async def test_a_dry_run_lists_the_bad_row_then_skip_rows_imports_the_good(make_
         await wait_for(pilot, lambda: _count(admin, "EXT-1") == 1, "the good row imported")
         await wait_for(pilot, lambda: "were created" in str(screen.query_one("#import-summary").content),
                        "what was done")
+        bar = screen.query_one("#import-progress")
+        # The bar went to the end of the file as it was read and written, and is put away when done.
+        assert (bar.total, bar.progress, bar.display) == (path.stat().st_size, path.stat().st_size, False)
     assert _count(admin, "EXT-2") == 0
 
 
