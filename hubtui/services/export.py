@@ -6,7 +6,10 @@ line or payment, so an export can be edited and imported again. Money is a numbe
 decimals (format ``0.00``); the orders sheet has the currency in its own column, and a line's
 or a payment's amount is in its order's currency. Dates are real dates, in the operator's
 time zone (Context.tz: HUBTUI_TIMEZONE or the configuration, else the machine's) and without
-an offset (a spreadsheet has no time zones), the way the import reads a date without one.
+an offset (a spreadsheet has no time zones), the way the import reads a date without one; a
+date cell keeps the millisecond. In the hour repeated when the clocks go back, a time of the
+second pass is text with its offset (2026-10-25 01:30:00+00:00): a date cell would read as the
+first pass, an hour early.
 Text goes through domain.spreadsheet_text.safe_cell: a spreadsheet never reads it as a formula.
 The header is frozen, has an autofilter, and the columns have widths that fit their content.
 
@@ -196,7 +199,12 @@ class _Sheet:
                 if value is None:
                     row[i] = None
                     continue
-                cell.value = value.astimezone(tz).replace(tzinfo=None) if is_date else to_decimal(value)
+                if is_date:
+                    value = value.astimezone(tz)
+                    if value.fold:  # the repeated hour's second pass: the wall-clock time alone is ambiguous
+                        row[i] = value.isoformat(sep=" ")
+                        continue
+                cell.value = value.replace(tzinfo=None) if is_date else to_decimal(value)
                 row[i] = cell
             append(row)
             count += 1
