@@ -41,6 +41,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's organisations, users, channels, microsites, catalogue and customers, the same
+    as demo_template's (the same seed and clock: the orders are built after them), without a
+    single order: a database an export of the demo can be imported into."""
+    path = tmp_path_factory.mktemp("reference-template") / "reference.db"
+    store = Store(sqlite_url(path))
+    load_demo(store, orders=0, seed=DEMO_SEED, now=FIXED_NOW, login_name=LOGIN)
+    store.dispose()
+    return path
+
+
 @pytest.fixture
 def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     """A private copy of the demo database (2,000 orders, clock fixed at FIXED_NOW)."""

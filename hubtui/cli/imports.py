@@ -42,7 +42,8 @@ def import_command(
     ctx: typer.Context,
     kind: Annotated[ImportTarget, typer.Argument(help="orders, items, payments, or shopify (a Shopify store's "
                                                       "orders export)")],
-    path: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file.")],
+    path: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file or xlsx workbook (an export, edited "
+                                                             "or not).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what it would do; write "
                                                            "nothing.")] = False,
     errors: Annotated[str | None, typer.Option("--errors", metavar="OUT.csv",
@@ -59,7 +60,7 @@ def import_command(
     org: OrgOption = None,
     user: UserOption = None,
 ) -> None:
-    """Import orders, their items or their payments from a CSV file: all of it, or nothing."""
+    """Import orders, their items or their payments from a CSV file or an xlsx workbook: all of it, or nothing."""
     with handled_errors():
         from hubtui.services.imports import import_file, write_errors
 

@@ -1,7 +1,8 @@
-"""`i` on the order list: import a CSV file. The kind, the file's path (tab completes it as a
-shell does), what to do with bad rows; enter shows a dry run (rows read, orders to create and
-update, every rejected row with its column, value and reason); ctrl+s imports with a progress
-bar (the share of the file read, checked and written, and the rows so far) and says what it did. Nothing is written until ctrl+s, and then all of it or none."""
+"""`i` on the order list: import a CSV file or an xlsx workbook. The kind, the file's path (tab
+completes it as a shell does), what to do with bad rows; enter shows a dry run (rows read,
+orders to create and update, every rejected row with its column, value and reason); ctrl+s
+imports with a progress bar (the share of the file read, checked and written, and the rows so
+far) and says what it did. Nothing is written until ctrl+s, and then all of it or none."""
 
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             with Horizontal(classes="form-row"):
                 yield Label("File      ", classes="form-caption")
                 # Not an EagerInput: tab completes the path here rather than moving on.
-                yield SafeInput(placeholder="path of the CSV file; tab completes it", max_length=1000, compact=True,
-                                id="import-path")
+                yield SafeInput(placeholder="path of the CSV or xlsx file; tab completes it", max_length=1000,
+                                compact=True, id="import-path")
             with Horizontal(classes="form-row"):
                 yield Label("Bad rows  ", classes="form-caption")
                 yield ChoiceRow(POLICIES, POLICIES[0], id="import-policy", tight=True)
@@ -108,7 +109,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             return
         choices = self._choices()
         if not choices[1]:
-            self._say("Give the path of the CSV file first.", "")
+            self._say("Give the path of the file first.", "")
             return
         self._run(*choices, dry_run=False)
 

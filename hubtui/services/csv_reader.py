@@ -3,6 +3,10 @@ found, its header read, then its rows streamed one at a time, so memory stays fl
 the file is. Nothing here knows what the columns mean: the importer checks the header with
 `check_header` and reads the values with `hubtui.domain.csv_values`.
 
+`open_rows` also opens an xlsx workbook (an export, or one a supervisor edited), told from its
+content and never from its name: a file that starts as a zip archive goes to
+services.xlsx_reader, whose XlsxRows is read the same way.
+
     with open_rows(path, size_limit=limit) as rows:
         check_header(rows.header, ORDER_COLUMNS, ORDER_OPTIONAL)
         for number, values in rows:
@@ -34,17 +38,20 @@ import csv
 import os
 import re
 import stat
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from itertools import chain
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from hubtui.domain.csv_values import check_header_names, normalise_header
-from hubtui.services.errors import InvalidInput
+from hubtui.services.import_source import CsvFileError, CsvHeaderError, RowValues, check_header, header_names
+from hubtui.services.import_source import size_words as _size
 
-__all__ = ["ENCODING_LABELS", "LINE_LIMIT", "SAMPLE_SIZE", "CsvFileError", "CsvHeaderError", "CsvRows", "RowValues",
-           "check_header", "open_rows"]
+if TYPE_CHECKING:
+    from hubtui.services.xlsx_reader import XlsxRows
+
+__all__ = ["ENCODING_LABELS", "LINE_LIMIT", "SAMPLE_SIZE", "ZIP_SIGNATURES", "CsvFileError", "CsvHeaderError",
+           "CsvRows", "RowValues", "check_header", "open_rows"]
 
 SAMPLE_SIZE = 64 * 1024  # bytes the encoding is told from
 _SCAN_CHUNK = 1024 * 1024  # bytes read at a time looking past a plain-ASCII start
@@ -52,9 +59,10 @@ LINE_LIMIT = 16 * 1024 * 1024  # bytes in one physical line; no CSV a person mad
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}
 _SAVE_AS = "save it as CSV UTF-8"
 
+# First bytes of a zip archive (a file, or an empty archive): read as an xlsx workbook.
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 # First bytes of files often picked by mistake, and what to call them.
 _SIGNATURES = (
-    (b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx)"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls) or another Office file"),
     (b"%PDF-", "a PDF document"),
     (b"\x1f\x8b", "a gzip archive"),
@@ -69,65 +77,13 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 
 
-class CsvFileError(InvalidInput):
-    """The file cannot be imported at all; the message is one line naming the file and why.
-
-    `row` is the line of the file the trouble is on when it was found while reading the rows
-    (see the module's note on row numbers), None when it concerns the file as a whole."""
-
-    def __init__(self, message: str, *, row: int | None = None) -> None:
-        super().__init__(message, "file")
-        self.row = row
-
-
-class CsvHeaderError(CsvFileError):
-    """The header does not fit the kind of file: every missing, unknown and repeated column is
-    named in the message, and listed in the attributes."""
-
-    def __init__(self, message: str, *, missing: Sequence[str] = (), unknown: Sequence[str] = (),
-                 duplicated: Sequence[str] = ()) -> None:
-        super().__init__(message, row=None)
-        self.missing = tuple(missing)
-        self.unknown = tuple(unknown)
-        self.duplicated = tuple(duplicated)
-
-
-class RowValues(dict[str, str]):
-    """One record: each header column to its text as the file has it (not stripped).
-
-    `problem` is None when the record has as many values as the header has columns. A shorter
-    record has the missing columns as "" and `problem` says so; a longer one whose extra values
-    are not all blank (a delimiter inside an unquoted value shifts every column after it) has
-    `problem` set too, its extra values left out. The importer reports the row with it."""
-
-    problem: str | None = None
-
-
-def check_header(header: Sequence[str], required: Iterable[str], optional: Iterable[str] = (), *,
-                 allow_unknown: bool = False, file: str | None = None) -> None:
-    """Refuse a header that lacks a required column, has one neither required nor optional
-    (unless `allow_unknown`), or names one twice: CsvHeaderError naming every one of them, with
-    `file` in front of the message when given."""
-    found = check_header_names(header, required, optional, allow_unknown=allow_unknown)
-    if found.ok:
-        return
-    message = f"{file}: {found.message}" if file else found.message
-    if found.missing and len(found.missing) == len(set(normalise_header(name) for name in required)):
-        message += " (is the first line the header?)"
-    raise CsvHeaderError(message, missing=found.missing, unknown=found.unknown, duplicated=found.duplicated)
-
-
-def _size(count: int) -> str:
-    if count < 1024 * 1024:
-        return f"{count:,} bytes"
-    return f"{count / 1024 / 1024:,.1f} MB"
-
-
 class CsvRows:
     """An open CSV file, its header read: iterate once for (row number, RowValues) pairs.
 
     Close it (or use it in a `with`); it closes itself when the rows run out. `position` is how
     many bytes of the `size` have been read, for a progress bar."""
+
+    kind = "csv"
 
     def __init__(self, path: Path, shown: str, handle: BinaryIO, size: int, size_limit: int) -> None:
         self.path = path
@@ -214,7 +170,7 @@ class CsvRows:
         except csv.Error as error:
             raise self._csv_problem(error, self.header_line) from None
         self._reader = reader
-        self.header = self._header(names)
+        self.header = header_names(names, self._shown, f"line {self.header_line}")
 
     def _refuse_binary(self, sample: bytes) -> None:
         for signature, what in _SIGNATURES:
@@ -287,23 +243,6 @@ class CsvRows:
         if counts["\t"] and not counts[","] and not counts[";"]:
             raise CsvFileError(f"{self._shown} is separated by tabs; save it as CSV, with commas or semicolons.")
         return ";" if counts[";"] > counts[","] else ","
-
-    def _header(self, names: list[str]) -> tuple[str, ...]:
-        header = [normalise_header(name) for name in names]
-        while header and not header[-1]:  # trailing delimiters: columns with neither name nor use
-            header.pop()
-        if not header:
-            raise CsvFileError(f"{self._shown} has no header: line {self.header_line} names no columns; the first "
-                               "line must name the columns.")
-        blank = [str(index) for index, name in enumerate(header, 1) if not name]
-        if blank:
-            raise CsvHeaderError(f"{self._shown}: column{'s' if len(blank) > 1 else ''} {', '.join(blank)} of the "
-                                 "header ha" + ("ve" if len(blank) > 1 else "s") + " no name; name every column.")
-        found = check_header_names(header, (), allow_unknown=True)
-        if found.duplicated:
-            raise CsvHeaderError(f"{self._shown}: {found.message}; each column may appear once.",
-                                 duplicated=found.duplicated)
-        return tuple(header)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -401,9 +340,10 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def open_rows(path: str | os.PathLike[str], *, size_limit: int) -> CsvRows:
-    """Open the CSV file at `path` (at most `size_limit` bytes) and read its header; the rows
-    are read as the result is iterated. CsvFileError when the file cannot be imported at all."""
+def open_rows(path: str | os.PathLike[str], *, size_limit: int) -> CsvRows | XlsxRows:
+    """Open the CSV file or xlsx workbook at `path` (at most `size_limit` bytes) and read its
+    header; the rows are read as the result is iterated. CsvFileError when the file cannot be
+    imported at all."""
     shown = os.fspath(path)
     if "\x00" in shown:
         raise CsvFileError("The path cannot hold a NUL character (\\x00).")
@@ -432,6 +372,11 @@ def open_rows(path: str | os.PathLike[str], *, size_limit: int) -> CsvRows:
     try:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for something else meanwhile
             raise CsvFileError(f"{shown} is not a regular file.")
+        if handle.read(4) in ZIP_SIGNATURES:
+            from hubtui.services.xlsx_reader import open_xlsx  # imported here: a CSV import never needs openpyxl
+
+            return open_xlsx(Path(shown), shown, handle, info.st_size, size_limit)
+        handle.seek(0)
         rows = CsvRows(Path(shown), shown, handle, info.st_size, size_limit)
         rows._open()
     except BaseException:

@@ -109,7 +109,8 @@ ORDERS_COMMANDS = (
             "Export orders, their lines or payments to an xlsx file (a range, the list's filter; e-mail it)",
             "orders: export", show=False, priority=True),
     Command("orders.import", "i", "import_file", "Import",
-            "Import orders, items, payments or a Shopify export from a CSV file (a dry run first)", "import: csv",
+            "Import orders, items, payments or a Shopify export from a CSV or xlsx file (a dry run first)",
+            "import: csv",
             show=False, priority=True),
 ) + tuple(
     Command(f"orders.quick.{quick.value}", key, f"quick_filter('{quick.value}')", QUICK_FILTER_LABELS[quick],
