@@ -128,6 +128,6 @@ def _progress_bar(verb: str) -> Iterator[Callable[[int, int, int], None] | None]
         task = bar.add_task("reading…", total=None)
 
         def show(rows: int, done: int, total: int) -> None:
-            bar.update(task, description=f"{rows:,} rows {verb}", completed=done, total=max(total, 1))
+            bar.update(task, description=f"{rows:,} rows {verb}", completed=done, total=total or None)
 
         yield show

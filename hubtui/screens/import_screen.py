@@ -151,7 +151,8 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
     def _progress(self, words: str, done: int, total: int) -> None:
         if self.busy:
             self.query_one("#import-summary", Static).update(words)
-            self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)
+            # A workbook that does not say how many rows it has: a bar that only says work goes on.
+            self.query_one("#import-progress", ProgressBar).update(total=total or None, progress=done)
 
     def _done(self, summary: str, problems: str, report) -> None:  # type: ignore[no-untyped-def]
         self.busy = False

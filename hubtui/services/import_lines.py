@@ -9,15 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem, read_item, read_payment
 from hubtui.domain.orders import PaymentStatus, payment_status_for
 from hubtui.services import audit
+from hubtui.services.import_orders import TAKEN
 from hubtui.services.imports import Importer, batched, find_order_ids
 from hubtui.store.row_writer import insert_rows, update_rows
 from hubtui.store.tables import Order, OrderLine, Payment, Product
 
+REFUNDED = (PaymentStatus.Refunded.value, PaymentStatus.PartiallyRefunded.value)
 LINE_INSERT = ("order_id", "line_no", "product_id", "stock_code", "product_name", "quantity", "unit_price", "discount",
                "line_total", "dispatched_quantity")
 PAYMENT_INSERT = ("order_id", "method", "status", "amount", "reference", "comment", "source", "paid_at",
@@ -178,32 +180,42 @@ class PaymentImporter(Importer):
             insert_rows(session, "payments", PAYMENT_INSERT, rows)
 
     def finish(self, write: bool) -> None:
-        """Each order paid: its paid total and payment status from all its payments now."""
+        """Each order paid: the payment its orders file recorded for payment_taken gives way to the
+        payments themselves; its paid total and payment status from all its payments now (a
+        refunded order stays so: no file carries refunds)."""
         if not write:
             return
         session, now, user = self.session, self.ctx.now(), self.ctx.operator.user_name
-        entries = []
+        entries, changes = [], []
         for batch in batched(list(self.touched)):
+            replaced = set(session.scalars(delete(Payment).where(Payment.order_id.in_(batch), Payment.source == TAKEN)
+                                           .returning(Payment.order_id)))
             sums: dict[int, dict[str, int]] = {}
+            last: dict[int, str] = {}
             for order_id, status, amount in session.execute(
-                    select(Payment.order_id, Payment.status, func.sum(Payment.amount))
-                    .where(Payment.order_id.in_(batch)).group_by(Payment.order_id, Payment.status)):
-                sums.setdefault(order_id, {})[status] = int(amount or 0)
+                    select(Payment.order_id, Payment.status, Payment.amount).where(Payment.order_id.in_(batch))
+                    .order_by(Payment.order_id, Payment.paid_at, Payment.id)):
+                totals = sums.setdefault(order_id, {})
+                totals[status] = totals.get(status, 0) + amount
+                last[order_id] = status
             for order in session.execute(select(Order.id, Order.order_total, Order.paid_total, Order.payment_status,
-                                                Order.refunded_total).where(Order.id.in_(batch))):
+                                                Order.refunded_total, Order.version).where(Order.id.in_(batch))):
                 totals = sums.get(order.id, {})
                 paid = totals.get(PaymentStatus.Paid.value, 0)
                 status = payment_status_for(order.order_total, paid, totals.get(PaymentStatus.Authorized.value, 0),
-                                            order.refunded_total, None).value
-                session.execute(update(Order).where(Order.id == order.id).values(
-                    paid_total=paid, payment_status=status, version=Order.version + 1, updated_at=now,
-                    updated_by=user))
+                                            order.refunded_total, PaymentStatus(last[order.id])).value
+                if order.refunded_total == 0 and order.payment_status in REFUNDED:
+                    status = order.payment_status
+                changes.append((order.id, paid, status, order.version + 1, now, user))
                 rows = self.touched[order.id]
                 entries.append(audit.activity_row(
                     self.ctx, order_id=order.id, action="import",
                     before={"paid_total": order.paid_total, "payment_status": order.payment_status},
                     after={"paid_total": paid, "payment_status": status, "file": self.label},
-                    summary=f"Imported {len(rows)} payment(s) from {self.label} rows {_rows(rows)}"))
+                    summary=f"Imported {len(rows)} payment(s) from {self.label} rows {_rows(rows)}"
+                            + (" in place of the orders file's payment_taken" if order.id in replaced else "")))
+        update_rows(session, "orders", ("id", "paid_total", "payment_status", "version", "updated_at", "updated_by"),
+                    changes)
         insert_rows(session, "activity", audit.ACTIVITY_COLUMNS, entries)
 
 

@@ -24,6 +24,9 @@ from hubtui.store.tables import Customer, Microsite, Order, OrgChannel
 # What an orders import may change on an order that is there already.
 UPDATABLE = ("status", "payment_status", "tags", "customer_reference", "fraud_score")
 MARKETPLACES = ("amazon", "ebay", "etsy")
+# The source of the one payment an orders file's payment_taken (or Paid) records: a payments
+# file for the order brings the payments themselves, and they take its place.
+TAKEN = "payment_taken"
 ORDER_INSERT = (
     "id", "org_id", "number", "external_ref", "microsite_id", "channel", "order_type", "status", "payment_status",
     "currency", "customer_id", "customer_email", "customer_first_name", "customer_last_name", "customer_name_key",
@@ -178,7 +181,7 @@ class OrderImporter(Importer):
                 user, now, user, 1))
             if paid:
                 payments.append((order_id, "Marketplace" if r.channel in MARKETPLACES else "Card",
-                                 PaymentStatus.Paid.value, paid, f"import {label}", "", "import", r.placed_at, now,
+                                 PaymentStatus.Paid.value, paid, f"import {label}", "", TAKEN, r.placed_at, now,
                                  user))
             entries.append(audit.activity_row(
                 ctx, order_id=order_id, action="import", after={"file": label, "row": r.row},
@@ -203,4 +206,4 @@ def _money_problem(r: OrderRecord) -> Problem | None:
     return None
 
 
-__all__ = ["OrderImporter", "UPDATABLE", "paid_in_file"]
+__all__ = ["OrderImporter", "TAKEN", "UPDATABLE", "paid_in_file"]

@@ -225,8 +225,7 @@ def test_the_lines_are_the_same(trip: Trip) -> None:
 # The orders file carries payment_taken (what each order has been paid) so that an orders file
 # imported alone leaves a paid order paid: the orders import records it as one payment of its
 # own, referenced "import orders.xlsx". The payments file that follows brings the payments
-# themselves. Each is compared here on its own; what the two do together is marked xfail below
-# until services/import_lines.py changes (the report of this change names how).
+# themselves, which take its place: after both, each order has exactly the payments it had.
 
 PLACEHOLDER = "import orders.xlsx"  # the reference of the payment the orders import records
 
@@ -241,14 +240,10 @@ def test_every_payment_of_the_file_comes_back(trip: Trip) -> None:
     assert [p[5].microsecond for p in micro] == [988000]  # .987654 to the millisecond
 
 
-@pytest.mark.xfail(strict=True, reason="the orders import records payment_taken as a payment, and the payments "
-                                       "import adds the file's payments beside it: every paid order is paid twice "
-                                       "(services/import_lines.py must replace that payment)")
 def test_no_payment_is_added_to_them(trip: Trip) -> None:
     assert _payments(trip.target, trip.numbers) == _payments(trip.source, trip.numbers)
 
 
-@pytest.mark.xfail(strict=True, reason="paid twice, as above: paid_total is twice the order's")
 def test_the_paid_totals_are_the_same(trip: Trip) -> None:
     source, target = _orders(trip.source, trip.numbers), _orders(trip.target, trip.numbers)
     assert {n: o["paid_total"] for n, o in target.items()} == {n: o["paid_total"] for n, o in source.items()}
@@ -259,9 +254,6 @@ def _no_refund(order: dict[str, Any]) -> bool:
     return order["payment_status"] not in ("Refunded", "PartiallyRefunded")
 
 
-@pytest.mark.xfail(strict=True, reason="the payments import derives the payment status without the last payment's "
-                                       "status (payment_status_for(..., None)): a Declined order comes back Pending, "
-                                       "and so does a paid order of no value (FOC)")
 def test_the_payment_status_is_the_same(trip: Trip) -> None:
     source, target = _orders(trip.source, trip.numbers), _orders(trip.target, trip.numbers)
     kept = {n for n, o in source.items() if _no_refund(o)}
@@ -269,8 +261,6 @@ def test_the_payment_status_is_the_same(trip: Trip) -> None:
     assert {source[n]["payment_status"] for n in kept} >= {"Paid", "Declined", "Authorized", "Pending"}
 
 
-@pytest.mark.xfail(strict=True, reason="no file carries refunds (SPEC 7): the orders file says Refunded, then the "
-                                       "payments import derives the status from the payments alone and says Paid")
 def test_a_refunded_order_stays_refunded(trip: Trip) -> None:
     source, target = _orders(trip.source, trip.numbers), _orders(trip.target, trip.numbers)
     refunded = {n for n, o in source.items() if not _no_refund(o)}

@@ -55,7 +55,7 @@ def test_orders_are_created_with_their_customers_and_an_activity_entry_each(admi
     assert (one["order_total"], one["lines_total"], one["customer_email"], one["status"]) == (
         120495, 120000, "ivy.two@example.com", "Approved")
     assert (one["paid_total"], one["payment_status"]) == (120495, "Paid"), "paid in full: one imported payment"
-    assert sql.scalar("SELECT SUM(amount) FROM payments WHERE order_id = ? AND source = 'import'", (one["id"],)) == 120495
+    assert sql.scalar("SELECT SUM(amount) FROM payments WHERE order_id = ? AND source = 'payment_taken'", (one["id"],)) == 120495
     assert one["number"].startswith("BT") and sql.scalar("SELECT COUNT(*) FROM customers WHERE email = ?",
                                                          ("ivy.two@example.com",)) == 1
     entry = sql.one("SELECT summary FROM activity WHERE order_id = ?", (one["id"],))
