@@ -211,3 +211,22 @@ def pick_order(path: Path, where: str, params: tuple[Any, ...] = (), org: str = 
     )
     assert rows, f"the demo data has no {org} order with {where} {params}"
     return dict(rows[0])
+
+
+def sqlite_write_locked(path: Path) -> bool:
+    """Whether another connection holds the SQLite database's write lock now: BEGIN IMMEDIATE on a
+    connection that does not wait (busy_timeout 0) fails with "database is locked". When it
+    succeeds the probe holds the lock itself, for no longer than its ROLLBACK."""
+    con = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        con.execute("PRAGMA busy_timeout=0")
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "database is locked" in str(error):
+                return True
+            raise
+        con.execute("ROLLBACK")
+        return False
+    finally:
+        con.close()

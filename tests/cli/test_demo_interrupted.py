@@ -10,7 +10,6 @@ filtered list works), and no process the demo started outlives it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3
@@ -26,6 +25,7 @@ from hubtui.services.db_check import check_database
 from hubtui.store.engine import Store
 
 from .helpers import Ran, clean_env, db_url, finish, invoke, popen, run
+from .processes import assert_no_survivors, child_processes, poll
 
 pytestmark = [
     pytest.mark.slow,
@@ -37,64 +37,6 @@ SEED = 7
 KILLS = 10
 COUNTED = ("organisations", "users", "customers", "products", "orders", "order_lines", "payments", "returns",
            "activity", "order_tallies", "order_text_tallies", "search_terms", "sequences")
-
-
-def _stat(pid: int) -> tuple[int, str, int] | None:
-    """(parent pid, state, start time) of a process, None when there is no such process."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return int(fields[1]), fields[0], int(fields[19])
-
-
-def _children(pid: int) -> list[tuple[int, int]]:
-    """(pid, start time) of the processes whose parent is `pid`."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _stat(int(entry))
-            if stat is not None and stat[0] == pid:
-                found.append((int(entry), stat[2]))
-    return found
-
-
-def _running_with(marker: str) -> list[tuple[int, int]]:
-    """(pid, start time) of the running processes with an argument ending in `marker` (a worker
-    forked by the demo has the demo's command line, whoever its parent is now)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            command = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        stat = _stat(int(entry))
-        if marker.encode() + b"\0" in command and stat is not None and stat[1] != "Z":  # an argument's end
-            found.append((int(entry), stat[2]))
-    return found
-
-
-def _alive(pid: int, started: int) -> bool:
-    """Whether that process (not another that took its pid) still runs; a zombie has ended."""
-    stat = _stat(pid)
-    return stat is not None and stat[2] == started and stat[1] != "Z"
-
-
-def _assert_no_survivors(children: list[tuple[int, int]], when: str, marker: str | None = None) -> None:
-    """Neither the children seen before the kill nor any process running the same command
-    (`marker`: its database) is left a moment after it."""
-    deadline = time.monotonic() + 10
-    if marker is not None:
-        time.sleep(0.2)
-        children = children + _running_with(marker)
-    while any(_alive(*child) for child in children) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    survivors = [pid for pid, started in children if _alive(pid, started)]
-    for pid in survivors:  # not to leave them to the rest of the suite
-        os.kill(pid, signal.SIGKILL)
-    assert not survivors, f"processes of the killed demo outlived it ({when}): {survivors}"
 
 
 def _counts(path: Path) -> dict[str, int] | None:
@@ -171,12 +113,12 @@ def test_kill_9_of_demo_leaves_the_database_as_before_or_complete(full_run: Full
             "the schema alone before" if had_schema else "no file before")
         process = popen(_demo(path), env)
         time.sleep(at)
-        children = _children(process.pid)
+        children = child_processes(process.pid)
         finished = process.poll() is not None
         process.kill()
         out, err = process.communicate()
         when += f"\n--- stdout\n{out}\n--- stderr\n{err}"
-        _assert_no_survivors(children, when, marker=str(path))
+        assert_no_survivors(children, when, marker=str(path))
 
         counts = _counts(path)
         if counts is not None and counts["orders"]:
@@ -206,12 +148,7 @@ def test_kill_9_of_demo_leaves_the_database_as_before_or_complete(full_run: Full
 
 
 def _wait_for_worker(process, deadline_s: float = 60) -> list[tuple[int, int]]:
-    deadline = time.monotonic() + deadline_s
-    children: list[tuple[int, int]] = []
-    while not children and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-        children = _children(process.pid)
-    return children
+    return poll(process, lambda: child_processes(process.pid), deadline_s, pause_s=0.02) or []
 
 
 def test_kill_9_while_the_worker_builds_orders_leaves_nothing_behind(full_run: FullRun, tmp_path: Path, env) -> None:
@@ -224,7 +161,7 @@ def test_kill_9_while_the_worker_builds_orders_leaves_nothing_behind(full_run: F
     time.sleep(0.3)
     process.kill()
     process.communicate(timeout=60)
-    _assert_no_survivors(children, "kill -9 while the worker built orders", marker=str(path))
+    assert_no_survivors(children, "kill -9 while the worker built orders", marker=str(path))
     assert _counts(path) == dict.fromkeys(COUNTED, 0)
     assert _check(path) == []
 
@@ -239,7 +176,7 @@ def test_ctrl_c_ends_the_worker_and_loads_nothing(full_run: FullRun, tmp_path: P
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "interrupted; nothing was loaded" in err, (process.returncode, out, err)
-    _assert_no_survivors(children, "after Ctrl-C")
+    assert_no_survivors(children, "after Ctrl-C")
     assert _counts(path) == dict.fromkeys(COUNTED, 0)
     ran: Ran = run(["db", "check", "--db", db_url(path)], env)
     assert ran.code == 0 and ran.out_lines == ["ok"], ran.explain()

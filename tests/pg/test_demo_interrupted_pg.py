@@ -18,7 +18,8 @@ from hubtui.services.demo import load_demo
 from hubtui.store import integrity
 from hubtui.store.engine import Store
 from tests.cli.helpers import clean_env, finish, invoke, popen
-from tests.cli.test_demo_interrupted import COUNTED, _assert_no_survivors, _children
+from tests.cli.processes import assert_no_survivors, child_processes
+from tests.cli.test_demo_interrupted import COUNTED
 from tests.conftest import FIXED_NOW
 from tests.pg.server import PostgresServer
 
@@ -100,12 +101,12 @@ def test_kill_9_of_demo_on_postgres_leaves_it_as_before_or_complete(postgres: Po
         when = f"kill {i} at {at:.2f} s (a full run took {elapsed:.2f} s)"
         process = popen(_demo(url), env)
         time.sleep(at)
-        children = _children(process.pid)
+        children = child_processes(process.pid)
         finished = process.poll() is not None
         process.kill()
         out, err = process.communicate()
         when += f"\n--- stdout\n{out}\n--- stderr\n{err}"
-        _assert_no_survivors(children, when, marker=url)
+        assert_no_survivors(children, when, marker=url)
 
         counts = _counts(url)
         if counts is not None and counts["orders"]:
