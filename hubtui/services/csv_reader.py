@@ -41,10 +41,10 @@ import stat
 from collections.abc import Generator, Iterator
 from itertools import chain
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO
 
-from hubtui.services.import_source import CsvFileError, CsvHeaderError, RowValues, check_header, header_names
+from hubtui.services.import_source import ClosesOnExit, CsvFileError, CsvHeaderError, RowValues, check_header, \
+    header_names
 from hubtui.services.import_source import size_words as _size
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 
 
-class CsvRows:
+class CsvRows(ClosesOnExit):
     """An open CSV file, its header read: iterate once for (row number, RowValues) pairs.
 
     Close it (or use it in a `with`); it closes itself when the rows run out. `position` is how
@@ -120,13 +120,6 @@ class CsvRows:
         if self._rows is not None:
             self._rows.close()
         self._handle.close()
-
-    def __enter__(self) -> CsvRows:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return (f"<CsvRows {self._shown} {self.encoding_label} delimiter={self.delimiter!r} "

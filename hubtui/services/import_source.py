@@ -9,11 +9,27 @@ csv_reader.open_rows opens either kind; the two readers give the importer the sa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Self
 
 from hubtui.domain.csv_values import check_header_names, normalise_header
 from hubtui.services.errors import InvalidInput
 
-__all__ = ["CsvFileError", "CsvHeaderError", "RowValues", "check_header", "header_names", "size_words"]
+class ClosesOnExit:
+    """A source of rows used in a `with`: closed when the block ends, however it ends."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+__all__ = ["ClosesOnExit", "CsvFileError", "CsvHeaderError", "RowValues", "check_header", "header_names", "size_words"]
 
 
 class CsvFileError(InvalidInput):

@@ -28,7 +28,6 @@ from hubtui.domain.import_rows import Problem, looks_like_order_number
 from hubtui.domain.permissions import Permission
 from hubtui.services.context import Context
 from hubtui.services.csv_reader import RowValues, check_header, open_rows
-from hubtui.store.row_writer import bulk_cache
 from hubtui.store.tables import ImportedFile, Order
 
 SIZE_LIMIT = 512 * 1024 * 1024
@@ -108,7 +107,7 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
                 # Two stages, one batch apart: this thread reads the next batch while the other checks
                 # the last against the store and writes it (SQLite works with the GIL released, so
                 # the two share the cores). One batch in flight: memory stays flat.
-                with bulk_cache(session), ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
+                with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
                     pending: Future[None] | None = None
                     for batch in batched(rows, BATCH_ROWS):
                         count += len(batch)

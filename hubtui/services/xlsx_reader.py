@@ -50,7 +50,6 @@ from collections.abc import Generator, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
 from typing import Any, BinaryIO
 
 from openpyxl import load_workbook
@@ -58,7 +57,7 @@ from openpyxl.cell.read_only import EMPTY_CELL  # what openpyxl gives where a ro
 from openpyxl.utils import get_column_letter
 
 from hubtui.domain.text import printable
-from hubtui.services.import_source import CsvFileError, RowValues, header_names, size_words
+from hubtui.services.import_source import ClosesOnExit, CsvFileError, RowValues, header_names, size_words
 
 __all__ = ["EXTRA_COLUMNS", "MAX_ROWS", "UNPACK_FACTOR", "UNPACK_FLOOR", "UNPACK_RATIO", "XlsxRows", "cell_text",
            "open_xlsx"]
@@ -129,7 +128,7 @@ def _reason(error: BaseException) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
-class XlsxRows:
+class XlsxRows(ClosesOnExit):
     """An open xlsx workbook, the header of its first sheet read: iterate once for (row number,
     RowValues) pairs, as a CsvRows.
 
@@ -176,13 +175,6 @@ class XlsxRows:
         if self._workbook is not None:
             self._workbook.close()  # closes openpyxl's archive; the file is ours
         self._handle.close()
-
-    def __enter__(self) -> XlsxRows:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<XlsxRows {self._shown} sheet {self.sheet_title!r} {len(self.header)} columns>"

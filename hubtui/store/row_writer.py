@@ -12,7 +12,6 @@ tallies and search terms run for each row, and other operators can go on reading
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
@@ -22,27 +21,6 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from hubtui.store.engine import SQLITE_TIMESTAMP
-
-
-LOAD_CACHE_KIB = 131_072  # SQLite's page cache while many rows go in: the indexes' pages stay in memory
-
-
-@contextmanager
-def bulk_cache(session: Session) -> Iterator[None]:
-    """A larger SQLite page cache on the session's connection while the block writes many rows
-    (the default 2 MiB makes each index insert read its pages again); as it was afterwards. The
-    cache is bounded, so memory stays flat however large the file."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    raw = connection.connection.dbapi_connection
-    (before,) = raw.execute("PRAGMA cache_size").fetchone()  # type: ignore[union-attr]
-    raw.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")  # type: ignore[union-attr]
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size={int(before)}")  # type: ignore[union-attr]
 
 
 def reserve_ids(session: Session, table: str, count: int) -> list[int]:
@@ -135,4 +113,4 @@ def _sqlite_rows(table: str, columns: tuple[str, ...], rows: Iterable[Sequence[A
         yield values
 
 
-__all__ = ["LOAD_CACHE_KIB", "bulk_cache", "insert_rows", "reserve_ids", "update_rows"]
+__all__ = ["insert_rows", "reserve_ids", "update_rows"]
