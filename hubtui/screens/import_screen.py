@@ -61,7 +61,7 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
             yield Static("", id="import-summary", markup=False)
             yield ProgressBar(total=None, show_eta=False, id="import-progress")
             yield Static("", id="import-problems", markup=False)
-            yield Label("enter: what it would do (nothing is written) · ctrl+s import · tab complete · esc back",
+            yield Label("enter: dry run (writes nothing) · ctrl+s import · tab completes · esc back",
                         classes="dialog-hint")
         yield HubFooter()
 
