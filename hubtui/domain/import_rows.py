@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from datetime import datetime, timezone, tzinfo
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from hubtui.domain.csv_values import CsvValueError, parse_csv_datetime, parse_csv_money, parse_csv_quantity
 from hubtui.domain.errors import NumberFormatError
@@ -115,8 +115,7 @@ def _order_number(value: str) -> str:
     return parse_order_number(value)
 
 
-@dataclass(frozen=True)
-class OrderRecord:
+class OrderRecord(NamedTuple):  # a tuple: a batch of them crosses to another process cheaply
     row: int
     order_number: str | None
     external_ref: str
@@ -179,8 +178,7 @@ def read_order(row: int, values: Mapping[str, str], *, delimiter: str = ",",
     return (None if r.problems else record), r.problems
 
 
-@dataclass(frozen=True)
-class ItemRecord:
+class ItemRecord(NamedTuple):  # a tuple: a batch of them crosses to another process cheaply
     row: int
     order_ref: str  # an order number (canonical) or the external reference of an order in the file
     stock_code: str
@@ -191,6 +189,13 @@ class ItemRecord:
 
 
 def read_item(row: int, values: Mapping[str, str], *, delimiter: str = ",") -> tuple[ItemRecord | None, list[Problem]]:
+    plain = _plain_item(row, values)
+    if plain is not None:
+        return plain, []
+    return _read_item_in_full(row, values, delimiter)
+
+
+def _read_item_in_full(row: int, values: Mapping[str, str], delimiter: str) -> tuple[ItemRecord | None, list[Problem]]:
     r = _Row(row, values, delimiter, timezone.utc)
     ref = r.text("order_number", required=True)
     record = ItemRecord(row, _canonical_ref(ref), r.text("stock_code", required=True), r.text("product_name"),
@@ -199,8 +204,40 @@ def read_item(row: int, values: Mapping[str, str], *, delimiter: str = ",") -> t
     return (None if r.problems else record), r.problems
 
 
-@dataclass(frozen=True)
-class PaymentRecord:
+_ITEM_TEXT = (("order_number", 64), ("stock_code", _LIMITS["stock_code"]), ("product_name", _LIMITS["product_name"]))
+_QUANTITY = re.compile(r"[1-9][0-9]{0,5}", re.ASCII)  # 1 to 999,999: within what read_item allows
+
+
+def _plain_item(row: int, values: Mapping[str, str]) -> ItemRecord | None:
+    """The record read_item gives for a row as nearly every file writes it (texts that fit, no
+    guard, no NUL; a plain quantity and amounts), without its general reading; None for any other
+    row, which the general reading then takes (and says what is wrong with it)."""
+    texts = []
+    for column, limit in _ITEM_TEXT:
+        value = values.get(column)
+        if value is None:
+            return None
+        value = value.strip()
+        if len(value) > limit or value[:1] == GUARD or "\x00" in value:
+            return None
+        texts.append(value)
+    ref, code, name = texts
+    quantity, price = values.get("quantity") or "", values.get("unit_price") or ""
+    discount = values.get("discount") or "0"
+    if not (ref and code and _QUANTITY.fullmatch(quantity)):
+        return None
+    price_found, discount_found = _PLAIN_AMOUNT.fullmatch(price), _PLAIN_AMOUNT.fullmatch(discount)
+    if price_found is None or discount_found is None:
+        return None
+    return ItemRecord(row, _canonical_ref(ref), code, name, int(quantity), _minor(price_found), _minor(discount_found))
+
+
+def _minor(found: re.Match[str]) -> int:
+    units, cents = found.groups()
+    return int(units) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
+
+
+class PaymentRecord(NamedTuple):  # a tuple: a batch of them crosses to another process cheaply
     row: int
     order_ref: str
     method: str

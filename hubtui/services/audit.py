@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -49,10 +50,18 @@ ACTIVITY_COLUMNS = ("org_id", "order_id", "rma_id", "at", "user_name", "action",
 
 
 def activity_row(ctx: Context, *, action: str, summary: str, order_id: int | None = None,
-                 before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> tuple[Any, ...]:
-    """The entry `record` adds, as values in the order of ACTIVITY_COLUMNS, for store.row_writer."""
-    return (ctx.operator.org_id, order_id, None, ctx.now(), ctx.operator.user_name, action, _summary(summary),
-            _dump(before), _dump(after))
+                 before: dict[str, Any] | None = None, after: dict[str, Any] | str | None = None,
+                 at: datetime | None = None) -> tuple[Any, ...]:
+    """The entry `record` adds, as values in the order of ACTIVITY_COLUMNS, for store.row_writer.
+    `after` may be given as its JSON already (as _dump writes it: keys sorted; for many entries
+    spared a json.dumps each); `at` is now unless given."""
+    return (ctx.operator.org_id, order_id, None, at or ctx.now(), ctx.operator.user_name, action, _summary(summary),
+            _dump(before), after if isinstance(after, str) else _dump(after))
+
+
+def json_value(value: Any) -> str:
+    """One value as _dump writes it inside an entry, to build many entries' JSON from."""
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def _summary(text: str) -> str:

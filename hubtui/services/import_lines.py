@@ -5,13 +5,12 @@ total, its paid total and payment status) is done by `finish`, with one activity
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem, read_item, read_payment
+from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem
 from hubtui.domain.orders import PaymentStatus, payment_status_for
 from hubtui.services import audit
 from hubtui.services.import_orders import TAKEN
@@ -48,9 +47,6 @@ class ItemImporter(Importer):
         super().__init__(*args)
         self.orders: dict[str, _Lines | None] = {}  # a reference in the file -> its order (None: not one)
         self.products: dict[str, tuple[int, str] | None] = {}
-
-    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
-        return read_item(number, values, delimiter=self.delimiter)
 
     def _look_up(self, records: list[ItemRecord]) -> None:
         org, session = self.ctx.operator.org_id, self.session
@@ -131,8 +127,10 @@ class ItemImporter(Importer):
             now, user = self.ctx.now(), self.ctx.operator.user_name
             update_rows(self.session, "orders", ("id", "lines_total", "version", "updated_at", "updated_by"),
                         [(o.id, o.total, o.version + 1, now, user) for o in kept])
+        file_json, at = audit.json_value(self.label), self.ctx.now()
         insert_rows(self.session, "activity", audit.ACTIVITY_COLUMNS, (audit.activity_row(
-            self.ctx, order_id=o.id, action="import", after={"file": self.label, "rows": o.rows},
+            self.ctx, order_id=o.id, action="import", at=at,
+            after=f'{{"file": {file_json}, "rows": [{", ".join(map(str, o.rows))}]}}',
             summary=f"Imported {len(o.rows)} line(s) from {self.label} rows {_rows(o.rows)}") for o in kept))
 
 def _rows(rows: list[int]) -> str:
@@ -147,9 +145,6 @@ class PaymentImporter(Importer):
         super().__init__(*args)
         self.orders: dict[str, int | None] = {}  # a reference in the file -> its order's id (None: not one)
         self.touched: dict[int, list[int]] = {}  # order id -> the rows that paid it
-
-    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
-        return read_payment(number, values, delimiter=self.delimiter, tz=self.ctx.tz)
 
     def check_and_write(self, records: list[PaymentRecord], write: bool) -> None:
         org, session = self.ctx.operator.org_id, self.session
@@ -209,7 +204,7 @@ class PaymentImporter(Importer):
                 changes.append((order.id, paid, status, order.version + 1, now, user))
                 rows = self.touched[order.id]
                 entries.append(audit.activity_row(
-                    self.ctx, order_id=order.id, action="import",
+                    self.ctx, order_id=order.id, action="import", at=now,
                     before={"paid_total": order.paid_total, "payment_status": order.payment_status},
                     after={"paid_total": paid, "payment_status": status, "file": self.label},
                     summary=f"Imported {len(rows)} payment(s) from {self.label} rows {_rows(rows)}"

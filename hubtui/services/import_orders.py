@@ -5,12 +5,11 @@ for what the file says was paid, and an activity entry per order naming the file
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select, update
 
-from hubtui.domain.import_rows import OrderRecord, Problem, read_order
+from hubtui.domain.import_rows import OrderRecord, Problem
 from hubtui.domain.numbers import format_order_number, order_sequence
 from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import PaymentStatus
@@ -64,9 +63,6 @@ class OrderImporter(Importer):
         self.default_site = next((s for s in self.sites.values() if s[3]), next(iter(self.sites.values()), None))
         self.seen: dict[str, int] = {}  # the order a row names -> the first row naming it
         self.customers: dict[str, int] = {}  # e-mails of the file's new customers -> their ids (0 when not written)
-
-    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
-        return read_order(number, values, delimiter=self.delimiter, tz=self.ctx.tz)
 
     def check_and_write(self, records: list[OrderRecord], write: bool) -> None:
         org = self.ctx.operator.org_id
@@ -161,6 +157,7 @@ class OrderImporter(Importer):
         if highest:
             set_at_least(session, ORDER_NUMBERS, highest)
         orders, payments, entries = [], [], []
+        file_json = audit.json_value(label)
         for order_id, (r, customer_id, site_id) in zip(reserve_ids(session, "orders", len(create)), create):
             if r.order_number is None:
                 number, next_number = format_order_number(next_number), next_number + 1
@@ -184,7 +181,7 @@ class OrderImporter(Importer):
                                  PaymentStatus.Paid.value, paid, f"import {label}", "", TAKEN, r.placed_at, now,
                                  user))
             entries.append(audit.activity_row(
-                ctx, order_id=order_id, action="import", after={"file": label, "row": r.row},
+                ctx, order_id=order_id, action="import", at=now, after=f'{{"file": {file_json}, "row": {r.row}}}',
                 summary=f"Imported from {label} row {r.row}: {r.status}, payment {r.payment_status}"))
         insert_rows(session, "orders", ORDER_INSERT, orders)
         insert_rows(session, "payments", PAYMENT_INSERT, payments)
@@ -192,7 +189,7 @@ class OrderImporter(Importer):
             session.execute(update(Order).where(Order.id == order_id).values(
                 **changes, version=Order.version + 1, updated_at=now, updated_by=user))
             entries.append(audit.activity_row(
-                ctx, order_id=order_id, action="import", before=before, after={**changes, "file": label, "row": r.row},
+                ctx, order_id=order_id, action="import", before=before, at=now, after={**changes, "file": label, "row": r.row},
                 summary=f"Updated from {label} row {r.row}: "
                         + ", ".join(f"{k} {before[k]} → {v}" for k, v in changes.items())))
         insert_rows(session, "activity", audit.ACTIVITY_COLUMNS, entries)

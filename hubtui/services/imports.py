@@ -27,7 +27,8 @@ from hubtui.domain.import_columns import COLUMNS, OPTIONAL, ImportKind
 from hubtui.domain.import_rows import Problem, looks_like_order_number
 from hubtui.domain.permissions import Permission
 from hubtui.services.context import Context
-from hubtui.services.csv_reader import RowValues, check_header, open_rows
+from hubtui.services.csv_reader import check_header, open_rows
+from hubtui.services.row_reading import READ_APART_FROM, ReadBatch, read_apart, read_here
 from hubtui.store.tables import ImportedFile, Order
 
 SIZE_LIMIT = 512 * 1024 * 1024
@@ -107,17 +108,21 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
                 # Two stages, one batch apart: this thread reads the next batch while the other checks
                 # the last against the store and writes it (SQLite works with the GIL released, so
                 # the two share the cores). One batch in flight: memory stays flat.
+                # A large file is read in a second process as well (see services.row_reading).
+                reads = read_apart(kind_value.value, shown, rows.delimiter, ctx.tz, BATCH_ROWS, size_limit) \
+                    if os.path.getsize(shown) >= READ_APART_FROM else \
+                    read_here(kind_value.value, rows, rows.delimiter, ctx.tz, BATCH_ROWS)
                 with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
                     pending: Future[None] | None = None
-                    for batch in batched(rows, BATCH_ROWS):
-                        count += len(batch)
-                        records = importer.parse(batch)
+                    for read in reads:
+                        count += read.rows
+                        records = importer.take_read(read)
                         if pending is not None:
                             pending.result()
                         pending = writer.submit(importer.check_and_write, records,
                                                 not dry_run and (skip_bad_rows or not importer.problems))
                         if progress:
-                            progress(count, rows.position, rows.size)
+                            progress(count, read.position, read.size)
                     if pending is not None:
                         pending.result()
                 importer.finish(write=not dry_run and (skip_bad_rows or not importer.problems))
@@ -204,29 +209,17 @@ class Importer:
         self.created = self.updated = self.unchanged = 0
         self.notes: list[str] = []
 
-    def read(self, number: int, values: Mapping[str, str]) -> tuple[Any, list[Problem]]:
-        raise NotImplementedError
-
     def check_and_write(self, records: list[Any], write: bool) -> None:
         raise NotImplementedError
 
     def finish(self, write: bool) -> None:
         """What can only be done once every row is in (nothing, unless a kind says otherwise)."""
 
-    def parse(self, batch: list[tuple[int, RowValues]]) -> list[Any]:
-        """The batch's rows read into records; the rows that cannot be are refused."""
-        records = []
-        for number, values in batch:
-            if values.problem:
-                self.refuse(Problem(number, "", "", values.problem), values)
-                continue
-            record, found = self.read(number, values)
-            if found:
-                self.problems.extend(found)
-                self.bad_rows[number] = dict(values)
-            else:
-                records.append(record)
-        return records
+    def take_read(self, read: ReadBatch) -> list[Any]:
+        """A batch's records; the problems of its rows that could not be read are kept."""
+        self.problems.extend(read.problems)
+        self.bad_rows.update(read.bad_rows)
+        return read.records
 
     def refuse(self, problem: Problem, values: Mapping[str, str] | None = None) -> None:
         self.problems.append(problem)

@@ -255,3 +255,42 @@ def test_payments_of_one_order_over_batches_add_up_with_one_entry(admin, sql: Sq
     entries = sql.rows("SELECT summary FROM activity WHERE order_id = ? AND summary LIKE '%payment(s)%'",
                        (order["id"],))
     assert [e[0] for e in entries] == ["Imported 3 payment(s) from p.csv rows 2, 3, 4"]
+
+
+# ---------------------------------------------------------------------------- a large file read in a second process
+
+@pytest.fixture
+def read_apart(monkeypatch):
+    """Every file counts as large: its rows are read by a second process."""
+    from hubtui.services import imports
+
+    monkeypatch.setattr(imports, "READ_APART_FROM", 0)
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+
+
+def test_a_file_read_in_a_second_process_gives_the_same_import(admin, sql: Sql, demo_db: Path, tmp_path: Path,
+                                                              read_apart) -> None:
+    rows = [{"external_ref": f"A-{n}"} for n in range(1, 5)] + [{"external_ref": "A-5", "status": "Nope"}]
+    path = _orders_csv(tmp_path / "o.csv", rows)
+    before = _dump(demo_db)
+    seen: list[tuple[int, int, int]] = []
+    refused = import_file(admin, "orders", path, progress=lambda *step: seen.append(step))
+    assert (refused.written, refused.created, [(p.row, p.column) for p in refused.problems]) == (
+        False, 4, [(6, "status")])
+    assert refused.bad_rows[6]["external_ref"] == "A-5" and _dump(demo_db) == before
+    assert [n for n, _, _ in seen] == [2, 4, 5] and seen[-1][1] == seen[-1][2] == path.stat().st_size
+    done = import_file(admin, "orders", path, skip_bad_rows=True)
+    assert (done.written, done.created) == (True, 4)
+    assert sql.scalar("SELECT COUNT(*) FROM orders WHERE external_ref LIKE 'A-%'") == 4
+
+
+def test_a_file_that_breaks_off_part_way_in_the_second_process_is_one_line(admin, demo_db: Path, tmp_path: Path,
+                                                                          read_apart) -> None:
+    from hubtui.services.csv_reader import CsvFileError
+
+    path = _orders_csv(tmp_path / "o.csv", [{"external_ref": f"B-{n}"} for n in range(1, 5)])
+    path.write_bytes(path.read_bytes() + b'"never closed,')
+    before = _dump(demo_db)
+    with pytest.raises(CsvFileError) as refused:
+        import_file(admin, "orders", path)
+    assert refused.value.row == 6 and "quote" in str(refused.value) and _dump(demo_db) == before
