@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -105,26 +104,17 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
             with ctx.store.read() if dry_run else ctx.store.write() as session:
                 importer = importer_of(session, ctx, label, rows.delimiter)
                 count = 0
-                # Two stages, one batch apart: this thread reads the next batch while the other checks
-                # the last against the store and writes it (SQLite works with the GIL released, so
-                # the two share the cores). One batch in flight: memory stays flat.
-                # A large file is read in a second process as well (see services.row_reading).
+                # A large file is read by a second process while this one checks and writes the
+                # batches before (see services.row_reading); one batch at a time: memory stays flat.
                 reads = read_apart(kind_value.value, shown, rows.delimiter, ctx.tz, BATCH_ROWS, size_limit) \
                     if os.path.getsize(shown) >= READ_APART_FROM else \
                     read_here(kind_value.value, rows, rows.delimiter, ctx.tz, BATCH_ROWS)
-                with ThreadPoolExecutor(1, thread_name_prefix="import-writer") as writer:
-                    pending: Future[None] | None = None
-                    for read in reads:
-                        count += read.rows
-                        records = importer.take_read(read)
-                        if pending is not None:
-                            pending.result()
-                        pending = writer.submit(importer.check_and_write, records,
-                                                not dry_run and (skip_bad_rows or not importer.problems))
-                        if progress:
-                            progress(count, read.position, read.size)
-                    if pending is not None:
-                        pending.result()
+                for read in reads:
+                    count += read.rows
+                    importer.check_and_write(importer.take_read(read),
+                                             not dry_run and (skip_bad_rows or not importer.problems))
+                    if progress:
+                        progress(count, read.position, read.size)
                 importer.finish(write=not dry_run and (skip_bad_rows or not importer.problems))
                 report = importer.report(count, dry_run)
                 if dry_run or (report.problems and not skip_bad_rows):
