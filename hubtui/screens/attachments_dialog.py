@@ -22,7 +22,7 @@ from textual.worker import Worker
 
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.services.context import Context
-from hubtui.widgets.path_completion import complete_path
+from hubtui.widgets.path_completion import complete_field
 from hubtui.widgets.safe_text import SafeInput, safe, shown
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -162,12 +162,9 @@ class AttachmentsDialog(ReportsWorkerErrors, ModalScreen[bool]):
 
     def action_complete(self) -> None:
         field = self.query_one("#attach-path", Input)
-        completed, names = complete_path(field.value)
-        if completed != field.value:
-            field.value = completed
-            field.cursor_position = len(completed)
-        elif len(names) > 1:
-            self._say("  ".join(names[:12]) + ("  …" if len(names) > 12 else ""))
+        hint = complete_field(field)
+        if hint:
+            self._say(hint)
 
     def action_open(self) -> None:
         from hubtui.services.attachments import attachment_folder

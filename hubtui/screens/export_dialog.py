@@ -12,7 +12,6 @@ is left behind).
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -30,7 +29,7 @@ from hubtui.domain.periods import Period, parse_date
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.key_delivery import EagerInput
-from hubtui.widgets.path_completion import complete_path
+from hubtui.widgets.path_completion import complete_field
 from hubtui.widgets.safe_text import SafeInput, safe, shown
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -170,14 +169,11 @@ class ExportDialog(ReportsWorkerErrors, ModalScreen[None]):
         if self.focused is not field:
             self.focus_next()
             return
-        completed, names = complete_path(field.value)
-        if completed != field.value:
-            field.value = completed
-            field.cursor_position = len(completed)
-        elif len(names) > 1:
-            self._say("  ".join(names[:12]) + ("  …" if len(names) > 12 else ""))
-        else:
+        hint = complete_field(field)
+        if hint is None:
             self.focus_next()
+        elif hint:
+            self._say(hint)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         said = self.query_one("#export-said", Label)

@@ -16,7 +16,7 @@ from textual.widgets import Header, Input, Label, ProgressBar, Static
 from hubtui.services.context import Context
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.hub_footer import HubFooter
-from hubtui.widgets.path_completion import complete_path
+from hubtui.widgets.path_completion import complete_field
 from hubtui.widgets.safe_text import SafeInput, safe
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
@@ -86,14 +86,11 @@ class ImportScreen(ReportsWorkerErrors, Screen[None]):
         if self.focused is not field:
             self.focus_next()
             return
-        completed, names = complete_path(field.value)
-        if completed != field.value:
-            field.value = completed
-            field.cursor_position = len(completed)
-        elif len(names) > 1:
-            self._say("  ".join(names[:12]) + ("  …" if len(names) > 12 else ""), "")
-        else:
+        hint = complete_field(field)
+        if hint is None:
             self.focus_next()
+        elif hint:
+            self._say(hint, "")
 
     def action_back(self) -> None:
         if not self.busy:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 
 def complete_path(text: str) -> tuple[str, list[str]]:
@@ -32,3 +36,20 @@ def complete_path(text: str) -> tuple[str, list[str]]:
 
 
 __all__ = ["complete_path"]
+
+
+SHOWN_NAMES = 12  # names a hint lists when several match
+
+
+def complete_field(field: Input) -> str | None:
+    """tab in a path field: the field completed in place (cursor at its end) and "" returned;
+    when nothing could be added but several names match, they are returned as a hint to show;
+    None when there is nothing to complete (the caller moves on, as a shell's tab would not)."""
+    completed, names = complete_path(field.value)
+    if completed != field.value:
+        field.value = completed
+        field.cursor_position = len(completed)
+        return ""
+    if len(names) > 1:
+        return "  ".join(names[:SHOWN_NAMES]) + ("  …" if len(names) > SHOWN_NAMES else "")
+    return None
