@@ -115,8 +115,10 @@ class NewReturnScreen(ReportsWorkerErrors, Screen[None]):
     # ------------------------------------------------------------------ keys
 
     def on_key(self, event: events.Key) -> None:
-        """On the lines, a letter picks the reason (f: Faulty): one key where tab, letter takes two."""
-        if isinstance(self.focused, QuantityRows) and (event.character or "").isalpha() and event.character != "a":
+        """On the lines, a letter picks the reason (f: Faulty): one key where tab, letter takes two.
+        Typed ahead, a letter may come before the lines have the focus: it means the same then."""
+        on_the_lines = self.focused is None or isinstance(self.focused, QuantityRows)
+        if on_the_lines and (event.character or "").isalpha() and event.character != "a":
             self.query_one("#return-reason", ChoiceRow).on_key(event)
 
     def action_all_lines(self) -> None:
