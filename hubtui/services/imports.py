@@ -27,7 +27,7 @@ from hubtui.domain.import_rows import Problem, looks_like_order_number
 from hubtui.domain.permissions import Permission
 from hubtui.services.context import Context
 from hubtui.services.csv_reader import check_header, open_rows
-from hubtui.services.row_reading import READ_APART_FROM, ReadBatch, read_apart, read_here
+from hubtui.services.row_reading import READ_APART_FROM, batched as batches_of, ReadBatch, read_apart, read_here
 from hubtui.store.tables import ImportedFile, Order
 
 SIZE_LIMIT = 512 * 1024 * 1024
@@ -65,14 +65,8 @@ def _sha256(path: str) -> str:
 
 
 def batched(values: Iterable[Any], size: int = IN_BATCH) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    """`values` in lists of `size`: by default as many as one IN (...) list takes."""
+    return batches_of(values, size)
 
 
 def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_run: bool = False,

@@ -12,7 +12,7 @@ when the pipe is closed: a process killed mid-import takes its reader with it.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -60,10 +60,11 @@ def read_batch(kind: str, batch: list[tuple[int, RowValues]], delimiter: str, tz
     return read
 
 
-def _batches(rows: Any, size: int) -> Iterator[list[tuple[int, RowValues]]]:
-    batch: list[tuple[int, RowValues]] = []
-    for row in rows:
-        batch.append(row)
+def batched(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """`values` in lists of `size` (the last may be shorter)."""
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
         if len(batch) == size:
             yield batch
             batch = []
@@ -73,7 +74,7 @@ def _batches(rows: Any, size: int) -> Iterator[list[tuple[int, RowValues]]]:
 
 def read_here(kind: str, rows: Any, delimiter: str, tz: tzinfo, batch_rows: int) -> Iterator[ReadBatch]:
     """The batches of an open file, read in this process."""
-    for batch in _batches(rows, batch_rows):
+    for batch in batched(rows, batch_rows):
         read = read_batch(kind, batch, delimiter, tz)
         read.position, read.size = rows.position, rows.size
         yield read
@@ -138,4 +139,4 @@ def _send_quietly(sending: Any, item: Any) -> None:
         pass
 
 
-__all__ = ["READ_APART_FROM", "ReadBatch", "read_apart", "read_batch", "read_here", "read_row"]
+__all__ = ["READ_APART_FROM", "ReadBatch", "batched", "read_apart", "read_batch", "read_here", "read_row"]
