@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem
 from hubtui.domain.orders import PaymentStatus, payment_status_for
 from hubtui.services import audit
 from hubtui.services.import_orders import TAKEN
-from hubtui.services.imports import Importer, batched, find_order_ids
+from hubtui.services.imports import Importer, batched, find_order_ids, unknown
 from hubtui.store.row_writer import insert_rows, update_rows
 from hubtui.store.tables import Order, OrderLine, Payment, Product
 
@@ -50,13 +50,13 @@ class ItemImporter(Importer):
 
     def _look_up(self, records: list[ItemRecord]) -> None:
         org, session = self.ctx.operator.org_id, self.session
-        refs = {r.order_ref for r in records} - self.orders.keys()
+        refs = unknown((r.order_ref for r in records), self.orders)
         found = find_order_ids(session, org, refs, Order.order_total, Order.shipping_total, Order.discount_total,
                                Order.version)
         with_lines: set[int] = set()
+        having_lines = select(OrderLine.order_id).where(OrderLine.order_id.in_(bindparam("ids", expanding=True)))
         for batch in batched([row.id for row in found.values()]):
-            with_lines |= set(session.scalars(select(OrderLine.order_id).where(OrderLine.order_id.in_(batch))
-                                              .distinct()))
+            with_lines |= set(session.scalars(having_lines.distinct(), {"ids": batch}))
         by_id: dict[int, _Lines] = {}
         for ref in refs:
             row = found.get(ref)
@@ -66,12 +66,12 @@ class ItemImporter(Importer):
                 self.orders[ref] = by_id[row.id] = lines
             else:
                 self.orders[ref] = None
-        codes = {r.stock_code.upper() for r in records} - self.products.keys()
+        codes = unknown((r.stock_code.upper() for r in records), self.products)
         for batch in batched(codes):
             for pid, code, name in session.execute(select(Product.id, Product.stock_code, Product.name).where(
                     Product.org_id == org, func.upper(Product.stock_code).in_(batch))):
                 self.products[code.upper()] = (pid, name)
-        self.products.update((code, None) for code in codes - self.products.keys())
+        self.products.update((code, None) for code in unknown(codes, self.products))
 
     def check_and_write(self, records: list[ItemRecord], write: bool) -> None:
         self._look_up(records)
@@ -148,7 +148,7 @@ class PaymentImporter(Importer):
 
     def check_and_write(self, records: list[PaymentRecord], write: bool) -> None:
         org, session = self.ctx.operator.org_id, self.session
-        refs = {r.order_ref for r in records} - self.orders.keys()
+        refs = unknown((r.order_ref for r in records), self.orders)
         found = find_order_ids(session, org, refs)
         self.orders.update((ref, found[ref].id if ref in found else None) for ref in refs)
         ids = {self.orders[r.order_ref] for r in records} - {None}

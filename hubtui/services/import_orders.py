@@ -15,7 +15,7 @@ from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import PaymentStatus
 from hubtui.services import audit
 from hubtui.services.catalogue import phone_key
-from hubtui.services.imports import Importer, batched
+from hubtui.services.imports import Importer, batched, unknown
 from hubtui.store.row_writer import insert_rows, reserve_ids
 from hubtui.store.sequences import ORDER_NUMBERS, set_at_least, take_next
 from hubtui.store.tables import Customer, Microsite, Order, OrgChannel
@@ -76,7 +76,7 @@ class OrderImporter(Importer):
             existing.update(((row.external_ref, row.channel), row) for row in session.execute(
                 select(*columns).where(Order.org_id == org, Order.external_ref.in_(batch))))
         known: dict[str, int] = {}
-        for batch in batched({r.email for r in records} - self.customers.keys()):
+        for batch in batched(unknown((r.email for r in records), self.customers)):
             known.update((email, cid) for cid, email in session.execute(select(Customer.id, Customer.email).where(
                 Customer.org_id == org, Customer.email.in_(batch))))
         create: list[tuple[OrderRecord, int | None, int]] = []

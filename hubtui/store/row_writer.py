@@ -93,11 +93,13 @@ def _dated(table: str, columns: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(i for i, kind in enumerate(kinds) if isinstance(getattr(kind, "impl", kind), DateTime))
 
 
-def _sqlite_rows(table: str, columns: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+def _sqlite_rows(table: str, columns: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
     dated = _dated(table, columns)
-    if not dated:
-        yield from rows
-        return
+    # Without datetimes the rows go to the driver as they are (a generator hop a row is 0.6 us)
+    return _with_dates_as_text(dated, rows) if dated else rows
+
+
+def _with_dates_as_text(dated: tuple[int, ...], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     last: dict[int, tuple[Any, Any]] = {i: (None, None) for i in dated}  # the same moment (the import's now) once
     for row in rows:
         values = list(row)
