@@ -3,9 +3,9 @@
 `refresh` brings rows up to the products, their latest channel prices and the organisation's
 rules. It is called in the transaction that changed any of those (a price recorded, a file of
 prices imported, a suggestion applied, a rule changed) and by migration 0013, so it works on a
-Connection or a Session alike, with Core statements only. Only rows whose values changed are
-written, so refreshing a few products, or the whole board after a rule change that moves few
-verdicts, writes little.
+Connection or a Session alike (Core and plain-text statements, no ORM objects). Only rows whose
+values changed are written, so refreshing a few products, or the whole board after a rule change
+that moves few verdicts, writes little.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from hubtui.domain.price_match import (
     Rule,
     Scope,
     ToleranceKind,
+    REASON_LIMIT,
     PreparedRule,
     evaluate_prepared,
     prepare,
 )
-from hubtui.store.tables import BOARD_CHANNELS, ChannelPrice, Microsite, PriceBoard, PriceMatchRule, Product
+from hubtui.store.tables import BOARD_CHANNELS, Microsite, PriceBoard, PriceMatchRule, Product
 
 assert BOARD_CHANNELS == COMPARED_CHANNELS  # one column pair per compared channel
 
@@ -37,7 +38,6 @@ SEARCH_SEPARATOR = "\x1f"  # between stock code and name in search_key: no searc
 
 Db = Connection | Session
 board = PriceBoard.__table__  # type: ignore[attr-defined]
-prices_table = ChannelPrice.__table__  # type: ignore[attr-defined]
 products = Product.__table__  # type: ignore[attr-defined]
 rules_table = PriceMatchRule.__table__  # type: ignore[attr-defined]
 
@@ -161,7 +161,7 @@ def board_values(product: Any, org_id: int, prices: dict[str, tuple[int, Any]], 
                product.brand, product.category, own, lowest, spread,
                SPREAD_RANK_NONE if spread is None else -spread, verdict.kind.value, verdict.rule_id,
                verdict.lowest_channel, verdict.lowest_price, verdict.floor, verdict.suggested_price,
-               verdict.reason[:200])
+               verdict.reason[:REASON_LIMIT])
     if not with_prices:
         return derived
     none = (None, None)
