@@ -175,6 +175,7 @@ def refresh(db: Db, org_id: int, product_ids: Iterable[int] | None, *, reread_pr
     board holds (after a rule change: the prices did not move), reads them only for products
     without a row yet, and writes only the columns that follow from the rules and the product."""
     ids = None if product_ids is None else sorted(set(product_ids))
+    _serialise(db, org_id)
     prepared = prepare(rules_of(db, org_id))
     currency = org_currency(db, org_id)
     found = _product_rows(db, org_id, ids)
@@ -224,6 +225,22 @@ def refresh(db: Db, org_id: int, product_ids: Iterable[int] | None, *, reread_pr
             _execute_many(db, text(f"UPDATE price_board SET {assignments} WHERE product_id = :b_product_id"),
                           changed)
     return len(inserts) + len(updates) + len(verdicts) + len(gone)
+
+
+# pg_advisory_xact_lock keys: this number plus the organisation's id.
+BOARD_LOCK = 0x7072_6963_6500_0000
+
+
+def _serialise(db: Db, org_id: int) -> None:
+    """One refresh of an organisation's board at a time, until its transaction ends.
+
+    SQLite's write transactions are serial already. On PostgreSQL two could otherwise each read
+    the board, products and rules before the other commits, and the later write would put back
+    what the earlier one changed (a rule change writing a price from before an apply). Each
+    statement after the lock sees what the transaction before it committed."""
+    connection = db.connection() if isinstance(db, Session) else db
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BOARD_LOCK + org_id})
 
 
 def _execute_many(db: Db, statement: Any, rows: list[dict[str, Any]]) -> None:
