@@ -65,7 +65,7 @@ class ChannelPriceDialog(ModalScreen[bool]):
             yield FormField("Seen at", now.strftime(WHEN_FORMAT), input_id="observed_at",
                             placeholder="YYYY-MM-DD HH:MM", max_length=WHEN_LIMIT, id="field-observed_at")
             yield Label("", id="channel-price-error", classes="dialog-error", markup=False)
-            yield Label("a letter picks the channel · enter next field · ctrl+s save · esc cancel",
+            yield Label("a letter picks the channel · ctrl+s save · esc cancel",
                         classes="dialog-hint")
 
     def _typed(self) -> tuple[str, int | None, datetime | None, dict[str, str]]:

@@ -55,7 +55,7 @@ class PriceRulesScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         operator = self.context.operator
         self.title = f"{operator.org_code} price-match rules"
-        self.sub_title = "the first active rule whose scope takes a product decides its verdict"
+        self.sub_title = "the first active rule that takes a product decides"
         self.load()
 
     @property

@@ -20,7 +20,7 @@ CHANNEL_NAMES = {"website": "Website", "app": "App", "amazon": "Amazon", "ebay":
                  "myntra": "Myntra"}
 COLUMNS = (
     Column("", 1), Column("Code", 9), Column("Name", 13), Column("Website", 9, right=True),
-    Column("Spread", 8, right=True), Column("Verdict", 22),
+    Column("Spread", 8, right=True), Column("Verdict", 29),
     *(Column(CHANNEL_NAMES[channel], 13, right=True) for channel in COMPARED_CHANNELS),
 )
 VERDICT_STYLES = {VerdictKind.suggested: "bold yellow", VerdictKind.flagged: "bold red", VerdictKind.parity: "green",
