@@ -14,15 +14,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from hubtui.domain.money import MoneyError, format_money, parse_money
-from hubtui.domain.price_match import COMPARED_CHANNELS, Action, Rule, Scope, ToleranceKind
+from hubtui.domain.price_match import (
+    COMPARED_CHANNELS,
+    NAME_LIMIT,
+    SCOPE_VALUES_LIMIT,
+    Action,
+    Rule,
+    Scope,
+    ToleranceKind,
+    percent_text,
+)
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.form_field import FormField
-from hubtui.widgets.rules_table import percent
 from hubtui.widgets.safe_text import safe
 
-NAME_LIMIT = 80
-VALUES_LIMIT = 400
+CHANNELS_LIMIT = 80
 NUMBER_LIMIT = 12
 # The RuleDraft fields, in the order the form shows them.
 FIELDS = ("name", "priority", "active", "action", "scope", "scope_values", "channels", "tolerance_kind",
@@ -104,7 +111,7 @@ class RuleDialog(ModalScreen[Any]):
         rule = self.rule
         title = "New price-match rule" if rule is None else f"Rule {safe(rule.name)}"
         kind = ToleranceKind(rule.tolerance_kind) if rule else ToleranceKind.percent
-        tolerance = "" if rule is None else (percent(rule.tolerance_value).removesuffix("%")
+        tolerance = "" if rule is None else (percent_text(rule.tolerance_value).removesuffix("%")
                                              if kind is ToleranceKind.percent else format_money(rule.tolerance_value))
         with Vertical(classes="dialog", id="rule-dialog"):
             yield Label(title, classes="dialog-title", markup=False)
@@ -120,16 +127,16 @@ class RuleDialog(ModalScreen[Any]):
                 yield ChoiceField("Scope", tuple(s.value for s in Scope), Scope(rule.scope).value if rule else "all",
                                   input_id="scope")
                 yield FormField("Scope values", ", ".join(rule.scope_values) if rule else "", input_id="scope_values",
-                                max_length=VALUES_LIMIT, placeholder="brands, categories or stock codes, by commas",
+                                max_length=SCOPE_VALUES_LIMIT, placeholder="brands, categories or stock codes, by commas",
                                 id="field-scope_values")
                 yield FormField("Channels", ", ".join(rule.channels) if rule else ", ".join(COMPARED_CHANNELS),
-                                input_id="channels", max_length=VALUES_LIMIT, placeholder=", ".join(COMPARED_CHANNELS),
+                                input_id="channels", max_length=CHANNELS_LIMIT, placeholder=", ".join(COMPARED_CHANNELS),
                                 id="field-channels")
                 yield ChoiceField("Tolerance in", tuple(k.value for k in ToleranceKind), kind.value,
                                   input_id="tolerance_kind")
                 yield FormField("Tolerance", tolerance, input_id="tolerance_value", max_length=NUMBER_LIMIT,
                                 placeholder="5 (percent) or 0.50 (amount)", id="field-tolerance_value")
-                yield FormField("Floor margin %", percent(rule.min_margin_bp).removesuffix("%") if rule else "",
+                yield FormField("Floor margin %", percent_text(rule.min_margin_bp).removesuffix("%") if rule else "",
                                 input_id="min_margin_bp", max_length=NUMBER_LIMIT, placeholder="over cost, e.g. 10",
                                 id="field-min_margin_bp")
             yield Label("", id="rule-error", classes="dialog-error", markup=False)
@@ -156,11 +163,11 @@ class RuleDialog(ModalScreen[Any]):
         values["tolerance_kind"] = kind
         text = self._field("tolerance_value").value.strip() or "0"
         try:
-            values["tolerance_value"] = read_percent(text) if kind is ToleranceKind.percent else parse_money(text)
+            values["tolerance_value"] = read_percent_text(text) if kind is ToleranceKind.percent else parse_money(text)
         except (ValueError, MoneyError) as error:
             problems["tolerance_value"] = str(error)
         try:
-            values["min_margin_bp"] = read_percent(self._field("min_margin_bp").value.strip() or "0")
+            values["min_margin_bp"] = read_percent_text(self._field("min_margin_bp").value.strip() or "0")
         except ValueError as error:
             problems["min_margin_bp"] = str(error)
         return values, problems

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hubtui.domain.money import format_money
-from hubtui.domain.price_match import Action, Rule, Scope, ToleranceKind
+from hubtui.domain.price_match import Action, Rule, Scope, ToleranceKind, percent_text
 from hubtui.services.price_match_views import RuleView
 from hubtui.widgets.line_table import Cell, Column, LineTable
 
@@ -18,15 +18,9 @@ COLUMNS = (
 ACTION_WORDS = {Action.flag: "flag", Action.match_lowest: "match lowest", Action.match_lowest_above_floor: "match ≥ floor"}
 
 
-def percent(bp: int) -> str:
-    """Basis points as a percent: 500 -> "5%", 250 -> "2.5%", 1 -> "0.01%"."""
-    whole, part = divmod(bp, 100)
-    return f"{whole}%" if not part else f"{whole}.{part:02d}".rstrip("0") + "%"
-
-
 def tolerance_words(rule: Rule) -> str:
     if ToleranceKind(rule.tolerance_kind) is ToleranceKind.percent:
-        return percent(rule.tolerance_value)
+        return percent_text(rule.tolerance_value)
     return format_money(rule.tolerance_value)
 
 
@@ -46,7 +40,7 @@ class RulesTable(LineTable[RuleView]):
         return [
             Cell(str(rule.priority), dim), Cell(rule.name, dim), Cell("yes" if rule.active else "no", dim),
             Cell(ACTION_WORDS.get(Action(rule.action), str(rule.action)), dim), Cell(tolerance_words(rule), dim),
-            Cell(percent(rule.min_margin_bp), dim), Cell(scope_words(rule), dim), Cell(", ".join(rule.channels), dim),
+            Cell(percent_text(rule.min_margin_bp), dim), Cell(scope_words(rule), dim), Cell(", ".join(rule.channels), dim),
         ]
 
     def row_key(self, row: RuleView) -> str:
