@@ -163,11 +163,11 @@ class RuleDialog(ModalScreen[Any]):
         values["tolerance_kind"] = kind
         text = self._field("tolerance_value").value.strip() or "0"
         try:
-            values["tolerance_value"] = read_percent_text(text) if kind is ToleranceKind.percent else parse_money(text)
+            values["tolerance_value"] = read_percent(text) if kind is ToleranceKind.percent else parse_money(text)
         except (ValueError, MoneyError) as error:
             problems["tolerance_value"] = str(error)
         try:
-            values["min_margin_bp"] = read_percent_text(self._field("min_margin_bp").value.strip() or "0")
+            values["min_margin_bp"] = read_percent(self._field("min_margin_bp").value.strip() or "0")
         except ValueError as error:
             problems["min_margin_bp"] = str(error)
         return values, problems
