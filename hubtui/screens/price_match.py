@@ -143,7 +143,8 @@ class PriceMatchScreen(KeysetListScreen[PriceMatchRow]):
 
         if request.before is not None:
             return price_match_page(self.context, query.service_query(), request.before, before=True, limit=limit)
-        return price_match_page(self.context, query.service_query(), request.after, limit=limit)
+        return price_match_page(self.context, query.service_query(), request.after, limit=limit,
+                                from_end=request.from_end)
 
     def count(self, query: PriceMatchListQuery) -> int:
         """The rows of `query`, from the verdict counts of its other filters: one evaluation
@@ -339,7 +340,7 @@ class PriceMatchScreen(KeysetListScreen[PriceMatchRow]):
         return None if self.refusal(action) else True
 
     def refusal(self, action: str) -> str | None:
-        needs = {"apply": Permission.manage_price_rules}.get(action)
+        needs = {"apply": Permission.manage_price_rules, "enter_price": Permission.import_data}.get(action)
         return None if needs is None else why_not(self.context.operator.role, needs)
 
 

@@ -312,6 +312,8 @@ PRICE_MATCH_COMMANDS = (
             show=False),
     Command("price_match.previous_page", "left_square_bracket", "previous_page", "Previous page",
             "The previous page of products", show=False),
+    Command("price_match.first_page", "g", "first_page", "First", "The first page of products", show=False),
+    Command("price_match.last_page", "G", "last_page", "Last", "The last page of products", show=False),
     Command("price_match.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again",
             "price match: refresh", show=False),
 ) + tuple(
