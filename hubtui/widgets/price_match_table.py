@@ -19,8 +19,8 @@ from hubtui.widgets.returns_table import age
 CHANNEL_NAMES = {"website": "Website", "app": "App", "amazon": "Amazon", "ebay": "eBay", "flipkart": "Flipkart",
                  "myntra": "Myntra"}
 COLUMNS = (
-    Column("", 1), Column("Code", 9), Column("Name", 13), Column("Website", 9, right=True),
-    Column("Spread", 8, right=True), Column("Verdict", 29),
+    Column("", 1), Column("Code", 11), Column("Name", 15), Column("Website", 9, right=True),
+    Column("Spread", 8, right=True), Column("Verdict", 27),
     *(Column(CHANNEL_NAMES[channel], 13, right=True) for channel in COMPARED_CHANNELS),
 )
 VERDICT_STYLES = {VerdictKind.suggested: "bold yellow", VerdictKind.flagged: "bold red", VerdictKind.parity: "green",
@@ -33,11 +33,12 @@ def money(amount: int | None, currency: str) -> str:
 
 
 def verdict_words(verdict: Verdict, currency: str) -> str:
-    """"in parity", "flagged", "suggested £9.49 (Match Amazon)", "no rule"."""
+    """"in parity", "flagged", "suggested £9.49 (Match Amazon)", "no rule": the rule's name where it
+    says which price to take (a flag's reason is in the price history)."""
     if verdict.kind is VerdictKind.suggested:
         return f"suggested {money(verdict.suggested_price, currency)} ({verdict.rule_name})"
     if verdict.kind is VerdictKind.flagged:
-        return f"flagged ({verdict.rule_name})" if verdict.rule_name else "flagged"
+        return "flagged"
     if verdict.kind is VerdictKind.parity:
         return "in parity"
     return "no rule"

@@ -13,7 +13,7 @@ from hubtui.widgets.line_table import Cell, Column, LineTable
 
 COLUMNS = (
     Column("Prio", 4, right=True), Column("Name", 18), Column("On", 3), Column("Action", 13),
-    Column("Tolerance", 9, right=True), Column("Floor", 6, right=True), Column("Scope", 16), Column("Channels", 30),
+    Column("Tolerance", 9, right=True), Column("Floor", 6, right=True), Column("Scope", 16), Column("Channels", 22),
 )
 ACTION_WORDS = {Action.flag: "flag", Action.match_lowest: "match lowest", Action.match_lowest_above_floor: "match ≥ floor"}
 
