@@ -323,6 +323,11 @@ class PriceMatchScreen(KeysetListScreen[PriceMatchRow]):
         applied = apply_suggestions(self.context, changes)
         self.app.call_from_thread(self._applied, applied)
 
+    def worker_failed(self, worker: Any, error: BaseException) -> None:
+        super().worker_failed(worker, error)
+        if worker.group == "price-apply":
+            self.action_refresh()  # nothing was written: show the prices as they are now
+
     def _applied(self, applied: tuple[PriceChange, ...]) -> None:
         self.price_table.selected.clear()
         self.notify(f"New website price for {counted(len(applied), 'product')}.", title="Applied", timeout=4)

@@ -233,3 +233,62 @@ async def test_the_palette_opens_both_screens_and_help_lists_the_keys(make_app, 
         await run_in_palette(pilot, "view: price rules", "view: price rules")
         await wait_for(pilot, lambda: isinstance(app.screen, PriceRulesScreen), "the rules screen")
         assert [type(s).__name__ for s in app.screen_stack] == ["OrdersScreen", "PriceMatchScreen", "PriceRulesScreen"]
+
+
+async def test_b_and_h_filter_by_brand_and_channel_and_1_keeps_them(make_app, context_for):
+    from hubtui.screens.dialogs import PickDialog
+    from hubtui.services.price_match import brands
+
+    sam = context_for("sam")
+    brand = brands(sam)[0]
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_price_match(pilot)
+        painted = screen.pages_painted
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickDialog), "the brands")
+        await pilot.press("2")  # the first brand, after "any"
+        await settle(pilot, screen, painted, f"the products of {brand}")
+        query = PriceMatchQuery(brand=brand)
+        assert shown_codes(screen) == codes_of(price_match_page(sam, query, limit=50))
+        assert screen.total == price_match_counts(sam, query).all
+
+        painted = screen.pages_painted
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickDialog), "the channels")
+        await pilot.press("3")  # any, App, Amazon
+        await settle(pilot, screen, painted, "the products with an Amazon price")
+        query = PriceMatchQuery(brand=brand, channel="amazon")
+        assert shown_codes(screen) == codes_of(price_match_page(sam, query, limit=50))
+        assert all(any(p.channel == "amazon" for p in row.prices) for row in screen.price_table.rows)
+        counts = price_match_counts(sam, query)
+        await press_and_settle(pilot, screen, "4")
+        parity = PriceMatchQuery(verdict=VerdictKind.parity, brand=brand, channel="amazon")
+        assert shown_codes(screen) == codes_of(price_match_page(sam, parity, limit=50))
+        assert screen.total == counts.by_verdict.get(VerdictKind.parity, 0)
+        assert "on Amazon" in app.screen.sub_title
+
+
+async def test_a_price_changed_since_the_preview_is_refused_and_nothing_is_written(make_app, context_for):
+    from hubtui.services.price_match import apply_suggestions, suggestions
+
+    sam = context_for("sam")
+    first, second = suggested_codes(sam, 2)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_price_match(pilot)
+        await press_and_settle(pilot, screen, "2")
+        await pilot.press("space", "j", "space", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApplyDialog), "the confirmation")
+        apply_suggestions(sam, suggestions(sam, [second]))  # someone else, meanwhile
+        untouched = row_of(sam, first).own_price
+        painted = screen.pages_painted
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in notifications(app)), "the refusal")
+        assert row_of(sam, first).own_price == untouched
+        await settle(pilot, screen, painted, "the list read again after the refusal")
+        assert app.screen is screen
+        # The list shows the store as it is now: the other operator's change took `second` off it.
+        assert second not in shown_codes(screen)
+        assert shown_codes(screen) == codes_of(price_match_page(sam, PriceMatchQuery(verdict=VerdictKind.suggested),
+                                                                limit=50))
