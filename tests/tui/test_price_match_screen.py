@@ -292,3 +292,28 @@ async def test_a_price_changed_since_the_preview_is_refused_and_nothing_is_writt
         assert second not in shown_codes(screen)
         assert shown_codes(screen) == codes_of(price_match_page(sam, PriceMatchQuery(verdict=VerdictKind.suggested),
                                                                 limit=50))
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])
+async def test_a_hostile_product_name_shows_as_text_in_the_list_history_and_confirmation(make_app, context_for,
+                                                                                          demo_db, size):
+    from .new_order_support import Db
+    from .test_hostile_text import HOSTILE
+
+    sam = context_for("sam")
+    code = suggested_codes(sam, 1)[0]
+    Db(demo_db).execute("UPDATE products SET name = ? WHERE stock_code = ?", (HOSTILE, code))
+    app = make_app("sam")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_price_match(pilot)
+        await press_and_settle(pilot, screen, "2")
+        assert screen.price_table.highlighted_key() == code
+        assert "rang back [/] …" in visible_text(app), "markup shown as typed, cut by its column"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PriceHistoryDialog), "the price history")
+        assert "rang back [/] [b]bold?[/b]" in visible_text(app)
+        assert "\x1b" not in visible_text(app) and "\x07" not in visible_text(app)
+        await pilot.press("escape", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApplyDialog), "the confirmation")
+        assert "rang back" in visible_text(app) and "\x1b" not in visible_text(app)
+        assert app.is_running
