@@ -39,16 +39,21 @@ class ApplyDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
                 Binding("ctrl+s,enter", "confirm", "Apply", id="price_apply.confirm")]
 
-    def __init__(self, changes: Sequence[PriceChange], currency: str) -> None:
+    def __init__(self, changes: Sequence[PriceChange], currency: str, *, without: int = 0) -> None:
+        """`without`: how many of the products asked for have no suggested price (left as they are)."""
         super().__init__()
         self.changes = tuple(changes)
         self.currency = currency
+        self.without = without
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="apply-dialog"):
             yield Label(f"New website price for {counted(len(self.changes), 'product')}", classes="dialog-title")
             with VerticalScroll(id="apply-body"):
                 yield Static(changes_table(self.changes, self.currency))
+            if self.without:
+                yield Label(f"{counted(self.without, 'other product')} selected: no suggested price, left as is.",
+                            id="apply-without")
             yield Label("Never below the floor (cost plus the rule's margin).", classes="dialog-hint")
             yield Label("ctrl+s or enter apply · esc cancel", classes="dialog-hint")
 

@@ -296,20 +296,28 @@ class PriceMatchScreen(KeysetListScreen[PriceMatchRow]):
         context = self.context
 
         def read() -> None:
+            from hubtui.services.errors import InvalidInput
             from hubtui.services.price_match import suggestions
 
-            changes = suggestions(context, codes)
-            self.app.call_from_thread(confirm, changes)
+            # One at a time: the service refuses a product without a suggestion, and a selection
+            # may hold some (chosen on another verdict's page); those are left as they are.
+            changes: list[PriceChange] = []
+            refused: list[str] = []
+            for code in codes:
+                try:
+                    changes.extend(suggestions(context, [code]))
+                except InvalidInput as error:
+                    refused.append(str(error))
+            self.app.call_from_thread(confirm, tuple(changes), refused)
 
-        def confirm(changes: tuple[PriceChange, ...]) -> None:
+        def confirm(changes: tuple[PriceChange, ...], refused: list[str]) -> None:
             from hubtui.screens.apply_dialog import ApplyDialog
 
             if not changes:
-                which = codes[0] if len(codes) == 1 else f"any of the {len(codes)} selected"
-                self.notify(f"Nothing to apply: no price is suggested for {which}.", title="Not applied",
-                            severity="warning", timeout=5)
+                why = refused[0] if len(refused) == 1 else f"none of the {len(codes)} selected has a suggested price."
+                self.notify(f"Nothing to apply: {why}", title="Not applied", severity="warning", timeout=5)
                 return
-            self.app.push_screen(ApplyDialog(changes, currency),
+            self.app.push_screen(ApplyDialog(changes, currency, without=len(refused)),
                                  lambda yes: self._apply(changes) if yes else None)
 
         worker = self.run_worker(read, thread=True, exclusive=True, group="price-suggestions", exit_on_error=False,

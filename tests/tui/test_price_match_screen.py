@@ -317,3 +317,23 @@ async def test_a_hostile_product_name_shows_as_text_in_the_list_history_and_conf
         await wait_for(pilot, lambda: isinstance(app.screen, ApplyDialog), "the confirmation")
         assert "rang back" in visible_text(app) and "\x1b" not in visible_text(app)
         assert app.is_running
+
+
+async def test_a_without_a_suggestion_says_so_and_one_is_left_out_of_a_selection(make_app, context_for):
+    sam = context_for("sam")
+    code = suggested_codes(sam, 1)[0]
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_price_match(pilot)
+        await press_and_settle(pilot, screen, "3")
+        flagged = screen.price_table.highlighted_key()
+        await pilot.press("a")
+        await wait_for(pilot, lambda: any("Nothing to apply" in str(n.message) and flagged in str(n.message)
+                                          for n in notifications(app)), "the warning")
+        assert not any(isinstance(s, ApplyDialog) for s in app.screen_stack)
+        await pilot.press("space")
+        await press_and_settle(pilot, screen, "2")
+        await pilot.press("space", "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApplyDialog), "the confirmation")
+        assert [change.stock_code for change in app.screen.changes] == [code]
+        assert "1 other product selected: no suggested price" in visible_text(app)
