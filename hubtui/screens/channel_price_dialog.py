@@ -17,6 +17,7 @@ from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.services.price_match_views import PriceMatchRow
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.price_match_table import money
 from hubtui.widgets.safe_text import safe
 
@@ -93,27 +94,37 @@ class ChannelPriceDialog(ModalScreen[bool]):
         self.query_one("#channel-price-error", Label).update(safe(general))
 
     def action_save(self) -> None:
-        from hubtui.services.errors import InvalidInput
-
         channel, price, when, problems = self._typed()
         self._show(problems)
         if problems or price is None:
             return
+        # In a worker, as every write: the screen stays live while the store answers.
+        worker = self.run_worker(lambda: self._save(channel, price, when), thread=True, exclusive=True,
+                                 group="channel-price-save", exit_on_error=False, description="record the price")
+        hold_keys(self, until=worker, writing=True)  # keys typed behind ctrl+s wait for the answer
+
+    def _save(self, channel: str, price: int, when: datetime | None) -> None:
+        from hubtui.services.errors import InvalidInput
+
         try:
             from hubtui.services.channel_prices import record_channel_price
 
             record_channel_price(self.context, self.row.stock_code, channel, price, when)
         except InvalidInput as error:
             known = {k: v for k, v in error.problems.items() if k in ("price", "observed_at", "channel")}
-            self._show(known, "" if known else str(error))
+            self.app.call_from_thread(self._show, known, "" if known else str(error))
             return
         except Exception as error:  # refused (a role, a lock): one line, what was typed stays
             from hubtui.services.faults import one_line
 
-            self._show({}, one_line(error))
+            self.app.call_from_thread(self._show, {}, one_line(error))
             return
-        self.notify(f"{safe(self.row.stock_code)}: {channel} {money(price, self.row.currency)} recorded.", timeout=3)
-        self.dismiss(True)
+        done = f"{self.row.stock_code}: {channel} {money(price, self.row.currency)} recorded."
+        self.app.call_from_thread(self.notify, done, timeout=3)
+        self.app.call_from_thread(self.call_later, self._close)
+
+    def _close(self) -> None:
+        self.dismiss(True)  # not awaited: this runs in the dialog's own message loop
 
     def action_cancel(self) -> None:
         self.dismiss(False)

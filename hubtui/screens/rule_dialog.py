@@ -27,6 +27,7 @@ from hubtui.domain.price_match import (
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.form_field import FormField
+from hubtui.widgets.key_delivery import hold_keys
 from hubtui.widgets.safe_text import safe
 
 CHANNELS_LIMIT = 80
@@ -183,12 +184,19 @@ class RuleDialog(ModalScreen[Any]):
             self._field(first).scroll_visible()
 
     def action_save(self) -> None:
-        from hubtui.services.errors import InvalidInput
-
         values, problems = self.typed()
         if problems:
             self.show_problems(problems)
             return
+        self.query_one("#rule-error", Label).update("Saving…")
+        # In a worker: a rule change evaluates every product again, which takes a while on a big catalogue.
+        worker = self.run_worker(lambda: self._save(values), thread=True, exclusive=True, group="rule-save",
+                                 exit_on_error=False, description="save the rule")
+        hold_keys(self, until=worker, writing=True)  # keys typed behind ctrl+s wait for the answer
+
+    def _save(self, values: dict[str, Any]) -> None:
+        from hubtui.services.errors import InvalidInput
+
         try:
             from hubtui.domain.price_match import RuleDraft
             from hubtui.services.price_rules import add_rule, edit_rule
@@ -196,14 +204,17 @@ class RuleDialog(ModalScreen[Any]):
             draft = RuleDraft(**values)
             saved = add_rule(self.context, draft) if self.rule is None else edit_rule(self.context, self.rule.id, draft)
         except InvalidInput as error:
-            self.show_problems(dict(error.problems) or {}, "" if error.problems else str(error))
+            self.app.call_from_thread(self.show_problems, dict(error.problems), "" if error.problems else str(error))
             return
         except Exception as error:  # refused (a role, a lock): one line, what was typed stays
             from hubtui.services.faults import one_line
 
-            self.show_problems({}, one_line(error))
+            self.app.call_from_thread(self.show_problems, {}, one_line(error))
             return
-        self.dismiss(saved)
+        self.app.call_from_thread(self.call_later, self._close, saved)
+
+    def _close(self, saved: Any) -> None:
+        self.dismiss(saved)  # not awaited: this runs in the dialog's own message loop
 
     def action_cancel(self) -> None:
         self.dismiss(None)

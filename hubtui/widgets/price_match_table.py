@@ -63,7 +63,8 @@ class PriceMatchTable(LineTable[PriceMatchRow]):
         channels = []
         for channel in COMPARED_CHANNELS:
             view = by_channel.get(channel)
-            channels.append(Cell("" if view is None else f"{money(view.price, row.currency)} {age(view.observed_at, self.now)}"))
+            seen = "" if view is None else f"{money(view.price, row.currency)} {age(view.observed_at, self.now)}"
+            channels.append(Cell(seen))
         return [
             Cell(SELECTED_MARK if row.stock_code in self.selected else "", "bold"),
             Cell(row.stock_code), Cell(row.name), Cell(money(row.own_price, row.currency)),
