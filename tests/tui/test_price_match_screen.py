@@ -337,3 +337,17 @@ async def test_a_without_a_suggestion_says_so_and_one_is_left_out_of_a_selection
         await wait_for(pilot, lambda: isinstance(app.screen, ApplyDialog), "the confirmation")
         assert [change.stock_code for change in app.screen.changes] == [code]
         assert "1 other product selected: no suggested price" in visible_text(app)
+
+
+async def test_a_channel_price_typed_in_a_burst_is_recorded_as_typed_slowly(make_app, context_for):
+    sam = context_for("sam")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_price_match(pilot)
+        code = screen.price_table.highlighted_key()
+        seen_before = len(price_history(sam, code).by_channel.get("amazon", ()))
+        burst(app, ["e", "a", "enter", "4", ".", "5", "6", "ctrl+s"])  # a: from App on to Amazon
+        await wait_for(pilot, lambda: len(price_history(sam, code).by_channel.get("amazon", ())) == seen_before + 1,
+                       "the Amazon price in the store")
+        assert price_history(sam, code).by_channel["amazon"][0].price == 456
+        await wait_for(pilot, lambda: app.screen is screen, "the dialog closed")
