@@ -47,7 +47,7 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
     # CSS_PATH is not read for the default screen.
     CSS_PATH = ["screens/orders.tcss", "screens/order_detail.tcss", "screens/dialogs.tcss", "screens/payment_dialog.tcss",
                 "screens/new_order.tcss", "screens/returns.tcss", "screens/export_dialog.tcss",
-                "screens/import_screen.tcss"]
+                "screens/import_screen.tcss", "screens/price_match.tcss"]
     BINDINGS = bindings(APP_COMMANDS)
     COMMANDS = App.COMMANDS | {OrderNumberProvider}
     CONNECT_HOLD_S = 15.0  # keys typed at the first frame wait this long at most for the store (its busy timeout)
@@ -193,6 +193,9 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
                 yield SystemCommand(command.palette, command.help, partial(self._run_on_screen, screen, command.action))
         yield SystemCommand("view: orders", "The order list", self.action_view_orders)
         yield SystemCommand("view: returns", "The returns list", self.action_view_returns)
+        yield SystemCommand("view: price match", "Channel prices, spreads and verdicts per product",
+                            self.action_view_price_match)
+        yield SystemCommand("view: price rules", "The price-match rules", self.action_view_price_rules)
         yield SystemCommand("order: open by number", "Type the number", self.action_jump)
         for code, name in self._organisations():
             if code != self.context.operator.org_code:
@@ -297,6 +300,28 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
                     self.pop_screen()
                 return
         await self.push_screen(ReturnsScreen(self.context))
+
+    async def action_view_price_match(self) -> None:
+        from hubtui.screens.price_match import PriceMatchScreen
+
+        await self._view(PriceMatchScreen)
+
+    async def action_view_price_rules(self) -> None:
+        from hubtui.screens.price_rules import PriceRulesScreen
+
+        await self._view(PriceRulesScreen)
+
+    async def _view(self, kind: type[Screen[None]]) -> None:
+        """The screen of `kind` already open (what is above it closes), or a new one on top."""
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, kind):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        await self.push_screen(kind(self.context))  # type: ignore[call-arg]
 
     def open_return(self, number: str) -> None:
         """Open a return by its RMA number; keys typed while it is read are for its screen."""

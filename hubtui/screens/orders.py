@@ -347,9 +347,15 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
             return
         await self.app.run_action("view_returns")
 
+    async def action_price_match(self) -> None:
+        if self.context is None:
+            self.notify("Still opening the database; try again in a moment.", timeout=2)
+            return
+        await self.app.run_action("view_price_match")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the operator's role may not do."""
-        if action in ("new_order", "pay", "advanced_search", "returns", "export", "import_file") and \
+        if action in ("new_order", "pay", "advanced_search", "returns", "export", "import_file", "price_match") and \
                 isinstance(self.focused, Input):
             return False  # these keys run first (priority): in the filter box they are letters to type
         return None if self.refusal(action) else True

@@ -7,6 +7,7 @@ the `[keys]` table of config.toml: `"orders.next_page" = "pagedown,ctrl+n"`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from textual.binding import Binding
 
@@ -108,6 +109,9 @@ ORDERS_COMMANDS = (
     Command("orders.export", "x", "export", "Export",
             "Export orders, their lines or payments to an xlsx file (a range, the list's filter; e-mail it)",
             "orders: export", show=False, priority=True),
+    Command("orders.price_match", "M", "price_match", "Price match",
+            "The Price Match screen: each product's channel prices, the spread and its rule's verdict",
+            show=False, priority=True),
     Command("orders.import", "i", "import_file", "Import",
             "Import orders, items, payments or a Shopify export from a CSV or xlsx file (a dry run first)",
             "import: csv",
@@ -264,8 +268,81 @@ PAYMENT_COMMANDS = (
 )
 
 
+class PriceMatchFilter(StrEnum):
+    """The Price Match screen's quick filters: every product, or one verdict (VerdictKind's values)."""
+
+    all = "all"
+    suggested = "suggested"
+    flagged = "flagged"
+    parity = "parity"
+    no_rule = "no_rule"
+
+
+PRICE_MATCH_FILTER_KEYS = ("1", "2", "3", "4", "5")
+PRICE_MATCH_FILTER_LABELS = {
+    PriceMatchFilter.all: "All", PriceMatchFilter.suggested: "Suggested", PriceMatchFilter.flagged: "Flagged",
+    PriceMatchFilter.parity: "Parity", PriceMatchFilter.no_rule: "No rule",
+}
+
+PRICE_MATCH_COMMANDS = (
+    Command("price_match.history", "enter", "open_row", "History", "The highlighted product's price history per channel"),
+    Command("price_match.enter_price", "e", "enter_price", "Price",
+            "Enter a channel's price for the highlighted product (channel, price, when it was seen)",
+            "price match: enter a channel price", priority=True),
+    Command("price_match.apply", "a", "apply", "Apply",
+            "Apply the suggested price of the selected products (or the highlighted one): a confirmation first",
+            "price match: apply suggestions", priority=True),
+    Command("price_match.select", "space", "toggle_select", "Select", "Select or unselect the highlighted product"),
+    Command("price_match.rules", "R", "rules", "Rules", "The price-match rules: add, edit, reorder, deactivate",
+            priority=True),
+    Command("price_match.filter", "slash", "focus_filter", "Filter", "Type part of a stock code or name",
+            "price match: filter by text"),
+    Command("price_match.sort", "o", "cycle_sort", "Sort", "Sort by stock code, or by spread (largest first)",
+            "price match: change sort"),
+    Command("price_match.brand", "b", "pick_brand", "Brand", "Show one brand, or all", "price match: filter by brand",
+            show=False, priority=True),
+    Command("price_match.category", "c", "pick_category", "Category", "Show one category, or all",
+            "price match: filter by category", show=False, priority=True),
+    Command("price_match.channel", "h", "pick_channel", "Channel", "Show products with a price on one channel, or all",
+            "price match: filter by channel", show=False, priority=True),
+    Command("price_match.back", "escape", "back", "Back", "Back to the order list (clears the text filter first)"),
+    Command("price_match.down", "j", "cursor_down", "Down", "Next product", show=False),
+    Command("price_match.up", "k", "cursor_up", "Up", "Previous product", show=False),
+    Command("price_match.next_page", "right_square_bracket", "next_page", "Next page", "The next page of products",
+            show=False),
+    Command("price_match.previous_page", "left_square_bracket", "previous_page", "Previous page",
+            "The previous page of products", show=False),
+    Command("price_match.first_page", "g", "first_page", "First", "The first page of products", show=False),
+    Command("price_match.last_page", "G", "last_page", "Last", "The last page of products", show=False),
+    Command("price_match.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the list and counts again",
+            "price match: refresh", show=False),
+) + tuple(
+    Command(f"price_match.quick.{quick.value}", key, f"quick_filter('{quick.value}')", PRICE_MATCH_FILTER_LABELS[quick],
+            f"Price match: {PRICE_MATCH_FILTER_LABELS[quick].lower()}",
+            f"price match: {PRICE_MATCH_FILTER_LABELS[quick].lower()}", show=False)
+    for quick, key in zip(PriceMatchFilter, PRICE_MATCH_FILTER_KEYS)
+)
+
+PRICE_RULES_COMMANDS = (
+    Command("price_rules.edit", "enter,e", "edit_rule", "Edit", "Edit the highlighted rule", "price rules: edit",
+            priority=True),
+    Command("price_rules.new", "n", "new_rule", "New", "Add a rule", "price rules: new", priority=True),
+    Command("price_rules.up", "K,ctrl+up", "move_rule(True)", "Move up", "Run the highlighted rule earlier (priority)",
+            "price rules: move up"),
+    Command("price_rules.down", "J,ctrl+down", "move_rule(False)", "Move down",
+            "Run the highlighted rule later (priority)", "price rules: move down"),
+    Command("price_rules.active", "t", "toggle_active", "On/off", "Deactivate the highlighted rule, or activate it",
+            "price rules: activate or deactivate"),
+    Command("price_rules.back", "escape", "back", "Back", "Back to the Price Match screen"),
+    Command("price_rules.cursor_down", "j", "cursor_down", "Down", "Next rule", show=False),
+    Command("price_rules.cursor_up", "k", "cursor_up", "Up", "Previous rule", show=False),
+    Command("price_rules.refresh", "r,ctrl+r", "refresh", "Refresh", "Read the rules again", show=False),
+)
+
+
 ALL_COMMANDS = (APP_COMMANDS + ORDERS_COMMANDS + ORDER_COMMANDS + NEW_ORDER_COMMANDS + LINES_COMMANDS
-                + PAYMENT_COMMANDS + CHOICE_COMMANDS + RETURNS_COMMANDS + RETURN_COMMANDS + NEW_RETURN_COMMANDS)
+                + PAYMENT_COMMANDS + CHOICE_COMMANDS + RETURNS_COMMANDS + RETURN_COMMANDS + NEW_RETURN_COMMANDS
+                + PRICE_MATCH_COMMANDS + PRICE_RULES_COMMANDS)
 
 
 def bindings(commands: tuple[Command, ...]) -> list[Binding]:
