@@ -28,6 +28,7 @@ from hubtui.domain.permissions import Permission
 from hubtui.services.context import Context
 from hubtui.services.csv_reader import check_header, open_rows
 from hubtui.services.row_reading import READ_APART_FROM, batched as batches_of, ReadBatch, read_apart, read_here
+from hubtui.store.row_writer import bulk_page_cache
 from hubtui.store.tables import ImportedFile, Order
 
 SIZE_LIMIT = 512 * 1024 * 1024
@@ -95,7 +96,7 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
         if earlier is not None:
             return earlier
         try:
-            with ctx.store.read() if dry_run else ctx.store.write() as session:
+            with ctx.store.read() if dry_run else ctx.store.write() as session, bulk_page_cache(session):
                 importer = importer_of(session, ctx, label, rows.delimiter)
                 count = 0
                 # A large file is read by a second process while this one checks and writes the
