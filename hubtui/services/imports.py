@@ -83,11 +83,12 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
     kind_value = ImportKind(kind)
     shown = os.fspath(path)
     label = Path(shown).name[:255]
+    from hubtui.services.import_channel_prices import ChannelPriceImporter
     from hubtui.services.import_lines import ItemImporter, PaymentImporter
     from hubtui.services.import_orders import OrderImporter
 
     importer_of = {ImportKind.orders: OrderImporter, ImportKind.items: ItemImporter,
-                   ImportKind.payments: PaymentImporter}[kind_value]
+                   ImportKind.payments: PaymentImporter, ImportKind.channel_prices: ChannelPriceImporter}[kind_value]
     with open_rows(shown, size_limit=size_limit) as rows:
         check_header(rows.header, COLUMNS[kind_value], OPTIONAL[kind_value], file=label)
         digest = _sha256(shown)
