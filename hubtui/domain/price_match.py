@@ -3,15 +3,18 @@
 Pure rules, no I/O. Money in integer minor units; tolerances and margins in basis points
 (1 % = 100 bp) or minor units.
 
-CONTRACT written before the code: the names below are what the services, the CLI and the
-screens use. The evaluation itself is to be written (helper "pm-core").
+The names of the contract (Scope ... Verdict) are what the services, the CLI and the screens
+use. A product's verdict comes from the first active rule, by priority, whose scope takes it and
+one of whose channels has a price: the own price is compared with the lowest of those prices.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from hubtui.domain.money import format_money
 
 # The own-website price is the product's price; the other five are compared against it.
 OWN_CHANNEL = "website"
@@ -70,6 +73,7 @@ class ProductPrices:
     own_price: int                  # the product's own-website price
     cost: int
     channel_prices: Mapping[str, int]   # latest price per compared channel that has one
+    currency: str = ""              # for the verdict's reason ("£3.00 above amazon"); "" writes 3.00
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,202 @@ class Verdict:
     floor: int | None = None
     suggested_price: int | None = None  # set only for VerdictKind.suggested; never below floor
     reason: str = ""                    # one line a person reads: "£3.00 above amazon (tolerance 5%)"
+
+
+# Bounds a rule's numbers must keep (rule_problems); a draft outside them is refused.
+NAME_LIMIT = 80
+SCOPE_VALUES_LIMIT = 400      # the values joined one per line, as the store keeps them
+MAX_PERCENT_BP = 10_000       # a tolerance of at most 100 % of the lowest price
+MAX_TOLERANCE_AMOUNT = 10_000_000   # 100,000.00
+MAX_MARGIN_BP = 100_000       # a floor of at most cost plus 1,000 %
+MAX_PRIORITY = 1_000_000
+REASON_LIMIT = 200
+SORTS = ("stock_code", "spread")
+
+
+@dataclass(frozen=True)
+class PriceMatchQuery:
+    """What the Price Match screen (or `pricematch report`) asks for; every filter is ANDed."""
+
+    verdict: VerdictKind | None = None
+    brand: str = ""
+    category: str = ""
+    channel: str = ""          # products that have a price on this compared channel
+    text: str = ""             # any part of the stock code or the name, case-insensitive
+    sort: str = "stock_code"   # "stock_code" | "spread" (widest spread first)
+
+
+@dataclass(frozen=True)
+class RuleDraft:
+    """A rule as a form or the CLI gives it: Rule's fields without the id."""
+
+    name: str
+    priority: int
+    active: bool
+    scope: Scope
+    scope_values: tuple[str, ...]
+    channels: tuple[str, ...]
+    tolerance_kind: ToleranceKind
+    tolerance_value: int
+    min_margin_bp: int
+    action: Action
+
+    def as_rule(self, rule_id: int) -> Rule:
+        return Rule(rule_id, self.name, self.priority, self.active, self.scope, tuple(self.scope_values),
+                    tuple(self.channels), self.tolerance_kind, self.tolerance_value, self.min_margin_bp,
+                    self.action)
+
+    @classmethod
+    def of(cls, rule: Rule) -> RuleDraft:
+        return cls(rule.name, rule.priority, rule.active, rule.scope, rule.scope_values, rule.channels,
+                   rule.tolerance_kind, rule.tolerance_value, rule.min_margin_bp, rule.action)
+
+
+def floor_price(cost: int, min_margin_bp: int) -> int:
+    """Cost plus the minimum margin, rounded up to a whole minor unit: the lowest price a rule
+    may suggest."""
+    return cost + -(-cost * min_margin_bp // 10_000)
+
+
+def tolerance_of(rule: Rule, lowest: int) -> int:
+    """How far above the lowest price the own price may be and still be in parity."""
+    if rule.tolerance_kind is ToleranceKind.percent:
+        return lowest * rule.tolerance_value // 10_000
+    return rule.tolerance_value
+
+
+def percent_text(bp: int) -> str:
+    """Basis points as a person writes the percentage: 500 -> "5%", 250 -> "2.5%"."""
+    units, rest = divmod(bp, 100)
+    return f"{units}.{rest:02d}".rstrip("0").rstrip(".") + "%"
+
+
+def _money(minor: int, currency: str) -> str:
+    return format_money(minor, currency or None)
+
+
+def takes(rule: Rule, product: ProductPrices) -> bool:
+    """Whether the rule's scope covers the product (scope values compared case-insensitively)."""
+    if rule.scope is Scope.all:
+        return True
+    value = {Scope.brand: product.brand, Scope.category: product.category,
+             Scope.stock_codes: product.stock_code}[rule.scope].casefold()
+    return any(value == v.casefold() for v in rule.scope_values)
+
+
+def _lowest(rule: Rule, prices: Mapping[str, int]) -> tuple[str, int] | None:
+    """The rule's channel with the lowest price (ties: the first in COMPARED_CHANNELS)."""
+    found = [(price, COMPARED_CHANNELS.index(c) if c in COMPARED_CHANNELS else len(COMPARED_CHANNELS), c)
+             for c in set(rule.channels) if (price := prices.get(c)) is not None]
+    if not found:
+        return None
+    price, _, channel = min(found)
+    return channel, price
+
+
+def in_order(rules: Sequence[Rule]) -> list[Rule]:
+    """Active rules in the order they are tried: priority, then the older rule."""
+    return sorted((r for r in rules if r.active), key=lambda r: (r.priority, r.id))
+
+
+def evaluate(product: ProductPrices, rules: Sequence[Rule]) -> Verdict:
+    """The verdict of the first active rule, by priority, that matches the product: its scope
+    takes the product and at least one of its channels has a price."""
+    return evaluate_ordered(product, in_order(rules))
+
+
+def evaluate_ordered(product: ProductPrices, ordered: Sequence[Rule]) -> Verdict:
+    """evaluate() for rules already filtered to the active ones and sorted by in_order (the
+    board's refresh sorts once for 50,000 products)."""
+    for rule in ordered:
+        if not takes(rule, product):
+            continue
+        lowest = _lowest(rule, product.channel_prices)
+        if lowest is not None:
+            return _decide(product, rule, *lowest)
+    return Verdict(VerdictKind.no_rule, reason="no active rule compares a channel with a price for it")
+
+
+def _tolerance_text(rule: Rule) -> str:
+    if rule.tolerance_kind is ToleranceKind.percent:
+        return percent_text(rule.tolerance_value)
+    return _money(rule.tolerance_value, "")
+
+
+def _decide(product: ProductPrices, rule: Rule, channel: str, lowest: int) -> Verdict:
+    cur = product.currency
+    floor = floor_price(product.cost, rule.min_margin_bp)
+    own = product.own_price
+    common = {"rule_id": rule.id, "rule_name": rule.name, "lowest_channel": channel, "lowest_price": lowest,
+              "floor": floor}
+    if own <= lowest + tolerance_of(rule, lowest):
+        return Verdict(VerdictKind.parity, reason=f"within {_tolerance_text(rule)} of {channel} "
+                       f"({_money(lowest, cur)})", **common)
+    above = f"{_money(own - lowest, cur)} above {channel} (tolerance {_tolerance_text(rule)})"
+    if rule.action is Action.flag:
+        return Verdict(VerdictKind.flagged, reason=above, **common)
+    if rule.action is Action.match_lowest:
+        if lowest >= floor:
+            return Verdict(VerdictKind.suggested, suggested_price=lowest, reason=f"{above}: match {channel}",
+                           **common)
+        return Verdict(VerdictKind.flagged, reason=f"lowest {_money(lowest, cur)} is below the floor "
+                       f"{_money(floor, cur)}", **common)
+    target = max(lowest, floor)
+    if target < own:
+        how = f"match {channel}" if target == lowest else f"down to the floor {_money(floor, cur)}"
+        return Verdict(VerdictKind.suggested, suggested_price=target, reason=f"{above}: {how}", **common)
+    return Verdict(VerdictKind.flagged, reason=f"{above}; the floor {_money(floor, cur)} is not below the "
+                   "own price", **common)
+
+
+def scopes_overlap(a: Rule | RuleDraft, b: Rule | RuleDraft) -> bool:
+    """Whether some product could fall in both scopes. Only two scopes of the same kind with no
+    value in common are surely apart (a brand and a category can meet in one product)."""
+    if a.scope is not b.scope or a.scope is Scope.all:
+        return True
+    return bool({v.casefold() for v in a.scope_values} & {v.casefold() for v in b.scope_values})
+
+
+def rule_problems(draft: RuleDraft, other_rules: Sequence[Rule]) -> dict[str, str]:
+    """Every field's problem (field -> one line), empty when the draft can be saved.
+    `other_rules` are the organisation's rules besides the one being edited."""
+    problems: dict[str, str] = {}
+    name = draft.name.strip()
+    if not name:
+        problems["name"] = "Give the rule a name."
+    elif len(name) > NAME_LIMIT:
+        problems["name"] = f"The name is at most {NAME_LIMIT} characters ({len(name):,} given)."
+    if not isinstance(draft.priority, int) or not 1 <= draft.priority <= MAX_PRIORITY:
+        problems["priority"] = f"The priority is a whole number from 1 to {MAX_PRIORITY:,}."
+    values = [v.strip() for v in draft.scope_values]
+    if draft.scope is not Scope.all and not any(values):
+        what = {Scope.brand: "brands", Scope.category: "categories", Scope.stock_codes: "stock codes"}[draft.scope]
+        problems["scope_values"] = f"Name the {what} the rule is for."
+    elif draft.scope is Scope.all and any(values):
+        problems["scope_values"] = "A rule for all products takes no scope values."
+    elif len("\n".join(values)) > SCOPE_VALUES_LIMIT:
+        problems["scope_values"] = f"The scope values are at most {SCOPE_VALUES_LIMIT} characters together."
+    if not draft.channels:
+        problems["channels"] = f"Compare at least one channel ({', '.join(COMPARED_CHANNELS)})."
+    else:
+        unknown = [c for c in draft.channels if c not in COMPARED_CHANNELS]
+        if unknown:
+            problems["channels"] = (f"Unknown channel {unknown[0][:40]!r}: compare "
+                                    f"{', '.join(COMPARED_CHANNELS)}.")
+        elif len(set(draft.channels)) != len(draft.channels):
+            problems["channels"] = "A channel is named twice."
+    if draft.tolerance_kind is ToleranceKind.percent:
+        if not 0 <= draft.tolerance_value <= MAX_PERCENT_BP:
+            problems["tolerance_value"] = "A percent tolerance is from 0% to 100%."
+    elif not 0 <= draft.tolerance_value <= MAX_TOLERANCE_AMOUNT:
+        problems["tolerance_value"] = (f"An amount tolerance is from 0.00 to "
+                                       f"{_money(MAX_TOLERANCE_AMOUNT, '')}.")
+    if not 0 <= draft.min_margin_bp <= MAX_MARGIN_BP:
+        problems["min_margin_bp"] = f"The minimum margin is from 0% to {percent_text(MAX_MARGIN_BP)}."
+    if draft.active and "priority" not in problems:
+        for other in other_rules:
+            if other.active and other.priority == draft.priority and scopes_overlap(draft, other):
+                problems["priority"] = (f"Active rule {other.name[:NAME_LIMIT]!r} has priority {draft.priority} "
+                                        "and an overlapping scope: choose another priority.")
+                break
+    return problems

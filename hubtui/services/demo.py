@@ -39,6 +39,7 @@ from hubtui.services.demo_promotions import add_promotions
 from hubtui.services import database
 from hubtui.services.context import utc_now
 from hubtui.services.errors import DomainError
+from hubtui.store import price_board
 from hubtui.store.bulk import BulkLoader
 from hubtui.store.engine import Store
 from hubtui.store.tables import (
@@ -349,15 +350,16 @@ def _reference_data(
                 for channel in PRICE_CHANNELS:
                     delta = rng.randrange(-12, 12) * price // 100
                     prices.append({"product_id": product.id, "channel": channel, "price": max(1, price + delta),
-                                   "updated_at": now})
+                                   "observed_at": now, "source": "demo", "recorded_by": "system"})
             session.execute(insert(ChannelPrice), prices)  # one statement, not 3,000 objects
             promotion = add_promotions(session, org.id, now, products)
-            session.add(PriceMatchRule(org_id=org.id, name="Stay within 5% of Amazon", scope="all", channels="amazon,ebay",
+            session.add(PriceMatchRule(org_id=org.id, name="Stay within 5% of Amazon", priority=20, scope="all", channels="amazon,ebay",
                                        tolerance_kind="percent", tolerance_value=500, min_margin_bp=1500, action="flag"))
-            session.add(PriceMatchRule(org_id=org.id, name="Match lowest on drills", scope="category", scope_value="Drills",
-                                       channels="amazon,ebay,website", tolerance_kind="amount", tolerance_value=100,
+            session.add(PriceMatchRule(org_id=org.id, name="Match lowest on drills", priority=10, scope="category", scope_value="Drills",
+                                       channels="amazon,ebay", tolerance_kind="amount", tolerance_value=100,
                                        min_margin_bp=2000, action="match-lowest-above-floor"))
             session.flush()
+            price_board.refresh(session, org.id, None)
             result.append(_Org(org.id, org.code, sites, tuple(customers), tuple(products), (promotion.id, promotion.code, 1000), all_products))
     return result
 
