@@ -71,7 +71,7 @@ def build(db: Path, products: int) -> float:
                          category, price, price * 6 // 10, True))
             for channel in PRICE_MATCH_CHANNELS:
                 seen = now - timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
-                prices.append((pid, channel, max(1, price + rng.randrange(-15, 15) * price // 100), seen, now,
+                prices.append((pid, channel, max(1, price + rng.randrange(-15, 15) * price // 100), seen, "import",
                                "bench"))
         insert_rows(session, "products", PRODUCT_INSERT, rows)
         insert_rows(session, "channel_prices", PRICE_INSERT, prices)

@@ -20,7 +20,7 @@ import typer
 from hubtui.cli.common import DbOption, JsonOption, OrgOption, UserOption, emit_json, fail, handled_errors, say, \
     signed_in
 from hubtui.cli.output import Column, print_table
-from hubtui.domain.price_match import Action, Scope, ToleranceKind
+from hubtui.domain.price_match import Action, Scope, ToleranceKind, percent_text
 
 if TYPE_CHECKING:
     from hubtui.domain.price_match import Rule
@@ -91,7 +91,7 @@ RULE_COLUMNS = (Column("ID", right=True), Column("PRI", right=True), Column("ACT
 def print_rules(views: tuple[RuleView, ...]) -> None:
     print_table(RULE_COLUMNS, (
         (str(r.id), str(r.priority), "yes" if r.active else "no", r.name, scope_words(r), ",".join(r.channels),
-         tolerance_words(r), percent_words(r.min_margin_bp), r.action.value,
+         tolerance_words(r), percent_text(r.min_margin_bp), r.action.value,
          "" if v.products_in_scope is None else f"{v.products_in_scope:,}")
         for v in views for r in (v.rule,)))
 
@@ -104,12 +104,8 @@ def tolerance_words(rule: Rule) -> str:
     from hubtui.domain.money import format_money
 
     if rule.tolerance_kind is ToleranceKind.percent:
-        return percent_words(rule.tolerance_value)
+        return percent_text(rule.tolerance_value)
     return format_money(rule.tolerance_value)
-
-
-def percent_words(bp: int) -> str:
-    return f"{Decimal(bp) / 100:f}".rstrip("0").rstrip(".") + "%"
 
 
 def rule_json(rule: Rule) -> dict[str, Any]:
@@ -277,7 +273,7 @@ def _done(verb: str, rule: Rule, as_json: bool) -> None:
         return
     say(f"Rule {rule.id} {verb}: {rule.name} (priority {rule.priority}, {'active' if rule.active else 'inactive'}, "
         f"{scope_words(rule)}, {','.join(rule.channels)}, tolerance {tolerance_words(rule)}, margin "
-        f"{percent_words(rule.min_margin_bp)}, {rule.action.value})")
+        f"{percent_text(rule.min_margin_bp)}, {rule.action.value})")
 
 
 __all__ = ["app", "parse_percent", "percent_words"]

@@ -24,7 +24,8 @@ from hubtui.services.imports import Importer, batched
 from hubtui.store.row_writer import insert_rows
 from hubtui.store.tables import ChannelPrice, Product
 
-PRICE_INSERT = ("product_id", "channel", "price", "observed_at", "recorded_at", "recorded_by")
+PRICE_INSERT = ("product_id", "channel", "price", "observed_at", "source", "recorded_by")
+SOURCE = "import"  # channel_prices.source: where an observation came from
 
 
 def _utc(moment: datetime) -> datetime:
@@ -83,7 +84,8 @@ class ChannelPriceImporter(Importer):
                                                                  f"moment in row {self.seen[key]} already"))
                 continue
             self.seen[key] = r.row
-            there = recorded.get(key)
+            # A row without its moment is seen now: a new observation, whatever the store has.
+            there = recorded.get(key) if r.observed_at is not None else None
             if there == r.price:
                 self.unchanged += 1
                 continue
@@ -93,7 +95,7 @@ class ChannelPriceImporter(Importer):
                 continue
             self.created += 1
             self.touched.setdefault(product[0], (product[1], []))[1].append((r.row, r.channel, r.price))
-            rows.append((product[0], r.channel, r.price, observed, self.at, user))
+            rows.append((product[0], r.channel, r.price, observed, SOURCE, user))
         if write:
             insert_rows(self.session, "channel_prices", PRICE_INSERT, rows)
 
@@ -101,9 +103,9 @@ class ChannelPriceImporter(Importer):
         """The verdicts of the products given prices, and an activity entry each."""
         if not write or not self.touched:
             return
-        from hubtui.services.price_match import refresh_board
+        from hubtui.store import price_board  # services.price_match.refresh_board once it is merged
 
-        refresh_board(self.session, self.ctx, sorted(self.touched))
+        price_board.refresh(self.session, self.ctx.operator.org_id, sorted(self.touched))
         file_json = audit.json_value(self.label)
         insert_rows(self.session, "activity", audit.ACTIVITY_COLUMNS, (audit.activity_row(
             self.ctx, action="channel prices", at=self.at,

@@ -72,14 +72,15 @@ def test_each_row_is_a_new_observation_and_the_history_stays(sam, sql: Sql, code
     assert '"rows": [2, 3, 5]' in entries[0]["after"]
 
 
-def test_the_board_shows_the_new_prices_at_once(sam, codes, tmp_path: Path) -> None:
-    from hubtui.domain.price_match import PriceMatchQuery
-    from hubtui.services.price_match import price_match_page
-
+def test_the_board_shows_the_new_prices_at_once(sam, sql: Sql, codes, tmp_path: Path) -> None:
     one, _ = codes
-    import_file(sam, "channel-prices", _csv(tmp_path / "p.csv", f"{one},flipkart,1.11,"))
-    row = next(r for r in price_match_page(sam, PriceMatchQuery(text=one)).rows if r.stock_code == one)
-    assert {p.channel: p.price for p in row.prices}["flipkart"] == 111
+    before = sql.one("SELECT * FROM price_board WHERE stock_code = ?", (one,))
+    assert before["flipkart_price"] != 111
+    import_file(sam, "channel-prices", _csv(tmp_path / "p.csv", f"{one},flipkart,1.11,",
+                                            f"{one},amazon,0.50,2026-01-01"))
+    after = sql.one("SELECT * FROM price_board WHERE stock_code = ?", (one,))
+    assert (after["flipkart_price"], after["lowest"], after["spread"]) == (111, 111, after["own_price"] - 111)
+    assert after["amazon_price"] == before["amazon_price"], "an older observation is history, not the latest"
 
 
 def test_the_same_file_twice_and_the_same_observations_again_change_nothing(sam, sql: Sql, codes,
@@ -123,7 +124,7 @@ BAD_ROWS = [
     ("{one},amazon,10.00,2026-11-29", [(2, "observed_at", "2026-11-29 00:00")], "is in the future"),
     ("{one},amazon,10.00,someday", [(2, "observed_at", "someday")], "is not a date"),
     ("{one},amazon,10.00,2026-11-27,extra", [(2, "", "")], "the row has 5 values where the header has 4 columns"),
-    (",,,", [(2, "stock_code", ""), (2, "channel", ""), (2, "price", "")], "is empty"),
+    (",AMAZON,,", [(2, "stock_code", ""), (2, "price", "")], "is empty"),
 ]
 
 
