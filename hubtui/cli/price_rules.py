@@ -276,4 +276,4 @@ def _done(verb: str, rule: Rule, as_json: bool) -> None:
         f"{percent_text(rule.min_margin_bp)}, {rule.action.value})")
 
 
-__all__ = ["app", "parse_percent", "percent_words"]
+__all__ = ["app", "parse_percent"]
