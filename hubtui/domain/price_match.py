@@ -10,6 +10,7 @@ one of whose channels has a price: the own price is compared with the lowest of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,6 +98,7 @@ MAX_MARGIN_BP = 100_000       # a floor of at most cost plus 1,000 %
 MAX_PRIORITY = 1_000_000
 REASON_LIMIT = 200
 SORTS = ("stock_code", "spread")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a rule's name and values are one line each
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,8 @@ def rule_problems(draft: RuleDraft, other_rules: Sequence[Rule]) -> dict[str, st
         problems["name"] = "Give the rule a name."
     elif len(name) > NAME_LIMIT:
         problems["name"] = f"The name is at most {NAME_LIMIT} characters ({len(name):,} given)."
+    elif _CONTROL.search(name):
+        problems["name"] = "The name cannot hold control characters or line breaks."
     if not isinstance(draft.priority, int) or not 1 <= draft.priority <= MAX_PRIORITY:
         problems["priority"] = f"The priority is a whole number from 1 to {MAX_PRIORITY:,}."
     values = [v.strip() for v in draft.scope_values]
@@ -261,6 +265,8 @@ def rule_problems(draft: RuleDraft, other_rules: Sequence[Rule]) -> dict[str, st
         problems["scope_values"] = "A rule for all products takes no scope values."
     elif len("\n".join(values)) > SCOPE_VALUES_LIMIT:
         problems["scope_values"] = f"The scope values are at most {SCOPE_VALUES_LIMIT} characters together."
+    elif any(_CONTROL.search(v) for v in values):
+        problems["scope_values"] = "A scope value cannot hold control characters or line breaks."
     if not draft.channels:
         problems["channels"] = f"Compare at least one channel ({', '.join(COMPARED_CHANNELS)})."
     else:
@@ -285,3 +291,20 @@ def rule_problems(draft: RuleDraft, other_rules: Sequence[Rule]) -> dict[str, st
                                         "and an overlapping scope: choose another priority.")
                 break
     return problems
+
+
+MAX_PRICE = 100_000_000  # 1,000,000.00: more is a typo (and stays clear of the 32-bit columns)
+
+
+def channel_price_problem(channel: str, price: object) -> str | None:
+    """What is wrong with a price observed on a compared channel (entered or imported); None
+    when it can be recorded. Prices are whole minor units, more than 0."""
+    if channel not in COMPARED_CHANNELS:
+        return f"Unknown channel {channel[:40]!r}: one of {', '.join(COMPARED_CHANNELS)}."
+    if isinstance(price, bool) or not isinstance(price, int):
+        return "The price is not a number of minor units."
+    if price <= 0:
+        return "The price must be more than 0."
+    if price > MAX_PRICE:
+        return f"The price is at most {_money(MAX_PRICE, '')}."
+    return None

@@ -1,0 +1,126 @@
+"""The Price Match screen's queries, all on the price board (store/price_board.py).
+
+The page walks an index of the board in the order asked, (stock_code) or (spread_rank,
+stock_code), with a keyset on those columns; the verdict filter has indexes of its own with
+the verdict in front; the counts are one GROUP BY verdict on the organisation's part of an
+index. Brand and category use their indexes when given alone; the channel and the text
+filters are checked on the rows the index walk reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+
+from hubtui.domain.price_match import COMPARED_CHANNELS, PriceMatchQuery
+from hubtui.store.price_board import board
+from hubtui.store.price_board import Db
+from hubtui.store.tables import PriceMatchRule, Product
+
+products = Product.__table__  # type: ignore[attr-defined]
+rules = PriceMatchRule.__table__  # type: ignore[attr-defined]
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def conditions(org_id: int, query: PriceMatchQuery, *, with_verdict: bool = True) -> list[ColumnElement[bool]]:
+    c = board.c
+    found: list[ColumnElement[bool]] = [c.org_id == org_id]
+    if with_verdict and query.verdict is not None:
+        found.append(c.verdict == query.verdict.value)
+    if query.brand:
+        found.append(c.brand == query.brand)
+    if query.category:
+        found.append(c.category == query.category)
+    if query.channel:
+        assert query.channel in COMPARED_CHANNELS  # the service refuses any other first
+        found.append(c[f"{query.channel}_price"].is_not(None))
+    text = query.text.strip().lower()
+    if text:
+        found.append(c.search_key.like(f"%{escape_like(text)}%", escape="\\"))
+    return found
+
+
+def sort_columns(query: PriceMatchQuery) -> tuple[Any, ...]:
+    c = board.c
+    return (c.spread_rank, c.stock_code) if query.sort == "spread" else (c.stock_code,)
+
+
+def sort_key(query: PriceMatchQuery, row: Any) -> tuple[Any, ...]:
+    """A board row's keyset value under the query's sort."""
+    return (row.spread_rank, row.stock_code) if query.sort == "spread" else (row.stock_code,)
+
+
+def _beyond(columns: tuple[Any, ...], key: Sequence[Any], after: bool) -> ColumnElement[bool]:
+    if len(columns) == 1:
+        return columns[0] > key[0] if after else columns[0] < key[0]
+    pair, value = tuple_(*columns), tuple_(*key)
+    return pair > value if after else pair < value
+
+
+def page_rows(db: Db, org_id: int, query: PriceMatchQuery, *, key: Sequence[Any] | None, before: bool,
+              from_end: bool, limit: int) -> tuple[list[Any], bool]:
+    """The page's rows (board columns, the product's name, cost and the deciding rule's name) in
+    the sort's order, and whether there are more beyond them in the direction read."""
+    columns = sort_columns(query)
+    backwards = before or from_end
+    statement: Select[Any] = (
+        select(board, products.c.name, products.c.cost, rules.c.name.label("rule_name"))
+        .select_from(board.join(products, products.c.id == board.c.product_id)
+                     .outerjoin(rules, rules.c.id == board.c.rule_id))
+        .where(and_(*conditions(org_id, query)))
+    )
+    if key is not None and not from_end:
+        statement = statement.where(_beyond(columns, key, after=not before))
+    statement = statement.order_by(*(c.desc() if backwards else c.asc() for c in columns)).limit(limit + 1)
+    found = list(db.execute(statement))
+    more = len(found) > limit
+    found = found[:limit]
+    if backwards:
+        found.reverse()
+    return found, more
+
+
+def exists_beyond(db: Db, org_id: int, query: PriceMatchQuery, key: Sequence[Any], *, after: bool) -> bool:
+    statement = (select(board.c.product_id).where(and_(*conditions(org_id, query)))
+                 .where(_beyond(sort_columns(query), key, after=after)).limit(1))
+    return db.execute(statement).first() is not None
+
+
+def counts_by_verdict(db: Db, org_id: int, query: PriceMatchQuery) -> dict[str, int]:
+    """Rows per verdict under the query's filters but its verdict."""
+    statement = (select(board.c.verdict, func.count()).where(and_(*conditions(org_id, query, with_verdict=False)))
+                 .group_by(board.c.verdict))
+    return {verdict: int(n) for verdict, n in db.execute(statement)}
+
+
+def distinct_values(db: Db, org_id: int, column: str) -> tuple[str, ...]:
+    """The organisation's brands or categories on the board, in order, without the empty one."""
+    col = board.c[column]
+    statement = select(col).where(board.c.org_id == org_id, col != "").group_by(col).order_by(col)
+    return tuple(v for (v,) in db.execute(statement))
+
+
+def rows_by_code(db: Db, org_id: int, stock_codes: Sequence[str]) -> list[Any]:
+    """Board rows (with name, cost and rule name) of these stock codes, as stored."""
+    if not stock_codes:
+        return []
+    statement = (select(board, products.c.name, products.c.cost, rules.c.name.label("rule_name"))
+                 .select_from(board.join(products, products.c.id == board.c.product_id)
+                              .outerjoin(rules, rules.c.id == board.c.rule_id))
+                 .where(board.c.org_id == org_id, board.c.stock_code.in_(list(stock_codes)))
+                 .order_by(board.c.stock_code))
+    return list(db.execute(statement))
+
+
+def suggested_rows(db: Db, org_id: int) -> list[Any]:
+    statement = (select(board, products.c.name, products.c.cost, rules.c.name.label("rule_name"))
+                 .select_from(board.join(products, products.c.id == board.c.product_id)
+                              .outerjoin(rules, rules.c.id == board.c.rule_id))
+                 .where(board.c.org_id == org_id, board.c.verdict == "suggested")
+                 .order_by(board.c.stock_code))
+    return list(db.execute(statement))
