@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from hubtui.domain.price_match import Rule
     from hubtui.services.price_match_views import RuleView
 
-app = typer.Typer(help="List, add, change, disable and enable price-match rules.", no_args_is_help=True)
+app = typer.Typer(help="List, add, change, disable, enable and reorder price-match rules.", no_args_is_help=True)
 
 # A Rule's field -> the option that sets it, for the one line that says what to fix.
 OPTION_OF = {"name": "--name", "priority": "--priority", "active": "--active", "scope": "--scope",
@@ -54,8 +54,9 @@ ActionOption = Annotated[Action | None, typer.Option("--action", case_sensitive=
 
 
 @contextmanager
-def _refusals() -> Iterator[None]:
-    """A rule the service refuses: one line, each problem after the option that sets its field."""
+def refusals(option_of: dict[str, str]) -> Iterator[None]:
+    """Input the service refuses: one line, each problem after the option that sets its field
+    (`option_of`: field -> option); a problem of no option's field as the service says it."""
     from hubtui.services.errors import InvalidInput
 
     try:
@@ -63,7 +64,12 @@ def _refusals() -> Iterator[None]:
     except InvalidInput as error:
         if not error.problems:
             fail(str(error))
-        fail("; ".join(f"{OPTION_OF.get(field, field)}: {message}" for field, message in error.problems.items()))
+        fail("; ".join(f"{option_of[field]}: {message}" if field in option_of else message
+                       for field, message in error.problems.items()))
+
+
+def _refusals() -> Any:
+    return refusals(OPTION_OF)
 
 
 @app.command("list")
@@ -195,11 +201,11 @@ def rules_add(
 ) -> None:
     """Add a rule; it is checked whole, and refused with every problem on one line."""
     with handled_errors(), _refusals():
-        from hubtui.services.price_rules import add_rule, list_rules
+        from hubtui.services.price_rules import add_rule, next_priority
 
         context = signed_in(ctx, db, org, user)
         if priority is None:
-            priority = max((v.rule.priority for v in list_rules(context)), default=0) + 10
+            priority = next_priority(context)
         base = {"name": "", "priority": priority, "active": active, "scope": scope, "scope_values": (),
                 "channels": (), "tolerance_kind": tolerance_kind, "tolerance_value": 0, "min_margin_bp": 0,
                 "action": action}
@@ -267,6 +273,27 @@ def rules_enable(ctx: typer.Context, rule_id: RuleIdArgument, as_json: JsonOptio
     _set_active(ctx, rule_id, True, as_json, db, org, user)
 
 
+@app.command("move")
+def rules_move(
+    ctx: typer.Context,
+    rule_id: RuleIdArgument,
+    up: Annotated[bool, typer.Option("--up/--down", help="Tried earlier (up) or later (down).")] = True,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+    org: OrgOption = None,
+    user: UserOption = None,
+) -> None:
+    """Swap a rule's priority with the rule tried just before it (--up) or after it (--down)."""
+    with handled_errors(), _refusals():
+        from hubtui.services.price_rules import move_rule
+
+        views = move_rule(signed_in(ctx, db, org, user), rule_id, up)
+    if as_json:
+        emit_json([{**rule_json(v.rule), "products_in_scope": v.products_in_scope} for v in views])
+        return
+    print_rules(views)
+
+
 def _done(verb: str, rule: Rule, as_json: bool) -> None:
     if as_json:
         emit_json(rule_json(rule))
@@ -276,4 +303,4 @@ def _done(verb: str, rule: Rule, as_json: bool) -> None:
         f"{percent_text(rule.min_margin_bp)}, {rule.action.value})")
 
 
-__all__ = ["app", "parse_percent"]
+__all__ = ["app", "parse_percent", "refusals"]

@@ -138,14 +138,11 @@ def apply(
     if bool(codes) == all_suggested:
         raise typer.BadParameter("give --stock-code CODE (one or more) or --all-suggested, not both",
                                  param_hint="--stock-code / --all-suggested")
-    with handled_errors():
+    with handled_errors(), price_rules.refusals({"stock_codes": "--stock-code"}):
         from hubtui.services.price_match import apply_suggestions, suggestions
 
         context = signed_in(ctx, db, org, user)
         changes = suggestions(context, None if all_suggested else codes, all_suggested=all_suggested)
-        missing = sorted({c.upper() for c in codes} - {c.stock_code.upper() for c in changes})
-        if missing:
-            fail(f"--stock-code: no suggested price for {', '.join(missing)}; nothing was changed")
         low = [c for c in changes if c.after < c.floor]
         if low:
             fail(f"{low[0].stock_code}: {_money(low[0].after)} is below its floor {_money(low[0].floor)}; "

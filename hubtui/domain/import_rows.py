@@ -17,7 +17,7 @@ from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.limits import LIMITS, text_problem
 from hubtui.domain.numbers import parse_order_number
 from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus
-from hubtui.domain.price_match import PRICE_MATCH_CHANNELS
+from hubtui.domain.price_match import MAX_PRICE, PRICE_MATCH_CHANNELS
 from hubtui.domain.spreadsheet_text import GUARD, strip_guard
 
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,13})(?:\.([0-9]{1,2}))?", re.ASCII)  # as csv_values reads it
@@ -283,6 +283,8 @@ def read_channel_price(row: int, values: Mapping[str, str], *, delimiter: str = 
         r.problems[-1] = Problem(row, "price", given, "is negative; a channel's price is more than 0")
     elif price == 0 and len(r.problems) == read_before:  # read, and 0 (not empty, not refused already)
         r.problem("price", given, "is 0; a channel's price is more than 0")
+    elif price is not None and price > MAX_PRICE:
+        r.problem("price", given, f"is more than a price can be ({MAX_PRICE // 100:,}.00)")
     observed = r.when("observed_at") if (values.get("observed_at") or "").strip() else None
     record = ChannelPriceRecord(row, code, channel, price or 0, observed)
     return (None if r.problems else record), r.problems

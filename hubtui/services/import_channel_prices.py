@@ -5,7 +5,8 @@ same file never twice).
 
 An observation never overwrites another: each row adds one, so a product's history per channel
 stays. A row the store has already (the same product, channel, moment and price) changes
-nothing; the same moment with another price is refused, as is a moment in the future. A
+nothing; the same moment with another price is refused, as is a moment in the future (beyond
+the clock slack an entered price has). A
 `website` row is history only: the own-website price is the product's, changed by applying a
 suggestion, never by a file. The board of verdicts is refreshed for every product the file gave
 prices to, in the same transaction; each of them gets an activity entry naming the file and rows.
@@ -20,7 +21,9 @@ from sqlalchemy import func, select
 
 from hubtui.domain.import_rows import ChannelPriceRecord, Problem
 from hubtui.services import audit
+from hubtui.services.channel_prices import observed_at_problem
 from hubtui.services.imports import Importer, batched
+from hubtui.services.price_match import refresh_board
 from hubtui.store.row_writer import insert_rows
 from hubtui.store.tables import ChannelPrice, Product
 
@@ -38,7 +41,7 @@ class ChannelPriceImporter(Importer):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.at = self.ctx.now()  # the moment of a row without observed_at, and the newest a row may give
+        self.at = self.ctx.now()  # the moment of a row without observed_at
         self.products: dict[str, tuple[int, str] | None] = {}  # stock code, upper case -> (id, code)
         self.seen: dict[tuple[int, str, datetime], int] = {}  # (product, channel, moment) -> its first row
         self.touched: dict[int, tuple[str, list[tuple[int, str, int]]]] = {}  # product -> code, (row, channel, price)
@@ -75,8 +78,9 @@ class ChannelPriceImporter(Importer):
                 self.refuse(Problem(r.row, "stock_code", r.stock_code, f"is not a stock code of {org_code}"))
                 continue
             observed = r.observed_at or self.at
-            if observed > self.at:
-                self.refuse(Problem(r.row, "observed_at", f"{observed:%Y-%m-%d %H:%M}", "is in the future"))
+            refused = observed_at_problem(observed, self.at)  # as an entered price is checked
+            if refused:
+                self.refuse(Problem(r.row, "observed_at", f"{observed:%Y-%m-%d %H:%M}", refused))
                 continue
             key = (product[0], r.channel, _utc(observed))
             if key in self.seen:
@@ -103,9 +107,7 @@ class ChannelPriceImporter(Importer):
         """The verdicts of the products given prices, and an activity entry each."""
         if not write or not self.touched:
             return
-        from hubtui.store import price_board  # services.price_match.refresh_board once it is merged
-
-        price_board.refresh(self.session, self.ctx.operator.org_id, sorted(self.touched))
+        refresh_board(self.session, self.ctx, sorted(self.touched))
         file_json = audit.json_value(self.label)
         insert_rows(self.session, "activity", audit.ACTIVITY_COLUMNS, (audit.activity_row(
             self.ctx, action="channel prices", at=self.at,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hubtui.domain.import_rows import ChannelPriceRecord, read_channel_price
-from hubtui.domain.price_match import PRICE_MATCH_CHANNELS
+from hubtui.domain.price_match import MAX_PRICE, PRICE_MATCH_CHANNELS
 
 GOOD = {"stock_code": "BT-DRI-1000", "channel": "amazon", "price": "57.99"}
 
@@ -39,6 +39,7 @@ def test_a_good_row_and_its_optional_moment() -> None:
     ({"price": "0"}, "price", "is 0; a channel's price is more than 0"),
     ({"price": "0.00"}, "price", "is 0; a channel's price is more than 0"),
     ({"price": "abc"}, "price", "'abc' is not an amount; write it like 12.50 or 1,234.50"),
+    ({"price": "1000000.01"}, "price", "is more than a price can be (1,000,000.00)"),
     ({"price": "12.345"}, "price", "'12.345' has more than two decimal places"),
     ({"price": ""}, "price", "is empty; it is needed"),
     ({"observed_at": "yesterday"}, "observed_at",
@@ -65,4 +66,4 @@ def test_a_record_always_has_a_known_channel_and_a_price_above_zero(values: dict
     record, problems = read_channel_price(2, values)
     assert (record is None) == bool(problems)
     if record is not None:
-        assert record.channel in PRICE_MATCH_CHANNELS and record.price > 0 and record.stock_code
+        assert record.channel in PRICE_MATCH_CHANNELS and 0 < record.price <= MAX_PRICE and record.stock_code

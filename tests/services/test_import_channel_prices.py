@@ -123,6 +123,8 @@ BAD_ROWS = [
     ("{one},amazon,1.999,", [(2, "price", "1.999")], "more than two decimal places"),
     ("{one},amazon,10.00,2026-11-29", [(2, "observed_at", "2026-11-29 00:00")], "is in the future"),
     ("{one},amazon,10.00,someday", [(2, "observed_at", "someday")], "is not a date"),
+    ("{one},amazon,10.00,1999-12-31", [(2, "observed_at", "1999-12-31 00:00")], "before 2000"),
+    ("{one},amazon,1000000.01,", [(2, "price", "1000000.01")], "is more than a price can be (1,000,000.00)"),
     ("{one},amazon,10.00,2026-11-27,extra", [(2, "", "")], "the row has 5 values where the header has 4 columns"),
     (",AMAZON,,", [(2, "stock_code", ""), (2, "price", "")], "is empty"),
 ]
