@@ -27,30 +27,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from hubtui.domain.numbers import format_rma_number
 from hubtui.domain.order_query import name_key, postcode_key
 from hubtui.domain.orders import CHANNEL_LABELS, HIGH_RISK_SCORE, Channel, OrderStatus, OrderType, PaymentStatus
 from hubtui.domain.permissions import Role
+from hubtui.domain.price_match import PRICE_MATCH_CHANNELS
 from hubtui.domain.returns import RaisedFrom, ReturnAction, ReturnReason, RmaStatus
 from hubtui.services.demo_attachments import add_attachments
+from hubtui.services.demo_prices import DemoProduct, add_prices
 from hubtui.services.demo_promotions import add_promotions
 from hubtui.services import database
 from hubtui.services.context import utc_now
 from hubtui.services.errors import DomainError
-from hubtui.store import price_board
 from hubtui.store.bulk import BulkLoader
 from hubtui.store.engine import Store
 from hubtui.store.tables import (
-    ChannelPrice,
     Company,
     Customer,
     Microsite,
     Organisation,
     OrgChannel,
     OrgSetting,
-    PriceMatchRule,
     Product,
     Promotion,
     User,
@@ -103,7 +102,6 @@ NOTES = (
     "Customer called to check delivery date.", "Leave with neighbour if out.", "Gift wrap requested.",
     "Asked for a VAT invoice.", "Delivery address confirmed by phone.", "Customer prefers e-mail contact.",
 )
-PRICE_CHANNELS = ("website", "app", "amazon", "ebay", "flipkart", "myntra")
 
 # Status mix by age: the newest orders are still moving, the oldest are settled.
 RECENT_STATUSES = (
@@ -331,7 +329,7 @@ def _reference_data(
             products = []
             all_products = 0
             prefix = "BT" if org.code == "BTOOLS" else "BF"
-            prices = []
+            catalogue = []
             for i in range(product_split[org.code]):
                 category, item, low, high = CATEGORIES[i % len(CATEGORIES)]
                 brand = BRANDS[(i * 7) % len(BRANDS)]
@@ -347,19 +345,12 @@ def _reference_data(
                 all_products += 1
                 if product.active:
                     products.append((product.id, product.stock_code, product.name, price))
-                for channel in PRICE_CHANNELS:
-                    delta = rng.randrange(-12, 12) * price // 100
-                    prices.append({"product_id": product.id, "channel": channel, "price": max(1, price + delta),
-                                   "observed_at": now, "source": "demo", "recorded_by": "system"})
-            session.execute(insert(ChannelPrice), prices)  # one statement, not 3,000 objects
+                # Drawn here, one per price-match channel as ever, so the orders drawn after them stay the same.
+                deltas = tuple(rng.randrange(-12, 12) for _ in PRICE_MATCH_CHANNELS)
+                catalogue.append(DemoProduct(product.id, product.stock_code, brand, category, price, product.active,
+                                             deltas[1:]))
             promotion = add_promotions(session, org.id, now, products)
-            session.add(PriceMatchRule(org_id=org.id, name="Stay within 5% of Amazon", priority=20, scope="all", channels="amazon,ebay",
-                                       tolerance_kind="percent", tolerance_value=500, min_margin_bp=1500, action="flag"))
-            session.add(PriceMatchRule(org_id=org.id, name="Match lowest on drills", priority=10, scope="category", scope_value="Drills",
-                                       channels="amazon,ebay", tolerance_kind="amount", tolerance_value=100,
-                                       min_margin_bp=2000, action="match-lowest-above-floor"))
-            session.flush()
-            price_board.refresh(session, org.id, None)
+            add_prices(session, org.id, now, catalogue)
             result.append(_Org(org.id, org.code, sites, tuple(customers), tuple(products), (promotion.id, promotion.code, 1000), all_products))
     return result
 

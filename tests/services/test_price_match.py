@@ -102,8 +102,9 @@ def test_recording_a_price_adds_an_observation_and_moves_the_row(sam: Context, s
     assert {p.channel: p.price for p in older.prices}["amazon"] == 1234  # the latest stays the latest
     assert sql.scalar("SELECT COUNT(*) FROM channel_prices") == before + 2
     history = price_history(sam, code).by_channel["amazon"]
-    assert [p.price for p in history[:2]] == [1234] + [p.price for p in history[1:2]]
-    assert history[-1].price == 999 and history[0].observed_at == FIXED_NOW
+    assert (history[0].price, history[0].observed_at) == (1234, FIXED_NOW)
+    assert [p.price for p in history if p.observed_at == FIXED_NOW - timedelta(days=30)] == [999]
+    assert [p.observed_at for p in history] == sorted((p.observed_at for p in history), reverse=True)
     entries = sql.rows("SELECT * FROM activity WHERE action = 'price' AND order_id IS NULL ORDER BY id")
     assert [e["summary"] for e in entries[-2:]] == [f"amazon price of {code}: £12.34", f"amazon price of {code}: £9.99"]
     assert entries[-1]["user_name"] == "sam"

@@ -4,6 +4,7 @@ the board in its transaction (the board then equals the oracle read from the tab
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -52,8 +53,10 @@ def test_a_new_first_rule_decides_for_every_product_it_matches(sam: Context, sql
     assert list_rules(sam)[0].rule == rule == get_rule(sam, rule.id)
     assert list_rules(sam)[0].products_in_scope == sql.scalar(
         "SELECT COUNT(*) FROM products WHERE org_id = ? AND active", (sql.org_id("BTOOLS"),))
-    counts = price_match_counts(sam)
-    assert counts.by_verdict[VerdictKind.suggested] == 0  # a flag rule first: nothing is suggested any more
+    # First, and only flagging: every product with an app price is now its, and none of them is suggested.
+    with_app = walk(sam, PriceMatchQuery(channel="app"), limit=500)
+    assert with_app and {r.verdict.rule_id for r in with_app} == {rule.id}
+    assert price_match_counts(sam, PriceMatchQuery(channel="app")).by_verdict[VerdictKind.suggested] == 0
     _board_is_the_oracle(sql, sam)
     entry = _entries(sql)[-1]
     assert (entry["summary"], entry["user_name"], entry["order_id"]) == (
@@ -93,7 +96,7 @@ def test_a_rule_with_problems_is_refused_whole_and_nothing_written(sam: Context,
         add_rule(sam, bad)
     assert set(refused.value.problems) == {"name", "channels", "tolerance_value"}
     taken = list_rules(sam)[0].rule
-    with pytest.raises(InvalidInput, match=f"Active rule {taken.name!r} has priority {taken.priority}"):
+    with pytest.raises(InvalidInput, match=re.escape(f"Active rule {taken.name!r} has priority {taken.priority}")):
         add_rule(sam, replace(FLAG_APP, priority=taken.priority))
     with pytest.raises(NotFound):
         edit_rule(sam, 9999, FLAG_APP)
