@@ -104,15 +104,18 @@ def main() -> None:
 
     figures.append((f"evaluate every rule for all {len(ids):,} products (refresh_board, one transaction)",
                     median_ms(evaluate_all, BOARD_REPEAT), f"median of {BOARD_REPEAT}"))
+    with sqlite3.connect(args.db) as con:  # a product the bench made, to filter and search by
+        code, brand, category = con.execute("SELECT stock_code, brand, category FROM products "
+                                            "WHERE stock_code LIKE 'PM-%' ORDER BY id LIMIT 1 OFFSET 123").fetchone()
     queries = {
         "all, by stock code": PriceMatchQuery(),
         "all, by spread": PriceMatchQuery(sort="spread"),
         "suggested": PriceMatchQuery(verdict=VerdictKind.suggested),
         "flagged, by spread": PriceMatchQuery(verdict=VerdictKind.flagged, sort="spread"),
-        "brand Makita, category Drills": PriceMatchQuery(brand="Makita", category="Drills"),
+        f"brand {brand}, category {category}": PriceMatchQuery(brand=brand, category=category),
         "has a myntra price": PriceMatchQuery(channel="myntra"),
         "search 'drill'": PriceMatchQuery(text="drill"),
-        "search 'PM-DRI-0123'": PriceMatchQuery(text="PM-DRI-0123"),
+        f"search '{code}'": PriceMatchQuery(text=code),
     }
     for words, query in queries.items():
         page = price_match_page(ctx, query)
@@ -123,6 +126,7 @@ def main() -> None:
         figures.append((f"counts by verdict: {words}", median_ms(lambda: price_match_counts(ctx, query)), ""))
     figures.extend(_rule_change(ctx))
     store.dispose()
+    figures.extend(_import(args.db))
     load = os.getloadavg()[0]
     body = [
         f"`bench/bench_price_match.py --products {args.products:,}`: {len(ids):,} products of BTOOLS with "
@@ -166,6 +170,46 @@ def _rule_change(ctx: Context) -> list[tuple[str, float, str]]:
               ("a rule changed, then the first page", median_ms(change_and_page, BOARD_REPEAT),
                f"median of {BOARD_REPEAT}")]
     edit_rule(ctx, rule.id, draft)
+    return result
+
+
+def _import(db: Path) -> list[tuple[str, float, str]]:
+    """A file of a new price on each of the six channels for every product of BTOOLS, checked
+    (dry run) and imported (import_file, one transaction, the board refreshed in it), once each on
+    a copy of the database: a file imported is kept, so a second run would time another import."""
+    import csv
+    import shutil
+    import tempfile
+
+    from hubtui.services.imports import import_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "copy.db"
+        shutil.copyfile(db, copy)
+        store = Store(f"sqlite:///{copy}")
+        ctx = open_context(store, "bench", tz=timezone.utc)
+        rng = random.Random(2)
+        with sqlite3.connect(copy) as con:
+            products = con.execute("SELECT stock_code, price FROM products WHERE org_id = ?",
+                                   (ctx.operator.org_id,)).fetchall()
+        path = Path(folder) / "channel-prices.csv"
+        with path.open("w", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["stock_code", "channel", "price"])
+            for code, price in products:
+                for channel in PRICE_MATCH_CHANNELS:
+                    new = max(1, price + rng.randrange(-15, 15) * price // 100)
+                    out.writerow([code, channel, f"{new // 100}.{new % 100:02d}"])
+        rows = len(products) * len(PRICE_MATCH_CHANNELS)
+        result = []
+        for words, dry_run in (("checked, nothing written (--dry-run)", True), ("imported", False)):
+            started = time.perf_counter()
+            report = import_file(ctx, "channel-prices", path, dry_run=dry_run)
+            ms = (time.perf_counter() - started) * 1000
+            assert report.created == rows and not report.problems, report
+            result.append((f"import channel-prices: {rows:,} rows ({len(products):,} products x 6), {words}", ms,
+                           f"once; {rows / ms * 1000:,.0f} rows/s"))
+        store.dispose()
     return result
 
 
