@@ -209,3 +209,17 @@ def test_an_unknown_rule_and_an_agent(env, demo_db: Path) -> None:
     agent = _pm(env, demo_db, "rules", "add", *GOOD_RULE, user="alice")
     assert agent.code == 1 and len(agent.err_lines) == 1, agent.explain()
     assert scalar(demo_db, RULES) == before
+
+
+def test_a_hostile_product_name_is_shown_as_text_on_one_line(env, demo_db: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    code = _board(demo_db)[0][0]
+    with closing(sqlite3.connect(demo_db)) as con, con:
+        con.execute("UPDATE products SET name = ? WHERE stock_code = ?", ("[bold]Evil\x1b[31m\nName", code))
+    ran = _pm(env, demo_db, "report", "--search", code)
+    assert ran.code == 0, ran.explain()
+    line = next(line for line in ran.out_lines if line.startswith(code))
+    assert "[bold]Evil" in line and "⏎ Name" in line and "\x1b" not in ran.out
+    assert _pm(env, demo_db, "report", "--search", code, "--json").json()[0]["name"] == "[bold]Evil\x1b[31m\nName"
