@@ -223,3 +223,16 @@ def test_a_hostile_product_name_is_shown_as_text_on_one_line(env, demo_db: Path)
     line = next(line for line in ran.out_lines if line.startswith(code))
     assert "[bold]Evil" in line and "⏎ Name" in line and "\x1b" not in ran.out
     assert _pm(env, demo_db, "report", "--search", code, "--json").json()[0]["name"] == "[bold]Evil\x1b[31m\nName"
+
+
+def test_a_rule_moved_down_swaps_priority_with_the_next(env, demo_db: Path) -> None:
+    listed = _pm(env, demo_db, "rules", "list", "--json").json()
+    first, second = listed[0], listed[1]
+    moved = _pm(env, demo_db, "rules", "move", str(first["id"]), "--down", "--json").json()
+    assert [r["id"] for r in moved[:2]] == [second["id"], first["id"]]
+    priorities = {r["id"]: r["priority"] for r in query(demo_db, "SELECT id, priority FROM price_match_rules")}
+    assert priorities[first["id"]] > priorities[second["id"]]
+    switched = _pm(env, demo_db, "rules", "edit", str(second["id"]), "--tolerance-kind",
+                   "percent" if second["tolerance_kind"] == "amount" else "amount")
+    assert switched.code == 1 and switched.err_lines == ["hubtui: --tolerance: give the tolerance in its new kind "
+                                                         "too"], switched.explain()
