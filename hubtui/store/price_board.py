@@ -11,10 +11,9 @@ verdicts, writes little.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from hubtui.domain.price_match import (
@@ -24,8 +23,9 @@ from hubtui.domain.price_match import (
     Rule,
     Scope,
     ToleranceKind,
-    evaluate_ordered,
-    in_order,
+    PreparedRule,
+    evaluate_prepared,
+    prepare,
 )
 from hubtui.store.tables import BOARD_CHANNELS, ChannelPrice, Microsite, PriceBoard, PriceMatchRule, Product
 
@@ -43,9 +43,14 @@ rules_table = PriceMatchRule.__table__  # type: ignore[attr-defined]
 
 PRICE_COLUMNS = tuple(f"{c}_price" for c in BOARD_CHANNELS)
 AT_COLUMNS = tuple(f"{c}_at" for c in BOARD_CHANNELS)
-VALUE_COLUMNS = ("org_id", "stock_code", "search_key", "brand", "category", "own_price", *PRICE_COLUMNS, *AT_COLUMNS,
-                 "lowest", "spread", "spread_rank", "verdict", "rule_id", "lowest_channel", "rule_lowest", "floor",
-                 "suggested_price", "reason")
+# What follows from the product and the rules; with the prices and their times, a whole row.
+DERIVED_COLUMNS = ("org_id", "stock_code", "search_key", "brand", "category", "own_price", "lowest", "spread",
+                   "spread_rank", "verdict", "rule_id", "lowest_channel", "rule_lowest", "floor", "suggested_price",
+                   "reason")
+VALUE_COLUMNS = (*DERIVED_COLUMNS, *PRICE_COLUMNS, *AT_COLUMNS)
+# The last of DERIVED_COLUMNS, which only the rules move: a rule change that leaves the product
+# and its spread alone rewrites these, and so only the indexes that hold the verdict.
+VERDICT_AT = DERIVED_COLUMNS.index("verdict")
 
 
 def split_values(text: str) -> tuple[str, ...]:
@@ -86,17 +91,33 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start:start + CHUNK]
 
 
-def latest_prices(db: Db, product_ids: Sequence[int]) -> dict[int, dict[str, tuple[int, datetime]]]:
-    """product id -> compared channel -> (price, observed_at) of its latest observation
-    (the latest observed; of two at the same moment, the one recorded last)."""
-    found: dict[int, dict[str, tuple[int, datetime]]] = {}
-    c = prices_table.c
-    for chunk in _chunks(list(product_ids)):
-        statement = (select(c.product_id, c.channel, c.price, c.observed_at)
-                     .where(c.product_id.in_(chunk), c.channel.in_(BOARD_CHANNELS))
-                     .order_by(c.product_id, c.channel, c.observed_at, c.id))
-        for product_id, channel, price, observed_at in db.execute(statement):
+# The refresh reads and writes with plain-text statements: their values come back as the driver
+# gives them (on SQLite a timestamp is its stored text) and go in again unchanged, without a
+# conversion of each of the 500,000 timestamps a board of 50,000 products holds.
+_LATEST_SQL = ("SELECT cp.product_id, cp.channel, cp.price, cp.observed_at FROM channel_prices cp {join} "
+               "WHERE {where} AND cp.channel IN ({channels}) "
+               "ORDER BY cp.product_id, cp.channel, cp.observed_at, cp.id")
+_CHANNELS_SQL = ", ".join(f"'{c}'" for c in BOARD_CHANNELS)
+
+
+def latest_prices(db: Db, org_id: int, product_ids: Sequence[int] | None) -> dict[int, dict[str, tuple[int, Any]]]:
+    """product id -> compared channel -> (price, observed_at as the driver gives it) of its latest
+    observation (the latest observed; of two at the same moment, the one recorded last); of
+    these products, or of every product of the organisation."""
+    found: dict[int, dict[str, tuple[int, Any]]] = {}
+
+    def read(statement: Any, params: dict[str, Any]) -> None:
+        for product_id, channel, price, observed_at in db.execute(statement, params):
             found.setdefault(product_id, {})[channel] = (price, observed_at)
+
+    if product_ids is None:
+        read(text(_LATEST_SQL.format(join="JOIN products p ON p.id = cp.product_id", where="p.org_id = :org",
+                                     channels=_CHANNELS_SQL)), {"org": org_id})
+        return found
+    statement = text(_LATEST_SQL.format(join="", where="cp.product_id IN :ids", channels=_CHANNELS_SQL)
+                     ).bindparams(bindparam("ids", expanding=True))
+    for chunk in _chunks(list(product_ids)):
+        read(statement, {"ids": list(chunk)})
     return found
 
 
@@ -111,83 +132,98 @@ def _product_rows(db: Db, org_id: int, product_ids: Sequence[int] | None) -> lis
     return rows
 
 
-def _board_rows(db: Db, org_id: int, product_ids: Sequence[int] | None) -> dict[int, dict[str, Any]]:
-    statement = select(board).where(board.c.org_id == org_id)
+def _board_rows(db: Db, org_id: int, product_ids: Sequence[int] | None,
+                columns: Sequence[str]) -> dict[int, tuple[Any, ...]]:
+    """product id -> the values of `columns`, as the driver gives them."""
+    listed = ", ".join(("product_id", *columns))
     if product_ids is None:
-        return {r["product_id"]: dict(r) for r in db.execute(statement).mappings()}
-    found: dict[int, dict[str, Any]] = {}
+        rows = db.execute(text(f"SELECT {listed} FROM price_board WHERE org_id = :org"), {"org": org_id})
+        return {r[0]: tuple(r[1:]) for r in rows}
+    statement = text(f"SELECT {listed} FROM price_board WHERE org_id = :org AND product_id IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+    found: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(list(product_ids)):
-        found.update((r["product_id"], dict(r)) for r in db.execute(statement.where(board.c.product_id.in_(chunk)))
-                     .mappings())
+        found.update((r[0], tuple(r[1:])) for r in db.execute(statement, {"org": org_id, "ids": list(chunk)}))
     return found
 
 
-def board_values(product: Any, org_id: int, prices: dict[str, tuple[int, datetime]], ordered: Sequence[Rule],
-                 currency: str) -> dict[str, Any]:
-    """The board row of one product (a products row) with these latest prices, under these rules."""
-    verdict = evaluate_ordered(ProductPrices(product.id, product.stock_code, product.brand, product.category,
-                                             product.price, product.cost, {ch: p for ch, (p, _) in prices.items()},
-                                             currency), ordered)
+def board_values(product: Any, org_id: int, prices: dict[str, tuple[int, Any]], prepared: Sequence[PreparedRule],
+                 currency: str, *, with_prices: bool = True) -> tuple[Any, ...]:
+    """The board row of one product (a products row) with these latest prices, under these rules:
+    the values of VALUE_COLUMNS, or of DERIVED_COLUMNS only unless `with_prices`."""
+    own = product.price
+    verdict = evaluate_prepared(ProductPrices(product.id, product.stock_code, product.brand, product.category, own,
+                                              product.cost, {ch: p for ch, (p, _) in prices.items()}, currency),
+                                prepared)
     lowest = min((p for p, _ in prices.values()), default=None)
-    spread = None if lowest is None else product.price - lowest
-    row: dict[str, Any] = {
-        "org_id": org_id, "stock_code": product.stock_code,
-        "search_key": f"{product.stock_code.lower()}{SEARCH_SEPARATOR}{product.name_key}",
-        "brand": product.brand, "category": product.category, "own_price": product.price,
-        "lowest": lowest, "spread": spread, "spread_rank": SPREAD_RANK_NONE if spread is None else -spread,
-        "verdict": verdict.kind.value, "rule_id": verdict.rule_id, "lowest_channel": verdict.lowest_channel,
-        "rule_lowest": verdict.lowest_price, "floor": verdict.floor, "suggested_price": verdict.suggested_price,
-        "reason": verdict.reason[:200],
-    }
-    for channel in BOARD_CHANNELS:
-        price, at = prices.get(channel, (None, None))
-        row[f"{channel}_price"] = price
-        row[f"{channel}_at"] = at
-    return row
-
-
-def _prices_on_board(row: dict[str, Any]) -> dict[str, tuple[int, datetime]]:
-    return {ch: (row[f"{ch}_price"], row[f"{ch}_at"]) for ch in BOARD_CHANNELS if row[f"{ch}_price"] is not None}
+    spread = None if lowest is None else own - lowest
+    derived = (org_id, product.stock_code, f"{product.stock_code.lower()}{SEARCH_SEPARATOR}{product.name_key}",
+               product.brand, product.category, own, lowest, spread,
+               SPREAD_RANK_NONE if spread is None else -spread, verdict.kind.value, verdict.rule_id,
+               verdict.lowest_channel, verdict.lowest_price, verdict.floor, verdict.suggested_price,
+               verdict.reason[:200])
+    if not with_prices:
+        return derived
+    none = (None, None)
+    return (derived + tuple(prices.get(ch, none)[0] for ch in BOARD_CHANNELS)
+            + tuple(prices.get(ch, none)[1] for ch in BOARD_CHANNELS))
 
 
 def refresh(db: Db, org_id: int, product_ids: Iterable[int] | None, *, reread_prices: bool = True) -> int:
     """Bring the board rows of these products (None: every product of the organisation) up to
     date; returns how many rows were written. `reread_prices=False` trusts the latest prices the
-    board holds (after a rule change: the prices did not move) and reads them only for products
-    without a row yet."""
+    board holds (after a rule change: the prices did not move), reads them only for products
+    without a row yet, and writes only the columns that follow from the rules and the product."""
     ids = None if product_ids is None else sorted(set(product_ids))
-    ordered = in_order(rules_of(db, org_id))
+    prepared = prepare(rules_of(db, org_id))
     currency = org_currency(db, org_id)
     found = _product_rows(db, org_id, ids)
-    existing = _board_rows(db, org_id, ids)
     active = [p for p in found if p.active]
+    kept = {p.id for p in active}
+    written = VALUE_COLUMNS if reread_prices else DERIVED_COLUMNS
+    n = len(DERIVED_COLUMNS)
     if reread_prices:
-        latest = latest_prices(db, [p.id for p in active])
+        existing = _board_rows(db, org_id, ids, VALUE_COLUMNS)
+        latest = latest_prices(db, org_id, ids)
     else:
-        latest = {pid: _prices_on_board(row) for pid, row in existing.items()}
-        latest.update(latest_prices(db, [p.id for p in active if p.id not in existing]))
+        existing = _board_rows(db, org_id, ids, (*DERIVED_COLUMNS, *PRICE_COLUMNS))
+        latest = {pid: {ch: (p, None) for ch, p in zip(BOARD_CHANNELS, row[n:]) if p is not None}
+                  for pid, row in existing.items()}
+        missing = [p.id for p in active if p.id not in existing]
+        if missing:
+            latest.update(latest_prices(db, org_id, missing))
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    verdicts: list[dict[str, Any]] = []
+    width = len(written)
     for product in active:
-        values = board_values(product, org_id, latest.get(product.id, {}), ordered, currency)
         old = existing.get(product.id)
+        values = board_values(product, org_id, latest.get(product.id, {}), prepared, currency,
+                              with_prices=old is None or reread_prices)
         if old is None:
-            inserts.append({"product_id": product.id, **values})
-        elif any(old[k] != v for k, v in values.items()):
-            updates.append({"b_product_id": product.id, **values})
-    gone = [pid for pid in existing if pid not in {p.id for p in active}]
-    if ids is not None:  # a product asked for that is no longer in the catalogue
-        gone += [pid for pid in ids if pid in existing and pid not in {p.id for p in found}]
-    for chunk in _chunks(sorted(set(gone))):
-        db.execute(delete(board).where(board.c.product_id.in_(chunk)))
+            inserts.append({"product_id": product.id, **dict(zip(VALUE_COLUMNS, values))})
+        elif old[:width] == values[:width]:
+            continue
+        elif old[:VERDICT_AT] == values[:VERDICT_AT] and old[n:width] == values[n:width]:
+            verdicts.append({"b_product_id": product.id, **dict(zip(DERIVED_COLUMNS[VERDICT_AT:],
+                                                                    values[VERDICT_AT:n]))})
+        else:
+            updates.append({"b_product_id": product.id, **dict(zip(written, values))})
+    # Rows of products no longer active (or, asked for by id, no longer in the organisation).
+    gone = sorted(pid for pid in existing if pid not in kept)
+    for chunk in _chunks(gone):
+        db.execute(text("DELETE FROM price_board WHERE product_id IN :ids").bindparams(
+            bindparam("ids", expanding=True)), {"ids": list(chunk)})
     if inserts:
-        db.execute(insert(board), inserts)
-    if updates:
-        statement = update(board).where(board.c.product_id == bindparam("b_product_id")).values(
-            {k: bindparam(k) for k in VALUE_COLUMNS})
-        # Core's executemany of an UPDATE: one statement, many parameter sets.
-        _execute_many(db, statement, updates)
-    return len(inserts) + len(updates) + len(gone)
+        columns = ("product_id", *VALUE_COLUMNS)
+        _execute_many(db, text(f"INSERT INTO price_board ({', '.join(columns)}) "
+                               f"VALUES ({', '.join(':' + c for c in columns)})"), inserts)
+    for changed, columns in ((updates, written), (verdicts, DERIVED_COLUMNS[VERDICT_AT:])):
+        if changed:
+            assignments = ", ".join(f"{c} = :{c}" for c in columns)
+            _execute_many(db, text(f"UPDATE price_board SET {assignments} WHERE product_id = :b_product_id"),
+                          changed)
+    return len(inserts) + len(updates) + len(verdicts) + len(gone)
 
 
 def _execute_many(db: Db, statement: Any, rows: list[dict[str, Any]]) -> None:

@@ -95,6 +95,10 @@ def counts_by_verdict(db: Db, org_id: int, query: PriceMatchQuery) -> dict[str, 
     """Rows per verdict under the query's filters but its verdict."""
     statement = (select(board.c.verdict, func.count()).where(and_(*conditions(org_id, query, with_verdict=False)))
                  .group_by(board.c.verdict))
+    if query.channel and not (query.brand or query.category):
+        # No index holds the channels' prices: reading the table straight through (7 ms at 50,000
+        # products) beats walking the verdict index and reading each row from it (45 ms).
+        statement = statement.with_hint(board, "NOT INDEXED", "sqlite")
     return {verdict: int(n) for verdict, n in db.execute(statement)}
 
 
