@@ -139,6 +139,14 @@ def main() -> None:
         "| operation | ms | note |",
         "|---|---:|---|",
         *(f"| {words} | {ms:.2f} | {note} |" for words, ms, note in figures),
+        "",
+        "How the page does not wait for the evaluation: each product's verdict is kept in `price_board` (a row a "
+        "product: its latest price per channel, spread, verdict, suggestion), refreshed in the transaction that "
+        "changes a price, a product or a rule (`services.price_match.refresh_board`; an import refreshes the "
+        "products it gave prices to, a rule change every product). The screen's page and counts read only that "
+        "table, keyset-paged, so a first page costs the same whether an evaluation ran just before or not, and "
+        "while a rule change re-evaluates (the two \"rule changed\" rows) other operators go on reading the board "
+        "as it was until that transaction commits.",
     ]
     replace_section(args.results, "Price match", body)
     print("\n".join(body))
