@@ -273,8 +273,10 @@ def read_channel_price(row: int, values: Mapping[str, str], *, delimiter: str = 
     pull every suggestion down to the floor."""
     r = _Row(row, values, delimiter, tz or timezone.utc)
     code = r.text("stock_code", required=True)
-    channel = r.text("channel", required=True).lower()
-    if channel and channel not in PRICE_MATCH_CHANNELS:
+    channel = (values.get("channel") or "").strip().lower()  # one of six names: that is its only check
+    if not channel:
+        r.problem("channel", channel, "is empty; it is needed")
+    elif channel not in PRICE_MATCH_CHANNELS:
         r.problem("channel", channel, f"is not a price-match channel ({', '.join(PRICE_MATCH_CHANNELS)})")
     read_before = len(r.problems)
     price = r.money("price")

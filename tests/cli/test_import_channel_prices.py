@@ -88,3 +88,29 @@ def test_an_agent_may_not_import_prices(env, demo_db: Path, tmp_path: Path) -> N
     ran = _import(env, demo_db, str(path), user="alice")
     assert ran.code == 1 and len(ran.err_lines) == 1 and ran.err_lines[0].startswith("hubtui: "), ran.explain()
     assert "import" in ran.err_lines[0] and scalar(demo_db, PRICES) == before
+
+
+def test_hostile_stock_codes_and_channels_are_one_clean_line_each(env, demo_db: Path, tmp_path: Path) -> None:
+    import csv
+
+    from tests.hostile_corpus import STORED, has_forbidden
+
+    def write(path: Path, values: list[str]) -> Path:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow(CHANNEL_PRICE_COLUMNS)
+            for value in values:
+                out.writerows([[value, "amazon", "1.00"], [_code(demo_db), value, "1.00"]])
+        return path
+
+    before = scalar(demo_db, PRICES)
+    everything = _import(env, demo_db, str(write(tmp_path / "all.csv", [h.value for h in STORED])))
+    assert everything.code == 1 and len(everything.err_lines) == 1, everything.explain()
+    assert "holds control characters" in everything.err_lines[0], "the reader refuses such a file whole"
+    readable = [h.value for h in STORED if not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in h.value)]
+    assert len(readable) >= 6
+    ran = _import(env, demo_db, str(write(tmp_path / "hostile.csv", readable)))
+    assert ran.code == 1 and len(ran.err_lines) == 2 * len(readable) + 1, ran.explain()
+    assert has_forbidden(ran.err) == [], ran.explain()
+    assert [line.split(",")[0] for line in ran.err_lines[:-1]] == [f"row {n}" for n in range(2, 2 * len(readable) + 2)]
+    assert scalar(demo_db, PRICES) == before
