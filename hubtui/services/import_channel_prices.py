@@ -6,10 +6,10 @@ same file never twice).
 An observation never overwrites another: each row adds one, so a product's history per channel
 stays. A row the store has already (the same product, channel, moment and price) changes
 nothing; the same moment with another price is refused, as is a moment in the future (beyond
-the clock slack an entered price has). A
-`website` row is history only: the own-website price is the product's, changed by applying a
-suggestion, never by a file. The board of verdicts is refreshed for every product the file gave
-prices to, in the same transaction; each of them gets an activity entry naming the file and rows.
+the clock slack an entered price has). A `website` row is history only: the own-website price
+is the product's, changed by applying a suggestion, never by a file. The board of verdicts is
+refreshed for every product the file gave prices to, in the same transaction; each of them gets
+an activity entry naming the file and rows.
 """
 
 from __future__ import annotations
