@@ -9,6 +9,7 @@ transaction through `refresh_board`; so a page never waits for the rules to be e
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -48,7 +49,9 @@ MAX_PAGE = 500
 def refresh_board(session: Session, ctx: Context, product_ids: Iterable[int] | None) -> None:
     """Bring the price board up to date for these products (None: every product of the
     organisation), inside the caller's open write transaction: after writing channel_prices
-    rows, changing products' prices or changing rules."""
+    rows, changing products' prices or changing rules. Write the observations through the
+    ChannelPrice table (its observed_at column type), as the board copies their stored times."""
+    session.flush()  # the refresh reads with plain statements, which see only what was flushed
     price_board.refresh(session, ctx.operator.org_id, product_ids)
 
 
@@ -59,8 +62,11 @@ def _checked(query: PriceMatchQuery) -> PriceMatchQuery:
         raise InvalidInput(f"Unknown channel {query.channel[:40]!r}: filter by {', '.join(COMPARED_CHANNELS)}.",
                            "channel")
     if query.verdict is not None and not isinstance(query.verdict, VerdictKind):
-        raise InvalidInput(f"Unknown verdict {str(query.verdict)[:40]!r}: one of "
-                           f"{', '.join(v.value for v in VerdictKind)}.", "verdict")
+        try:
+            query = replace(query, verdict=VerdictKind(str(query.verdict).strip().lower().replace("-", "_")))
+        except ValueError:
+            raise InvalidInput(f"Unknown verdict {str(query.verdict)[:40]!r}: one of "
+                               f"{', '.join(v.value for v in VerdictKind)}.", "verdict") from None
     return query
 
 

@@ -194,3 +194,26 @@ def test_a_stale_or_below_floor_change_writes_nothing(sam: Context, sql: Sql) ->
     apply_suggestions(sam, [first])
     with pytest.raises(InvalidInput, match="now costs"):  # applied once already
         apply_suggestions(sam, [first])
+
+
+def test_refresh_board_after_rows_written_in_the_callers_transaction(sam: Context, sql: Sql) -> None:
+    """As the channel-prices importer does: write observations, then refresh those products."""
+    from sqlalchemy import insert
+
+    from hubtui.services.price_match import refresh_board
+    from hubtui.store.tables import ChannelPrice
+
+    ids = [r[0] for r in sql.rows("SELECT id FROM products WHERE org_id = ? AND active ORDER BY id LIMIT 3",
+                                  (_org(sql),))]
+    with sam.store.write() as session:
+        session.execute(insert(ChannelPrice), [
+            {"product_id": pid, "channel": "myntra", "price": 100 + pid, "observed_at": FIXED_NOW,
+             "source": "import", "recorded_by": "sam"} for pid in ids])
+        refresh_board(session, sam, ids)
+    rows = {r.product_id: r for r in walk(sam, PriceMatchQuery(channel="myntra"), limit=500)}
+    assert [{p.channel: p.price for p in rows[pid].prices}["myntra"] for pid in ids] == [100 + pid for pid in ids]
+    as_text = price_match_page(sam, PriceMatchQuery(verdict="Suggested"))  # type: ignore[arg-type]
+    assert as_text == price_match_page(sam, PriceMatchQuery(verdict=VerdictKind.suggested)) and as_text.rows
+    with pytest.raises(InvalidInput, match="Unknown verdict 'cheap'"):
+        price_match_page(sam, PriceMatchQuery(verdict="cheap"))  # type: ignore[arg-type]
+    _board_is_the_oracle(sql, sam)
