@@ -1,5 +1,5 @@
-"""CSV imports of orders, items and payments (SPEC 7, issue 13): read, checked whole, and
-written in one transaction, or not at all.
+"""CSV imports of orders, items, payments and channel prices (SPEC 7, issues 13 and 14): read,
+checked whole, and written in one transaction, or not at all.
 
 A file is read (services.csv_reader), each row checked (domain.import_rows), then against the
 store (configured channels, microsites, customers, products, the orders named). With any bad row
