@@ -3,9 +3,9 @@
 `refresh` brings rows up to the products, their latest channel prices and the organisation's
 rules. It is called in the transaction that changed any of those (a price recorded, a file of
 prices imported, a suggestion applied, a rule changed) and by migration 0013, so it works on a
-Connection or a Session alike, with Core statements only. Only rows whose values changed are
-written, so refreshing a few products, or the whole board after a rule change that moves few
-verdicts, writes little.
+Connection or a Session alike (Core and plain-text statements, no ORM objects). Only rows whose
+values changed are written, so refreshing a few products, or the whole board after a rule change
+that moves few verdicts, writes little.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from hubtui.domain.price_match import (
     Rule,
     Scope,
     ToleranceKind,
+    REASON_LIMIT,
     PreparedRule,
     evaluate_prepared,
     prepare,
 )
-from hubtui.store.tables import BOARD_CHANNELS, ChannelPrice, Microsite, PriceBoard, PriceMatchRule, Product
+from hubtui.store.tables import BOARD_CHANNELS, Microsite, PriceBoard, PriceMatchRule, Product
 
 assert BOARD_CHANNELS == COMPARED_CHANNELS  # one column pair per compared channel
 
@@ -37,7 +38,6 @@ SEARCH_SEPARATOR = "\x1f"  # between stock code and name in search_key: no searc
 
 Db = Connection | Session
 board = PriceBoard.__table__  # type: ignore[attr-defined]
-prices_table = ChannelPrice.__table__  # type: ignore[attr-defined]
 products = Product.__table__  # type: ignore[attr-defined]
 rules_table = PriceMatchRule.__table__  # type: ignore[attr-defined]
 
@@ -161,7 +161,7 @@ def board_values(product: Any, org_id: int, prices: dict[str, tuple[int, Any]], 
                product.brand, product.category, own, lowest, spread,
                SPREAD_RANK_NONE if spread is None else -spread, verdict.kind.value, verdict.rule_id,
                verdict.lowest_channel, verdict.lowest_price, verdict.floor, verdict.suggested_price,
-               verdict.reason[:200])
+               verdict.reason[:REASON_LIMIT])
     if not with_prices:
         return derived
     none = (None, None)
@@ -175,6 +175,7 @@ def refresh(db: Db, org_id: int, product_ids: Iterable[int] | None, *, reread_pr
     board holds (after a rule change: the prices did not move), reads them only for products
     without a row yet, and writes only the columns that follow from the rules and the product."""
     ids = None if product_ids is None else sorted(set(product_ids))
+    _serialise(db, org_id)
     prepared = prepare(rules_of(db, org_id))
     currency = org_currency(db, org_id)
     found = _product_rows(db, org_id, ids)
@@ -224,6 +225,22 @@ def refresh(db: Db, org_id: int, product_ids: Iterable[int] | None, *, reread_pr
             _execute_many(db, text(f"UPDATE price_board SET {assignments} WHERE product_id = :b_product_id"),
                           changed)
     return len(inserts) + len(updates) + len(verdicts) + len(gone)
+
+
+# pg_advisory_xact_lock keys: this number plus the organisation's id.
+BOARD_LOCK = 0x7072_6963_6500_0000
+
+
+def _serialise(db: Db, org_id: int) -> None:
+    """One refresh of an organisation's board at a time, until its transaction ends.
+
+    SQLite's write transactions are serial already. On PostgreSQL two could otherwise each read
+    the board, products and rules before the other commits, and the later write would put back
+    what the earlier one changed (a rule change writing a price from before an apply). Each
+    statement after the lock sees what the transaction before it committed."""
+    connection = db.connection() if isinstance(db, Session) else db
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BOARD_LOCK + org_id})
 
 
 def _execute_many(db: Db, statement: Any, rows: list[dict[str, Any]]) -> None:

@@ -487,11 +487,13 @@ class PriceBoard(SQLModel, table=True):
         Index("ix_price_board_org_verdict_code", "org_id", "verdict", "stock_code"),
         Index("ix_price_board_org_rank", "org_id", "spread_rank", "stock_code"),
         Index("ix_price_board_org_verdict_rank", "org_id", "verdict", "spread_rank", "stock_code"),
-        # With the verdict: a brand's (category's) page by verdict, and its counts, from the index alone.
-        Index("ix_price_board_org_brand", "org_id", "brand", "verdict", "stock_code"),
-        Index("ix_price_board_org_category", "org_id", "category", "verdict", "stock_code"),
-        # The counts under a search read this index, not the rows (4 ms, not 45, at 50,000 products).
-        Index("ix_price_board_org_verdict_search", "org_id", "verdict", "search_key"),
+        # A brand's (category's) page in stock-code order, its verdicts checked in the index, and
+        # its counts from the index alone.
+        Index("ix_price_board_org_brand", "org_id", "brand", "stock_code", "verdict"),
+        Index("ix_price_board_org_category", "org_id", "category", "stock_code", "verdict"),
+        # A search reads this index, not the rows: the counts (4 ms, not 45, at 50,000 products),
+        # and the page's keys, of which only the page's rows are then read (store/price_match_queries.py).
+        Index("ix_price_board_org_verdict_search", "org_id", "verdict", "search_key", "stock_code", "spread_rank"),
     )
 
     product_id: int = Field(foreign_key="products.id", primary_key=True, sa_column_kwargs={"autoincrement": False})

@@ -150,3 +150,37 @@ def test_records_applies_and_rules_on_postgres(store: Store) -> None:
     set_rule_active(ctx, rule.id, False)
     assert _board(ctx) == _oracle(store, ctx.operator.org_id)
     assert [v.rule.id for v in list_rules(ctx)][1] == rule.id
+
+
+def test_refreshes_of_one_board_wait_for_each_other_on_postgres(store: Store) -> None:
+    """A refresh holds the organisation's board until its transaction ends: a price recorded
+    meanwhile waits (else each could write rows from what it read before the other committed)."""
+    import threading
+    import time
+
+    ctx = open_context(store, "sam", clock=fixed_clock, tz=timezone.utc)
+    code = suggestions(ctx, all_suggested=True)[0].stock_code
+    done = threading.Event()
+
+    def record() -> None:
+        record_channel_price(ctx, code, "myntra", 4321)
+        done.set()
+
+    def waiting() -> int:
+        with store.read() as session:
+            return session.execute(text("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                        "AND NOT granted")).scalar()
+
+    with store.write() as session:
+        price_board.refresh(session, ctx.operator.org_id, [])
+        other = threading.Thread(target=record)
+        other.start()
+        for _ in range(2000):  # until the other transaction is seen waiting for the lock
+            if waiting() or done.is_set():
+                break
+            time.sleep(0.005)
+        assert waiting() == 1 and not done.is_set()
+    other.join()
+    assert done.is_set()
+    assert {p.channel: p.price for p in price_match_page(ctx, PriceMatchQuery(text=code)).rows[0].prices}[
+        "myntra"] == 4321

@@ -40,6 +40,8 @@ QUERIES = [
     PriceMatchQuery(text="dri"),
     PriceMatchQuery(text="COMBI", verdict=VerdictKind.suggested),
     PriceMatchQuery(text="100%_"),
+    PriceMatchQuery(text="a", sort="spread", brand="Makita"),
+    PriceMatchQuery(text="-", category="Saws", channel="ebay", verdict=VerdictKind.flagged),
 ]
 
 

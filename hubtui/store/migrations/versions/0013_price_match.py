@@ -97,10 +97,11 @@ def upgrade() -> None:
         batch_op.create_index('ix_price_board_org_rank', ['org_id', 'spread_rank', 'stock_code'], unique=False)
         batch_op.create_index('ix_price_board_org_verdict_rank', ['org_id', 'verdict', 'spread_rank', 'stock_code'],
                               unique=False)
-        batch_op.create_index('ix_price_board_org_brand', ['org_id', 'brand', 'verdict', 'stock_code'], unique=False)
-        batch_op.create_index('ix_price_board_org_category', ['org_id', 'category', 'verdict', 'stock_code'],
+        batch_op.create_index('ix_price_board_org_brand', ['org_id', 'brand', 'stock_code', 'verdict'], unique=False)
+        batch_op.create_index('ix_price_board_org_category', ['org_id', 'category', 'stock_code', 'verdict'],
                               unique=False)
-        batch_op.create_index('ix_price_board_org_verdict_search', ['org_id', 'verdict', 'search_key'], unique=False)
+        batch_op.create_index('ix_price_board_org_verdict_search',
+                              ['org_id', 'verdict', 'search_key', 'stock_code', 'spread_rank'], unique=False)
 
     # The board of the products already stored, by the same code that keeps it afterwards.
     from hubtui.store import price_board
