@@ -1,6 +1,6 @@
 """The `hubtui` command. Every command calls the services; none touches the store itself.
 
-One module per command group (orders, db, users, customers, demo; tui opens the TUI), what
+One module per command group (orders, db, users, customers, demo, pricematch; tui opens the TUI), what
 they share in `common`, tables and order details in `output`. Exit status: 0 success, 1 a
 handled error (one line on stderr), 2 bad usage. Heavy modules (the store, Textual, Rich)
 are imported inside the commands that need them.
@@ -13,7 +13,8 @@ import sys
 
 import typer
 
-from hubtui.cli import customers, db, demo, export, imports, order_edits, orders, return_outcomes, returns, tui, users
+from hubtui.cli import customers, db, demo, export, imports, order_edits, orders, pricematch, return_outcomes, returns, \
+    tui, users
 
 app = typer.Typer(
     help="hubtui: a keyboard-driven back office for orders.",
@@ -32,6 +33,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(customers.app, name="customers")
 app.add_typer(returns.app, name="returns")
+app.add_typer(pricematch.app, name="pricematch")
 
 
 def _not_utf8(args: list[str]) -> int | None:

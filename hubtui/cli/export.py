@@ -12,7 +12,7 @@ import typer
 
 from hubtui.cli.common import DbOption, JsonOption, OrgOption, UserOption, emit_json, fail, handled_errors, say, signed_in
 from hubtui.cli.orders import QuickOption
-from hubtui.domain.import_columns import ImportKind
+from hubtui.domain.import_columns import ExportKind
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
 
@@ -22,7 +22,7 @@ RangeName = StrEnum("RangeName", [("ALL", "all")] + [(p.name, p.value) for p in 
 
 def export(
     ctx: typer.Context,
-    kind: Annotated[ImportKind, typer.Argument(case_sensitive=False,
+    kind: Annotated[ExportKind, typer.Argument(case_sensitive=False,
                                                help="Orders, their lines (items) or their payments.")],
     span: Annotated[RangeName | None, typer.Option("--range", case_sensitive=False, metavar="PERIOD",
                                                    help="One of " + ", ".join(r.value for r in RangeName) + ".")] = None,
@@ -83,7 +83,7 @@ def export(
     say(f"Wrote {result.summary()} to {result.path}" + (f" and e-mailed it to {emailed}." if emailed else "."))
 
 
-def _run(context: Any, kind: ImportKind, target: str, chosen: Any, query: Any) -> Any:
+def _run(context: Any, kind: ExportKind, target: str, chosen: Any, query: Any) -> Any:
     """The export, with a progress bar on stderr when that is a terminal (none when it is piped)."""
     from hubtui.services.export import export_sheet
 

@@ -1,4 +1,5 @@
-"""`hubtui import orders|items|payments FILE` and `hubtui template KIND` (SPEC 6 and 7).
+"""`hubtui import orders|items|payments|shopify|channel-prices FILE` and `hubtui template KIND`
+(SPEC 6 and 7).
 
 What an import did, or would do with --dry-run, is one summary line; every rejected row is a
 line on stderr (row, column, value, reason) and `--errors OUT.csv` writes them with the original
@@ -26,6 +27,7 @@ class ImportTarget(StrEnum):
     items = "items"
     payments = "payments"
     shopify = "shopify"
+    channel_prices = "channel-prices"
 
 
 class OnError(StrEnum):
@@ -33,15 +35,16 @@ class OnError(StrEnum):
     skip_row = "skip-row"
 
 
-def template_command(kind: Annotated[ImportKind, typer.Argument(help="orders, items or payments")]) -> None:
+def template_command(kind: Annotated[ImportKind, typer.Argument(help="orders, items, payments or channel-prices")]
+                     ) -> None:
     """Print the header line of a CSV file of this kind."""
     say(template(kind))
 
 
 def import_command(
     ctx: typer.Context,
-    kind: Annotated[ImportTarget, typer.Argument(help="orders, items, payments, or shopify (a Shopify store's "
-                                                      "orders export)")],
+    kind: Annotated[ImportTarget, typer.Argument(help="orders, items, payments, shopify (a Shopify store's "
+                                                      "orders export) or channel-prices")],
     path: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file or xlsx workbook (an export, edited "
                                                              "or not).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what it would do; write "
@@ -60,7 +63,8 @@ def import_command(
     org: OrgOption = None,
     user: UserOption = None,
 ) -> None:
-    """Import orders, their items or their payments from a CSV file or an xlsx workbook: all of it, or nothing."""
+    """Import orders, their items, their payments or channel prices from a CSV file or an xlsx workbook: all of
+    it, or nothing."""
     with handled_errors():
         from hubtui.services.imports import import_file, write_errors
 
@@ -103,7 +107,8 @@ def _summary(report) -> str:  # type: ignore[no-untyped-def]
     if report.already:
         return report.already
     what = {"orders": ("orders", "created"), "items": ("orders", "given their lines"),
-            "payments": ("payments", "added"), "shopify": ("orders", "created")}[report.kind]
+            "payments": ("payments", "added"), "shopify": ("orders", "created"),
+            "channel-prices": ("channel prices", "recorded")}[report.kind]
     verb = "would be" if report.dry_run else ("were" if report.written else "would have been")
     parts = [f"{report.file_name}: {report.rows:,} row(s)", f"{report.created:,} {what[0]} {verb} {what[1]}"]
     if report.updated:

@@ -10,6 +10,15 @@ class ImportKind(StrEnum):
     orders = "orders"
     items = "items"
     payments = "payments"
+    channel_prices = "channel-prices"
+
+
+class ExportKind(StrEnum):
+    """The kinds an export writes (the order kinds; channel prices are only imported)."""
+
+    orders = "orders"
+    items = "items"
+    payments = "payments"
 
 
 ORDER_COLUMNS = (
@@ -21,12 +30,16 @@ ORDER_COLUMNS = (
 ORDER_OPTIONAL = ("payment_taken",)  # the amount already paid, one imported payment
 ITEM_COLUMNS = ("order_number", "stock_code", "product_name", "quantity", "unit_price", "discount")
 PAYMENT_COLUMNS = ("order_number", "method", "status", "amount", "reference", "paid_at")
+CHANNEL_PRICE_COLUMNS = ("stock_code", "channel", "price")
+CHANNEL_PRICE_OPTIONAL = ("observed_at",)  # when the price was seen; blank or left out: the import's moment
 
 COLUMNS: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.orders: ORDER_COLUMNS, ImportKind.items: ITEM_COLUMNS, ImportKind.payments: PAYMENT_COLUMNS,
+    ImportKind.channel_prices: CHANNEL_PRICE_COLUMNS,
 }
 OPTIONAL: dict[ImportKind, tuple[str, ...]] = {ImportKind.orders: ORDER_OPTIONAL, ImportKind.items: (),
-                                               ImportKind.payments: ()}
+                                               ImportKind.payments: (),
+                                               ImportKind.channel_prices: CHANNEL_PRICE_OPTIONAL}
 
 
 def template(kind: ImportKind | str) -> str:
@@ -34,5 +47,5 @@ def template(kind: ImportKind | str) -> str:
     return ",".join(COLUMNS[ImportKind(kind)])
 
 
-__all__ = ["COLUMNS", "ITEM_COLUMNS", "ImportKind", "OPTIONAL", "ORDER_COLUMNS", "ORDER_OPTIONAL",
+__all__ = ["CHANNEL_PRICE_COLUMNS", "CHANNEL_PRICE_OPTIONAL", "COLUMNS", "ExportKind", "ITEM_COLUMNS", "ImportKind", "OPTIONAL", "ORDER_COLUMNS", "ORDER_OPTIONAL",
            "PAYMENT_COLUMNS", "template"]

@@ -17,6 +17,7 @@ from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.limits import LIMITS, text_problem
 from hubtui.domain.numbers import parse_order_number
 from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus
+from hubtui.domain.price_match import MAX_PRICE, PRICE_MATCH_CHANNELS
 from hubtui.domain.spreadsheet_text import GUARD, strip_guard
 
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,13})(?:\.([0-9]{1,2}))?", re.ASCII)  # as csv_values reads it
@@ -257,6 +258,40 @@ def read_payment(row: int, values: Mapping[str, str], *, delimiter: str = ",",
     return (None if r.problems else record), r.problems
 
 
+class ChannelPriceRecord(NamedTuple):  # a tuple: a batch of them crosses to another process cheaply
+    row: int
+    stock_code: str
+    channel: str  # one of PRICE_MATCH_CHANNELS, lower case
+    price: int
+    observed_at: datetime | None  # None: the import's own moment
+
+
+def read_channel_price(row: int, values: Mapping[str, str], *, delimiter: str = ",",
+                       tz: tzinfo | None = None) -> tuple[ChannelPriceRecord | None, list[Problem]]:
+    """A price seen on a price-match channel: `website` is the own site's (kept as history), the
+    others are compared with it. A price is more than zero: a listing at 0 is a slip, and would
+    pull every suggestion down to the floor."""
+    r = _Row(row, values, delimiter, tz or timezone.utc)
+    code = r.text("stock_code", required=True)
+    channel = (values.get("channel") or "").strip().lower()  # one of six names: that is its only check
+    if not channel:
+        r.problem("channel", channel, "is empty; it is needed")
+    elif channel not in PRICE_MATCH_CHANNELS:
+        r.problem("channel", channel, f"is not a price-match channel ({', '.join(PRICE_MATCH_CHANNELS)})")
+    read_before = len(r.problems)
+    price = r.money("price")
+    given = (values.get("price") or "").strip()
+    if len(r.problems) > read_before and "negative" in r.problems[-1].reason:
+        r.problems[-1] = Problem(row, "price", given, "is negative; a channel's price is more than 0")
+    elif price == 0 and len(r.problems) == read_before:  # read, and 0 (not empty, not refused already)
+        r.problem("price", given, "is 0; a channel's price is more than 0")
+    elif price is not None and price > MAX_PRICE:
+        r.problem("price", given, f"is more than a price can be ({MAX_PRICE // 100:,}.00)")
+    observed = r.when("observed_at") if (values.get("observed_at") or "").strip() else None
+    record = ChannelPriceRecord(row, code, channel, price or 0, observed)
+    return (None if r.problems else record), r.problems
+
+
 def looks_like_order_number(ref: str) -> bool:
     """Whether a reference read by `_canonical_ref` is an order number in its canonical form."""
     return _CANONICAL_NUMBER.fullmatch(ref) is not None
@@ -275,4 +310,5 @@ def _canonical_ref(value: str) -> str:
         return value
 
 
-__all__ = ["ItemRecord", "looks_like_order_number", "OrderRecord", "PaymentRecord", "Problem", "read_item", "read_order", "read_payment"]
+__all__ = ["ChannelPriceRecord", "ItemRecord", "looks_like_order_number", "OrderRecord", "PaymentRecord", "Problem", "read_channel_price", "read_item", "read_order",
+           "read_payment"]

@@ -35,7 +35,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from hubtui.domain.import_columns import COLUMNS, ImportKind, ORDER_OPTIONAL
+from hubtui.domain.import_columns import COLUMNS, ExportKind, ImportKind, ORDER_OPTIONAL
 from hubtui.domain.money import to_decimal
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.permissions import Permission
@@ -56,17 +56,16 @@ from hubtui.services.refusals import refusals_recorded
 from hubtui.services.views import OrderRow
 from hubtui.store import export_queries as xq
 
-ExportKind = ImportKind
 Progress = Callable[[int, int], None]  # (orders done, orders in all)
 
 BATCH = 500  # orders per keyset page and per statement
 MONEY_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"  # what the import reads back when the sheet is saved as CSV
 ORDER_EXPORT_COLUMNS = COLUMNS[ImportKind.orders] + ORDER_OPTIONAL
-EXPORT_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.orders: ORDER_EXPORT_COLUMNS,
-    ImportKind.items: COLUMNS[ImportKind.items],
-    ImportKind.payments: COLUMNS[ImportKind.payments],
+EXPORT_COLUMNS: dict[ExportKind, tuple[str, ...]] = {
+    ExportKind.orders: ORDER_EXPORT_COLUMNS,
+    ExportKind.items: COLUMNS[ImportKind.items],
+    ExportKind.payments: COLUMNS[ImportKind.payments],
 }
 MONEY_COLUMNS = frozenset({"shipping_total", "discount_total", "order_total", "payment_taken", "unit_price",
                            "discount", "amount"})
@@ -86,16 +85,16 @@ WIDTHS = {
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
-    kind: ImportKind
+    kind: ExportKind
     rows: int  # under the header
     orders: int  # the rows are theirs
     range_words: str
     filter_words: str  # "" when no filter narrowed the orders
 
     def summary(self) -> str:
-        what = {ImportKind.orders: "order", ImportKind.items: "line", ImportKind.payments: "payment"}[self.kind]
+        what = {ExportKind.orders: "order", ExportKind.items: "line", ExportKind.payments: "payment"}[self.kind]
         rows = f"{self.rows:,} {what}{'' if self.rows == 1 else 's'}"
-        if self.kind is not ImportKind.orders:
+        if self.kind is not ExportKind.orders:
             rows += f" of {self.orders:,} order{'' if self.orders == 1 else 's'}"
         narrowed = f", {self.filter_words}" if self.filter_words else ""
         return f"{rows} ({self.range_words}{narrowed})"
@@ -140,7 +139,7 @@ def _payment_values(ctx: Context, page: Sequence[OrderRow]) -> Iterator[tuple[An
     return _grouped(rows, page)
 
 
-_READERS = {ImportKind.orders: _order_values, ImportKind.items: _item_values, ImportKind.payments: _payment_values}
+_READERS = {ExportKind.orders: _order_values, ExportKind.items: _item_values, ExportKind.payments: _payment_values}
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -154,7 +153,7 @@ class _Sheet:
     every row back), and a new styled cell per value cost about 15% more time, measured.
     """
 
-    def __init__(self, kind: ImportKind) -> None:
+    def __init__(self, kind: ExportKind) -> None:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
@@ -247,7 +246,7 @@ def _write_failed(error: OSError, path: Path) -> ExportError:
 @refusals_recorded("export")
 def export_sheet(
     ctx: Context,
-    kind: ImportKind | str,
+    kind: ExportKind | str,
     out: str | os.PathLike[str],
     *,
     span: ExportRange = ExportRange(),
@@ -261,10 +260,10 @@ def export_sheet(
     nothing is then left behind). An activity entry says who exported what, where."""
     ctx.require(Permission.export_data)
     try:
-        kind = ImportKind(kind)
+        kind = ExportKind(kind)
     except ValueError:
         raise ExportError(f"'{printable(str(kind), one_line=True)}' is not something to export; "
-                          f"use {', '.join(ImportKind)}") from None
+                          f"use {', '.join(ExportKind)}") from None
     path = check_out_path(out, default_file_name(kind, ctx.today()))
     wanted = export_query(query, span)
     total = count_orders(ctx, wanted)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from hubtui.domain.errors import DomainError
-from hubtui.domain.import_columns import ImportKind
+from hubtui.domain.import_columns import ExportKind
 from hubtui.domain.order_query import OrderQuery, SortKey
 from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period, period_range
@@ -58,9 +58,9 @@ class ExportRange:
         return "all time"
 
 
-def default_file_name(kind: ImportKind | str, today: date) -> str:
+def default_file_name(kind: ExportKind | str, today: date) -> str:
     """orders-2026-12-01.xlsx"""
-    return f"{ImportKind(kind).value}-{today.isoformat()}.xlsx"
+    return f"{ExportKind(kind).value}-{today.isoformat()}.xlsx"
 
 
 def export_query(query: OrderQuery | None, span: ExportRange) -> OrderQuery:

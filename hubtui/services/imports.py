@@ -1,5 +1,5 @@
-"""CSV imports of orders, items and payments (SPEC 7, issue 13): read, checked whole, and
-written in one transaction, or not at all.
+"""CSV imports of orders, items, payments and channel prices (SPEC 7, issues 13 and 14): read,
+checked whole, and written in one transaction, or not at all.
 
 A file is read (services.csv_reader), each row checked (domain.import_rows), then against the
 store (configured channels, microsites, customers, products, the orders named). With any bad row
@@ -84,11 +84,12 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
     kind_value = ImportKind(kind)
     shown = os.fspath(path)
     label = Path(shown).name[:255]
+    from hubtui.services.import_channel_prices import ChannelPriceImporter
     from hubtui.services.import_lines import ItemImporter, PaymentImporter
     from hubtui.services.import_orders import OrderImporter
 
     importer_of = {ImportKind.orders: OrderImporter, ImportKind.items: ItemImporter,
-                   ImportKind.payments: PaymentImporter}[kind_value]
+                   ImportKind.payments: PaymentImporter, ImportKind.channel_prices: ChannelPriceImporter}[kind_value]
     with open_rows(shown, size_limit=size_limit) as rows:
         check_header(rows.header, COLUMNS[kind_value], OPTIONAL[kind_value], file=label)
         digest = _sha256(shown)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from hubtui.domain.import_rows import Problem, read_item, read_order, read_payment
+from hubtui.domain.import_rows import Problem, read_channel_price, read_item, read_order, read_payment
 from hubtui.services.csv_reader import CsvFileError, RowValues, open_rows
 
 READ_APART_FROM = 4 * 1024 * 1024  # bytes: below this a second process costs more than it saves
@@ -40,6 +40,8 @@ def read_row(kind: str, number: int, values: Mapping[str, str], delimiter: str,
         return read_order(number, values, delimiter=delimiter, tz=tz)
     if kind == "items":
         return read_item(number, values, delimiter=delimiter)
+    if kind == "channel-prices":
+        return read_channel_price(number, values, delimiter=delimiter, tz=tz)
     return read_payment(number, values, delimiter=delimiter, tz=tz)
 
 
