@@ -64,8 +64,9 @@ def refusals(option_of: dict[str, str]) -> Iterator[None]:
     except InvalidInput as error:
         if not error.problems:
             fail(str(error))
-        fail("; ".join(f"{option_of[field]}: {message}" if field in option_of else message
-                       for field, message in error.problems.items()))
+        # "A: the first.; B: …" reads badly: each problem without its full stop, one at the end.
+        fail("; ".join(f"{option_of[field]}: {message.rstrip('.')}" if field in option_of else message.rstrip(".")
+                       for field, message in error.problems.items()) + ".")
 
 
 def _refusals() -> Any:

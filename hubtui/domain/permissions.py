@@ -35,6 +35,7 @@ class Permission(StrEnum):
     import_data = "import_data"
     export_data = "export_data"
     manage_price_rules = "manage_price_rules"
+    set_prices = "set_prices"  # a channel price seen, a suggested website price applied
     manage_users = "manage_users"
 
 
@@ -55,7 +56,7 @@ _WAREHOUSE = _EVERYONE | {P.dispatch, P.set_tracking, P.receive_return, P.qc_ret
 _SUPERVISOR = (
     _AGENT
     | _WAREHOUSE
-    | {P.approve_return, P.refund, P.import_data, P.export_data, P.manage_price_rules}
+    | {P.approve_return, P.refund, P.import_data, P.export_data, P.manage_price_rules, P.set_prices}
 )
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
@@ -93,6 +94,7 @@ _ACTIONS = {
     Permission.import_data: "import data",
     Permission.export_data: "export data",
     Permission.manage_price_rules: "manage price-match rules",
+    Permission.set_prices: "enter channel prices or apply price suggestions",
     Permission.manage_users: "manage users",
 }
 

@@ -353,7 +353,7 @@ class PriceMatchScreen(KeysetListScreen[PriceMatchRow]):
         return None if self.refusal(action) else True
 
     def refusal(self, action: str) -> str | None:
-        needs = {"apply": Permission.manage_price_rules, "enter_price": Permission.import_data}.get(action)
+        needs = {"apply": Permission.set_prices, "enter_price": Permission.set_prices}.get(action)
         return None if needs is None else why_not(self.context.operator.role, needs)
 
 

@@ -38,7 +38,7 @@ def record_channel_price(ctx: Context, stock_code: str, channel: str, price: int
                          observed_at: datetime | None = None) -> PriceMatchRow:
     """A new observation of the product's price on `channel` (one of COMPARED_CHANNELS), at
     `observed_at` (now unless given); returns the product's row as the screen shows it now."""
-    ctx.require(Permission.import_data)
+    ctx.require(Permission.set_prices)
     channel = channel.strip().lower()
     if channel == OWN_CHANNEL:
         raise InvalidInput("The own-website price is the product's price: apply a suggestion to change it.",

@@ -186,7 +186,7 @@ def apply_suggestions(ctx: Context, changes: Sequence[PriceChange]) -> tuple[Pri
     checked again (the price is still the one the suggestion was made from, the new price is not
     below the deciding rule's floor), else nothing is written. Records a `website` observation
     and an audit entry per product; returns the changes made."""
-    ctx.require(Permission.manage_price_rules)
+    ctx.require(Permission.set_prices)
     if not changes:
         raise InvalidInput("There is no suggestion to apply.", "stock_codes")
     if len({c.product_id for c in changes}) != len(changes):

@@ -175,7 +175,7 @@ async def test_an_agent_sees_a_greyed_and_is_told_why(make_app, context_for):
     alice = context_for("alice")
     code = suggested_codes(alice, 1)[0]
     before = row_of(alice, code).own_price
-    why = why_not("agent", Permission.manage_price_rules)
+    why = why_not("agent", Permission.set_prices)
     app = make_app("alice")
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_price_match(pilot)
