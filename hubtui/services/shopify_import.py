@@ -33,6 +33,7 @@ from hubtui.services.context import Context
 from hubtui.services.csv_reader import check_header, open_rows
 from hubtui.services.imports import SIZE_LIMIT, ImportReport, Progress, _sha256, already_imported, batched, \
     record_import
+from hubtui.services.price_match import refresh_board
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
 from hubtui.store.tables import Customer, Microsite, Order, OrderLine, OrgChannel, Payment, Product
 
@@ -133,6 +134,7 @@ def _write(session: Session, ctx: Context, orders: list[ShopifyOrder], channel: 
     products = {p.stock_code.upper(): p for p in session.scalars(select(Product).where(Product.org_id == org))}
     customers: dict[str, int] = {}
     number = take_next(session, ORDER_NUMBERS, len(orders)) if orders else 0
+    created: list[int] = []
     for order in orders:
         first, _, last = order.name.partition(" ")
         customer_id = None
@@ -181,6 +183,7 @@ def _write(session: Session, ctx: Context, orders: list[ShopifyOrder], channel: 
                 session.add(product)
                 session.flush()
                 products[code.upper()] = product
+                created.append(product.id)  # type: ignore[arg-type]
             session.add(OrderLine(order_id=row.id, line_no=line_no, product_id=product.id if product else None,  # type: ignore[arg-type]
                                   stock_code=code, product_name=name, quantity=quantity, unit_price=price,
                                   discount=discount, line_total=quantity * price - discount,
@@ -194,6 +197,8 @@ def _write(session: Session, ctx: Context, orders: list[ShopifyOrder], channel: 
                              f"payment {order.payment_status}" + (f", taxes {order.taxes / 100:.2f}"
                                                                    if order.taxes else ""),
                      after={"file": label, "row": order.row, "shopify": order.reference})
+    if created:  # on the Price Match screen at once ("no rule" until a channel price is seen)
+        refresh_board(session, ctx, created)
 
 
 __all__ = ["import_shopify"]

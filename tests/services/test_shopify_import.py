@@ -50,39 +50,11 @@ def test_the_real_export_needs_its_products_then_imports_every_order(admin, sql:
     assert "nothing was changed again" in import_shopify(admin, FIXTURE, create_products=True).already
 
 
-def _variant(path: Path, rows: list[dict[str, str]]) -> Path:
-    columns = ["Name", "Email", "Financial Status", "Fulfillment Status", "Currency", "Subtotal", "Shipping", "Taxes",
-               "Total", "Discount Amount", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price",
-               "Lineitem sku", "Billing Name"]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.DictWriter(handle, columns, quoting=csv.QUOTE_ALL)
-        out.writeheader()
-        for row in rows:
-            out.writerow({c: row.get(c, "") for c in columns})
-    return path
-
-
-def test_a_variant_with_taxes_offsets_and_an_unsold_currency(admin, sql: Sql, catalog, tmp_path: Path) -> None:
-    code = catalog.products[0][0]
-    path = _variant(tmp_path / "other.csv", [
-        {"Name": "#77", "Email": "Asha@Example.com", "Financial Status": "paid", "Fulfillment Status": "",
-         "Currency": "GBP", "Shipping": "3.00", "Taxes": "2.00", "Total": "25.00", "Discount Amount": "0",
-         "Created at": "2026-11-20 09:00:00 +0530", "Lineitem quantity": "2", "Lineitem name": "Drill",
-         "Lineitem price": "10.00", "Lineitem sku": code, "Billing Name": "Asha Rao"},
-        {"Name": "#78", "Financial Status": "paid", "Currency": "USD", "Total": "5.00", "Created at": "2026-11-20",
-         "Lineitem quantity": "1", "Lineitem name": "Cap", "Lineitem price": "5.00", "Lineitem sku": code},
-    ])
-    report = import_shopify(admin, path, skip_bad_rows=True, channel="web")
-    assert [(p.row, p.column) for p in report.problems] == [(3, "currency")]
-    order = sql.one("SELECT * FROM orders WHERE external_ref = '#77'")
-    assert (order["order_total"], order["shipping_total"], order["status"]) == (2500, 300, "Approved")
-    assert order["placed_at"].startswith("2026-11-20 03:30")
-    assert sql.scalar("SELECT email FROM customers WHERE id = ?", (order["customer_id"],)) == "asha@example.com"
-    lines = [tuple(r) for r in sql.rows("SELECT stock_code, quantity, line_total FROM order_lines WHERE order_id = ? "
-                                        "ORDER BY line_no", (order["id"],))]
-    assert lines == [(code, 2, 2000), ("SHOPIFY-TAX", 1, 200)]
-
-
-def test_an_unknown_channel_is_refused(admin, tmp_path: Path) -> None:
-    report = import_shopify(admin, FIXTURE, channel="fax", create_products=True)
-    assert not report.written and [(p.column, p.value) for p in report.problems] == [("channel", "fax")]
+def test_the_products_an_import_creates_are_on_the_price_board_at_once(admin, sql: Sql) -> None:
+    highest = sql.scalar("SELECT MAX(id) FROM products")
+    import_shopify(admin, FIXTURE, create_products=True)
+    created = sorted(row[0] for row in sql.rows("SELECT id FROM products WHERE id > ?", (highest,)))
+    assert created
+    on_board = sql.rows("SELECT product_id, verdict FROM price_board WHERE product_id > ?", (highest,))
+    assert sorted(row[0] for row in on_board) == created
+    assert {row[1] for row in on_board} == {"no_rule"}  # no channel price seen yet
