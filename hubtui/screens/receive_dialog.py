@@ -33,6 +33,10 @@ class ReceiveDialog(ModalScreen["ReturnDetail | bool"]):
         super().__init__()
         self.context = context
         self.fixed = detail  # opened on this return: no prompt
+        if detail is not None:
+            # Focus goes straight to the lines: through the (hidden) number field first, an enter
+            # typed ahead could land there while the focus moved on (a burst under load lost it).
+            self.AUTO_FOCUS = "#receive-lines"
         self.current: ReturnDetail | None = None
         self.received_any = False
         self.log_lines: list[str] = []
