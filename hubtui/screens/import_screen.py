@@ -20,7 +20,7 @@ from hubtui.widgets.path_completion import complete_field
 from hubtui.widgets.safe_text import SafeInput, safe
 from hubtui.widgets.worker_errors import ReportsWorkerErrors
 
-KINDS = ["orders", "items", "payments", "shopify"]
+KINDS = ["orders", "items", "payments", "shopify", "channel-prices"]
 POLICIES = ["all or nothing", "skip bad rows"]
 PRODUCTS = ["report unknown", "create them"]
 SHOWN_PROBLEMS = 200  # the rest are counted; --errors writes them all
@@ -168,9 +168,9 @@ def _words(report) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     if report.already:
         return report.already, ""
     verb = "would be" if report.dry_run else ("were" if report.written else "would have been")
-    noun = {"items": "orders given their lines", "payments": "payments added"}.get(report.kind, "orders created")
-    summary = f"{report.file_name}: {report.rows:,} row(s) · {report.created:,} {noun.split(' ', 1)[0]} {verb} " \
-              f"{noun.split(' ', 1)[1]}"
+    what, done = {"items": ("orders", "given their lines"), "payments": ("payments", "added"),
+                  "channel-prices": ("channel prices", "recorded")}.get(report.kind, ("orders", "created"))
+    summary = f"{report.file_name}: {report.rows:,} row(s) · {report.created:,} {what} {verb} {done}"
     if report.updated:
         summary += f" · {report.updated:,} {verb} updated"
     if report.unchanged:

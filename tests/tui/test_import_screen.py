@@ -58,6 +58,34 @@ async def test_a_dry_run_lists_the_bad_row_then_skip_rows_imports_the_good(make_
     assert _count(admin, "EXT-2") == 0
 
 
+
+async def test_channel_prices_are_a_kind_of_the_screen_checked_then_recorded(make_app, context_for, tmp_path) -> None:
+    from hubtui.domain.price_match import PriceMatchQuery
+    from hubtui.services.price_match import price_history, price_match_page
+
+    admin = context_for("admin")
+    code = price_match_page(admin, PriceMatchQuery()).rows[0].stock_code
+    seen = len(price_history(admin, code).by_channel.get("ebay", ()))
+    path = tmp_path / "prices.csv"
+    path.write_text(f"stock_code,channel,price\n{code},ebay,12.34\n{code},fax,1.00\n")
+    app = make_app("admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await start_list(pilot)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), "the import screen")
+        screen = app.screen
+        await pilot.press("shift+tab", "c", "tab")  # the kind: a letter picks it
+        await type_text(pilot, str(path))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "problem(s)" in str(screen.query_one("#import-summary").content), "the dry run")
+        assert "1 channel prices would be recorded" in str(screen.query_one("#import-summary").content)
+        assert "row 3, channel 'fax'" in str(screen.query_one("#import-problems").content)
+        await pilot.press("tab", "s", "ctrl+s")  # bad rows: skip them
+        await wait_for(pilot, lambda: "were recorded" in str(screen.query_one("#import-summary").content),
+                       "what was done")
+    ebay = price_history(admin, code).by_channel["ebay"]
+    assert len(ebay) == seen + 1 and ebay[0].price == 1234
+
 async def test_tab_completes_the_path_and_an_agent_may_not_import(make_app, context_for, tmp_path) -> None:
     path = _file(tmp_path, ("EXT-9", "Approved"))
     app = make_app("admin")
