@@ -291,15 +291,7 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
     async def action_view_returns(self) -> None:
         from hubtui.screens.returns import ReturnsScreen
 
-        if self.context is None:
-            self.notify("Still opening the database; try again in a moment.", timeout=2)
-            return
-        for screen in self.screen_stack:
-            if isinstance(screen, ReturnsScreen):
-                while self.screen is not screen:
-                    self.pop_screen()
-                return
-        await self.push_screen(ReturnsScreen(self.context))
+        await self._view(ReturnsScreen)
 
     async def action_view_price_match(self) -> None:
         from hubtui.screens.price_match import PriceMatchScreen
