@@ -296,21 +296,13 @@ class PriceMatchScreen(KeysetListScreen[PriceMatchRow]):
         context = self.context
 
         def read() -> None:
-            from hubtui.services.errors import InvalidInput
-            from hubtui.services.price_match import suggestions
+            from hubtui.services.price_match import suggestions_among
 
-            # One at a time: the service refuses a product without a suggestion, and a selection
-            # may hold some (chosen on another verdict's page); those are left as they are.
-            changes: list[PriceChange] = []
-            refused: list[str] = []
-            for code in codes:
-                try:
-                    changes.extend(suggestions(context, [code]))
-                except InvalidInput as error:
-                    refused.append(str(error))
-            self.app.call_from_thread(confirm, tuple(changes), refused)
+            # A selection may hold products without a suggestion (chosen on another verdict's
+            # page): those are left as they are and counted in the confirmation.
+            self.app.call_from_thread(confirm, *suggestions_among(context, codes))
 
-        def confirm(changes: tuple[PriceChange, ...], refused: list[str]) -> None:
+        def confirm(changes: tuple[PriceChange, ...], refused: tuple[str, ...]) -> None:
             from hubtui.screens.apply_dialog import ApplyDialog
 
             if not changes:

@@ -162,22 +162,35 @@ def suggestions(ctx: Context, stock_codes: Sequence[str] | None = None, *,
     ctx.require(Permission.view_orders)
     if not stock_codes and not all_suggested:
         raise InvalidInput("Name the stock codes to apply, or ask for all suggested prices.", "stock_codes")
+    if all_suggested:
+        with ctx.store.read() as session:
+            return tuple(_change(r) for r in pq.suggested_rows(session, ctx.operator.org_id))
+    changes, refusals = suggestions_among(ctx, stock_codes or ())
+    if refusals:
+        raise InvalidInput(refusals[0], "stock_codes")
+    return changes
+
+
+def suggestions_among(ctx: Context, stock_codes: Sequence[str]) -> tuple[tuple[PriceChange, ...], tuple[str, ...]]:
+    """The changes applying would make to those of these products that have a suggested price,
+    and why each of the others has none (a selection made across the verdicts), in one read; an
+    unknown stock code is NotFound."""
+    ctx.require(Permission.view_orders)
     org = ctx.operator.org_id
+    refusals: list[str] = []
     with ctx.store.read() as session:
-        if all_suggested:
-            return tuple(_change(r) for r in pq.suggested_rows(session, org))
-        codes = [find_product(session, ctx, code).stock_code for code in dict.fromkeys(stock_codes or ())]
+        codes = [find_product(session, ctx, typed).stock_code for typed in dict.fromkeys(stock_codes)]
         found = {r.stock_code: r for r in pq.rows_by_code(session, org, codes)}
         changes = []
         for code in codes:
             row = found.get(code)
             if row is None:
-                raise InvalidInput(f"{code} is not on the price board (an inactive product).", "stock_codes")
-            if row.verdict != VerdictKind.suggested.value:
-                raise InvalidInput(f"{code} has no suggested price ({row.verdict.replace('_', ' ')}: "
-                                   f"{row.reason}).", "stock_codes")
-            changes.append(_change(row))
-        return tuple(changes)
+                refusals.append(f"{code} is not on the price board (an inactive product).")
+            elif row.verdict != VerdictKind.suggested.value:
+                refusals.append(f"{code} has no suggested price ({row.verdict.replace('_', ' ')}: {row.reason}).")
+            else:
+                changes.append(_change(row))
+    return tuple(changes), tuple(refusals)
 
 
 @refusals_recorded("apply price")
