@@ -114,12 +114,15 @@ class OrderImporter(Importer):
 
     def _check(self, r: OrderRecord) -> int | None:
         """The id of the order's microsite, or None with the row refused."""
-        key = r.order_number or f"{r.external_ref}\x00{r.channel}"
-        if key in self.seen:
+        # By number and by external reference: a row may name by its reference an order an
+        # earlier row of the file creates with a number (it would be created twice).
+        keys = [key for key in (r.order_number, r.external_ref and f"{r.external_ref}\x00{r.channel}") if key]
+        earlier = next((self.seen[key] for key in keys if key in self.seen), None)
+        if earlier is not None:
             self.refuse(Problem(r.row, "order_number" if r.order_number else "external_ref",
-                                r.order_number or r.external_ref, f"names the same order as row {self.seen[key]}"))
+                                r.order_number or r.external_ref, f"names the same order as row {earlier}"))
             return None
-        self.seen[key] = r.row
+        self.seen.update((key, r.row) for key in keys)
         org_code = self.ctx.operator.org_code
         if r.channel not in self.channels:
             self.refuse(Problem(r.row, "channel", r.channel, f"is not a channel of {org_code} "

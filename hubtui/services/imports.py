@@ -15,6 +15,7 @@ import csv
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from hubtui.domain.permissions import Permission
 from hubtui.services.context import Context
 from hubtui.services.csv_reader import check_header, open_rows
 from hubtui.services.row_reading import READ_APART_FROM, batched as batches_of, ReadBatch, read_apart, read_here
+from hubtui.store.order_upkeep import inserting_orders
 from hubtui.store.row_writer import bulk_page_cache
 from hubtui.store.tables import ImportedFile, Order
 
@@ -90,6 +92,8 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
 
     importer_of = {ImportKind.orders: OrderImporter, ImportKind.items: ItemImporter,
                    ImportKind.payments: PaymentImporter, ImportKind.channel_prices: ChannelPriceImporter}[kind_value]
+    # The orders' tallies and terms are added once the file is in, not by a trigger a row.
+    writes_orders = importer_of is OrderImporter
     with open_rows(shown, size_limit=size_limit) as rows:
         check_header(rows.header, COLUMNS[kind_value], OPTIONAL[kind_value], file=label)
         digest = _sha256(shown)
@@ -97,7 +101,8 @@ def import_file(ctx: Context, kind: str, path: str | os.PathLike[str], *, dry_ru
         if earlier is not None:
             return earlier
         try:
-            with ctx.store.read() if dry_run else ctx.store.write() as session, bulk_page_cache(session):
+            with ctx.store.read() if dry_run else ctx.store.write() as session, bulk_page_cache(session), \
+                    inserting_orders(session.connection()) if writes_orders and not dry_run else nullcontext():
                 importer = importer_of(session, ctx, label, rows.delimiter)
                 count = 0
                 # A large file is read by a second process while this one checks and writes the

@@ -107,6 +107,15 @@ def rebuild(connection: Connection) -> None:
     )
 
 
+# The orders with an id above :after, counted in one statement (store.order_upkeep).
+ADD_AFTER_SQL = (
+    f"INSERT INTO order_tallies ({KEY}, n) "
+    "SELECT org_id, microsite_id, status, payment_status, order_type, "
+    f"fraud_score >= {HIGH_RISK}, COUNT(*) FROM orders WHERE id > :after "
+    "GROUP BY org_id, microsite_id, status, payment_status, order_type, "
+    f"fraud_score >= {HIGH_RISK} ON CONFLICT ({KEY}) DO UPDATE SET n = order_tallies.n + excluded.n"
+)
+
 ADD_SQL = (
     f"INSERT INTO order_tallies ({KEY}, n) VALUES (:org_id, :microsite_id, :status, :payment_status, "
     f":order_type, :high_risk, :n) ON CONFLICT ({KEY}) DO UPDATE SET n = order_tallies.n + excluded.n"

@@ -100,6 +100,14 @@ class TallyTriggers:
             f"SELECT {columns}, COUNT(*) FROM orders GROUP BY {columns}"
         )
 
+    def add_after_sql(self, dialect: str) -> str:
+        """The orders with an id above :after, counted into the tally in one statement."""
+        key = ", ".join(self.key)
+        columns = ", ".join(self.value(c, "orders", dialect) for c in self.key)
+        return (f"INSERT INTO {self.table} ({key}, n) SELECT {columns}, COUNT(*) FROM orders "
+                f"WHERE orders.id > :after GROUP BY {columns} "
+                f"ON CONFLICT ({key}) DO UPDATE SET n = {self.table}.n + excluded.n")
+
     def add_sql(self) -> str:
         """Counts made while loading: parameters named after the key columns, and n."""
         key = ", ".join(self.key)

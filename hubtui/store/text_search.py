@@ -114,6 +114,11 @@ _POSTGRES_TRIGGERS = {
 }
 
 
+# The terms of the orders with an id above :after, in one statement (store.order_upkeep, SQLite).
+ADD_AFTER_SQL = "INSERT OR IGNORE INTO search_terms (org_id, kind, term) " + " UNION ".join(
+    f"SELECT org_id, '{kind}', {column} FROM orders WHERE id > :after AND {column} <> ''" for kind, column in KINDS)
+
+
 def _execute(connection: Any, sql: str) -> None:
     connection.exec_driver_sql(sql)
 
