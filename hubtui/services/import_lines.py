@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import delete, func, select
 
 from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem
 from hubtui.domain.orders import PaymentStatus, payment_status_for
 from hubtui.services import audit
 from hubtui.services.import_orders import TAKEN
 from hubtui.services.imports import Importer, batched, find_order_ids, unknown
+from hubtui.store.import_lookups import orders_with_lines
 from hubtui.store.row_writer import insert_rows, update_rows
 from hubtui.store.tables import Order, OrderLine, Payment, Product
 
@@ -51,12 +52,10 @@ class ItemImporter(Importer):
     def _look_up(self, records: list[ItemRecord]) -> None:
         org, session = self.ctx.operator.org_id, self.session
         refs = unknown((r.order_ref for r in records), self.orders)
-        found = find_order_ids(session, org, refs, Order.order_total, Order.shipping_total, Order.discount_total,
-                               Order.version)
+        found = find_order_ids(session, org, refs)
         with_lines: set[int] = set()
-        having_lines = select(OrderLine.order_id).where(OrderLine.order_id.in_(bindparam("ids", expanding=True)))
         for batch in batched([row.id for row in found.values()]):
-            with_lines |= set(session.scalars(having_lines.distinct(), {"ids": batch}))
+            with_lines |= orders_with_lines(session, batch)
         by_id: dict[int, _Lines] = {}
         for ref in refs:
             row = found.get(ref)

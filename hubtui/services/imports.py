@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.import_columns import COLUMNS, OPTIONAL, ImportKind
@@ -29,9 +29,10 @@ from hubtui.domain.permissions import Permission
 from hubtui.services.context import Context
 from hubtui.services.csv_reader import check_header, open_rows
 from hubtui.services.row_reading import READ_APART_FROM, batched as batches_of, ReadBatch, read_apart, read_here
+from hubtui.store.import_lookups import OrderFound, orders_by
 from hubtui.store.order_upkeep import inserting_orders
 from hubtui.store.row_writer import bulk_page_cache
-from hubtui.store.tables import ImportedFile, Order
+from hubtui.store.tables import ImportedFile
 
 SIZE_LIMIT = 512 * 1024 * 1024
 IN_BATCH = 500  # values in one IN (...) list
@@ -179,22 +180,13 @@ def unknown(values: Iterable[str], known: Mapping[str, Any]) -> set[str]:
     return {value for value in values if value not in known}
 
 
-def find_order_ids(session: Session, org: int, refs: set[str], *columns: Any) -> dict[str, Row[Any]]:
-    """The orders `refs` name, by number, or by external reference for what no number matches:
-    (id, number, external_ref, *columns) each, without loading the orders."""
-    found: dict[str, Row[Any]] = {}
-    connection = session.connection()  # Core: rows, not ORM objects
-    chosen = (Order.id, Order.number, Order.external_ref, *columns)
-    numbers = {ref for ref in refs if looks_like_order_number(ref)}
-    # One expanding parameter, not 2,000 bound values each coerced and named by the compiler.
-    by_number = select(*chosen).where(Order.org_id == org, Order.number.in_(bindparam("refs", expanding=True)))
-    by_reference = select(*chosen).where(Order.org_id == org,
-                                         Order.external_ref.in_(bindparam("refs", expanding=True)))
-    for batch in batched(numbers):
-        for row in connection.execute(by_number, {"refs": batch}):
-            found[row.number] = row
+def find_order_ids(session: Session, org: int, refs: set[str]) -> dict[str, OrderFound]:
+    """The orders `refs` name, by number, or by external reference for what no number matches."""
+    found: dict[str, OrderFound] = {}
+    for batch in batched(ref for ref in refs if looks_like_order_number(ref)):
+        found.update((row.number, row) for row in orders_by(session, org, "number", batch))
     for batch in batched(unknown(refs, found)):
-        for row in connection.execute(by_reference, {"refs": batch}):
+        for row in orders_by(session, org, "external_ref", batch):
             found.setdefault(row.external_ref or "", row)
     return found
 
