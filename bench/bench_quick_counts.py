@@ -38,7 +38,8 @@ CASES: list[tuple[str, str | None, str | None]] = [
     *((text, period, None) for text in ("amelia.e", "edwards", "e", "1", "ls1 6") for period in (None, "last-7-days")),
     ("BT", None, None), ("12345", None, None), ("e", None, "bt-ie"), ("edwards", None, "bt-uk"),
     ("edwards", "this-year", None), ("1", "this-year", None), ("edwards", "last-30-days", None),
-    ("e", "last-30-days", None),
+    ("e", "last-30-days", None), ("amelia.e", "last-30-days", None), ("edwards", "last-month", None),
+    ("edwards", "this-month", None),
 ]
 
 

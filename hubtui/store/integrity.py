@@ -61,6 +61,7 @@ def expected(dialect: str, *, trigram_index: bool = True) -> Expected:
     recorder = _Recorder(dialect)
     tally.create_triggers(recorder)  # type: ignore[arg-type]
     text_tally.create_triggers(recorder)
+    text_tally.MONTH_TRIGGERS_OF.create(recorder)
     day_tally.create_triggers(recorder)
     text_search.create_fts(recorder)
     text_search.create_fts_triggers(recorder)
@@ -177,7 +178,7 @@ def _tally_problems(connection: Any) -> list[str]:
     found = _compare("order_tallies",
                      _counts(connection, f"SELECT {tally.KEY}, n FROM order_tallies"),
                      _counts(connection, f"SELECT {keys}, COUNT(*) FROM orders GROUP BY {positions}"))
-    for kept in (text_tally.TRIGGERS_OF, day_tally.TRIGGERS_OF):
+    for kept in (text_tally.TRIGGERS_OF, text_tally.MONTH_TRIGGERS_OF, day_tally.TRIGGERS_OF):
         columns = [c for c in kept.key if c != "high_risk"] + ["high_risk"]  # the risk last, as _counts reads it
         keys = ", ".join(kept.value(c, "orders", connection.dialect.name) for c in columns)
         positions = ", ".join(str(i + 1) for i in range(len(columns)))

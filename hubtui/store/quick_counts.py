@@ -23,6 +23,11 @@ way reads the least:
   the tallies less the orders whose number it cannot start and that lack it ("gaps").
   Today and yesterday are counted over those two days by the ways below. A period holding
   most of the orders (this year) is all time less the parts outside it.
+- months: a text and a period that is not most of the orders: order_text_month_tallies holds
+  the orders per customer's values and UTC month; the counts are the rows of the period's
+  whole months holding the text, plus the orders holding it in the part of a month the period
+  only starts or ends in, or less those in the part it leaves out, whichever is shorter.
+  Today and yesterday are counted over those two days, as for the tally way.
 - direct: the rows of the orders holding the text (the planner's term candidates), grouped.
 - complement: a text nearly every order holds ("e"): the indexed counts without the text,
   less the grouped rows of the orders that do not hold it (lacking_orders.py).
@@ -36,6 +41,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hubtui.domain.month_cover import Piece, cover
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter
 from hubtui.store import lacking_orders as lo
@@ -70,6 +76,11 @@ OUTSIDE_SHARE = 0.5
 # Costs in µs at 1,000,000 orders (2 cores, SQLite 3.40): a tally row read and grouped, an
 # order row read by id and grouped, a term index entry tested for its number.
 TALLY_ROW_COST = 1.5
+# The months way (tests turn it off to reach the others), and the month tally rows beyond which
+# it is not tried: their cost alone would pass what reading FEW orders costs.
+MONTHS = True
+MONTH_ROWS = math.ceil(FEW * 2.5 / 1.5)
+MONTHS_WEIGHT = 1.0  # what the months way's cost is multiplied by against the direct way's
 ROW_COST = 2.5
 ENTRY_COST = 0.6
 
@@ -85,13 +96,15 @@ _DAY = ("CASE WHEN o.placed_at >= :day_tomorrow THEN 2 WHEN o.placed_at >= :day_
 
 @dataclass(frozen=True)
 class Plan:
-    way: str  # "indexed" | "none" | "tally" | "direct" | "complement" | "walk"
+    way: str  # "indexed" | "none" | "tally" | "months" | "direct" | "complement" | "walk"
     text: q.TextMatch | None = None
     driver: lo.Driver | None = None
     tallies: dict[QuickFilter, int] | None = None  # of the scope's organisation or microsite, once read
     source: str | None = None  # the tally way's: "holding" | "lacking" | "gaps"
     lacking: text_tally.Lacking | None = None
     outside: tuple[q.Scope, ...] = ()  # the tally way under a period: the time outside it
+    months: tuple[str, str] | None = None  # the months way: the first and last whole month
+    pieces: tuple[Piece, ...] = ()  # the months way: the parts of months read from the orders
 
 
 def quick_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
@@ -113,6 +126,8 @@ def _counts(
         return indexed(reader, scope, days)
     if plan.way == "tally":
         return _by_tally(reader, query, scope, days, plan)
+    if plan.way == "months":
+        return _by_months(reader, query, scope, days, plan)
     if plan.way == "complement":
         assert plan.text is not None and plan.driver is not None
         base = indexed(reader, scope, days, plan.tallies)
@@ -152,6 +167,11 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
     in_scope = int(known[QuickFilter.ALL] * share)
     cap = max(FEW, int(in_scope * WALK_SHARE))
     driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap) if indexed_ else None
+    if TALLY and indexed_:
+        # The months way must read less than the complement or the walk would.
+        plan = _months_plan(reader, match, scope, min(cap, driver.size * COMPLEMENT_WEIGHT) if driver else cap)
+        if plan is not None:
+            return plan
     if match.plan == "sparse":
         limit = min(cap, math.ceil(driver.size * COMPLEMENT_WEIGHT)) if driver is not None else cap
         if q.count_candidates(reader, match, scope, limit) < limit:
@@ -339,6 +359,57 @@ def _recent(reader: RawRead, query: OrderQuery, whole: q.Scope, days: Days, plan
     where += [f"NOT {q.text_test_sql(reader.dialect, match.kinds, len(match.needles.numbers))}", f"o.id IN ({sql})"]
     lacking = _grouped(reader, _by_id(reader), where, {**params, **_text_values(match), **driver_params}, days)
     return {f: base[f] - lacking[f] for f in DATE_FILTERS}
+
+
+# --- months ---------------------------------------------------------------------------------
+
+def _months_plan(reader: RawRead, match: q.TextMatch, scope: q.Scope, budget: float) -> Plan | None:
+    """The months way when it reads less than `budget` orders would cost and than the direct
+    way, or None (see the module). A text that may start order numbers is left to the other
+    ways, as are periods open at an end and texts without every kind's terms."""
+    if (not MONTHS or match.plan != "sparse" or not match.kinds or match.needles.numbers
+            or scope.placed_from is None or scope.placed_to is None):
+        return None
+    covered = cover(scope.placed_from, scope.placed_to)
+    months, pieces = covered.month_keys, covered.pieces
+    if months is None:
+        return None
+    allowed = budget * ROW_COST / MONTHS_WEIGHT if MONTHS_WEIGHT else math.inf  # µs it may cost
+    limit = MONTH_ROWS if allowed == math.inf else min(MONTH_ROWS, math.ceil(allowed / TALLY_ROW_COST))
+    rows = text_tally.count_holding(reader, match, scope.org_id, limit, months=months)
+    if rows >= limit:
+        return None
+    cost = rows * TALLY_ROW_COST
+    for piece in pieces:
+        left = 10**9 if allowed == math.inf else math.ceil((allowed - cost) / ROW_COST)  # orders still allowed
+        part = replace(scope, placed_from=piece.start, placed_to=piece.end)
+        found = q.count_candidates(reader, match, part, left) if left > 0 else 0
+        if left <= 0 or found >= left:
+            return None
+        cost += found * ROW_COST
+    direct = math.ceil(cost * MONTHS_WEIGHT / ROW_COST) + 1  # the period's candidates up to which reading them costs less
+    if q.count_candidates(reader, match, scope, direct) < direct:
+        return None
+    return Plan("months", match, months=months, pieces=pieces)
+
+
+def _by_months(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, plan: Plan) -> dict[QuickFilter, int]:
+    match = plan.text
+    assert match is not None and plan.months is not None
+    counts = q.tally_counts(text_tally.holding(reader, match, scope.org_id, scope.microsite, months=plan.months))
+    counts.update({f: 0 for f in DATE_FILTERS})
+    for piece in plan.pieces:
+        part = replace(scope, placed_from=piece.start, placed_to=piece.end)
+        access, where, params = q.filter_terms(reader, query, part, match)
+        found = _grouped(reader, access, where, params, None)
+        counts = {f: counts[f] + piece.sign * found[f] for f in QuickFilter}
+    assert scope.placed_from is not None and scope.placed_to is not None
+    low, high = max(scope.placed_from, days.yesterday), min(scope.placed_to, days.tomorrow)
+    if low < high:
+        access, where, params = q.filter_terms(reader, query, replace(scope, placed_from=low, placed_to=high), match)
+        recent = _grouped(reader, access, where, params, days)
+        counts.update({f: recent[f] for f in DATE_FILTERS})
+    return counts
 
 
 __all__ = ["Days", "Plan", "fold", "plan_counts", "quick_counts"]

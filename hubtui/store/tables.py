@@ -571,6 +571,30 @@ class OrderTextTally(SQLModel, table=True):
     n: int = 0
 
 
+class OrderTextMonthTally(SQLModel, table=True):
+    """OrderTextTally's counts per UTC month placed ('YYYY-MM'); rows at zero are deleted.
+    Kept by triggers (store/text_tally.py) so that a period's counts under a "/" text sum its
+    whole months and read only the orders at its edges."""
+
+    __tablename__ = "order_text_month_tallies"
+    __table_args__ = (
+        Index("ix_order_text_month_tallies_name", "org_id", "customer_name_key", "month"),
+        Index("ix_order_text_month_tallies_postcode", "org_id", "shipping_postcode_key", "month"),
+    )
+
+    org_id: int = Field(primary_key=True)
+    customer_email: str = Field(max_length=254, primary_key=True)
+    customer_name_key: str = Field(max_length=161, primary_key=True)
+    shipping_postcode_key: str = Field(max_length=16, primary_key=True)
+    month: str = Field(max_length=7, primary_key=True)
+    microsite_id: int = Field(primary_key=True)
+    status: str = Field(max_length=32, primary_key=True)
+    payment_status: str = Field(max_length=24, primary_key=True)
+    order_type: str = Field(max_length=16, primary_key=True)
+    high_risk: bool = Field(primary_key=True)
+    n: int = 0
+
+
 class OrderDayTally(SQLModel, table=True):
     """Order counts per (org, UTC day placed, microsite, status, payment status, type, risk);
     rows at zero are deleted. Kept by triggers (store/day_tally.py) so that the quick-filter

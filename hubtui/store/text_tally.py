@@ -58,6 +58,29 @@ def add_rows(counts: dict[tuple[Any, ...], int]) -> list[dict[str, Any]]:
     return [{**dict(zip(KEY, key)), "n": n} for key, n in counts.items()]
 
 
+# The same counts per UTC month placed, in `order_text_month_tallies`: a period's counts under a
+# text sum the rows of its whole months and read only the orders of the days at its edges
+# (quick_counts.py: 31 ms for "edwards" over the last 30 days from 8,800 orders, against a few
+# hundred). Kept apart from order_text_tallies, whose counts over all time would otherwise sum a
+# row a month.
+MONTH_TABLE = "order_text_month_tallies"
+MONTH_KEY = ("org_id", "customer_email", "customer_name_key", "shipping_postcode_key", "month", "microsite_id",
+             "status", "payment_status", "order_type", "high_risk")
+
+
+def _month_value(column: str, row: str, dialect: str) -> str:
+    if column == "month":  # 'YYYY-MM' of the UTC instant; SQLite stores it as UTC text
+        return (f"substr({row}.placed_at, 1, 7)" if dialect == "sqlite"
+                else f"to_char({row}.placed_at AT TIME ZONE 'UTC', 'YYYY-MM')")
+    return _value(column, row, dialect)
+
+
+MONTH_TRIGGERS_OF = TallyTriggers(
+    table=MONTH_TABLE, function="orders_text_month_tally", key=MONTH_KEY, value=_month_value,
+    watched=(*TRIGGERS_OF.watched, "placed_at"),
+)
+
+
 # --- reads ------------------------------------------------------------------------------------
 #
 # `reader` is an engine.RawRead; `match` a TextMatch of order_queries (its terms of each kind,
@@ -72,6 +95,10 @@ _MICROSITE = "o.microsite_id = (SELECT id FROM microsites WHERE org_id = :org_id
 # organisation's rows (23 ms for "edwards" instead of 2).
 INDEX_OF = {"email": f"sqlite_autoindex_{TABLE}_1", "name": "ix_order_text_tallies_name",
             "postcode": "ix_order_text_tallies_postcode"}
+MONTH_INDEX_OF = {"email": f"sqlite_autoindex_{MONTH_TABLE}_1", "name": "ix_order_text_month_tallies_name",
+                  "postcode": "ix_order_text_month_tallies_postcode"}
+# The month rows between :month_from and :month_to (inclusive): in each index, after its value.
+_MONTHS = " AND o.month >= :month_from AND o.month <= :month_to"
 
 
 def _within(dialect: str, kind: str, name: str) -> str:
@@ -82,14 +109,17 @@ def _within(dialect: str, kind: str, name: str) -> str:
     return f"o.{column} IN (SELECT value FROM json_each(:{name}))"
 
 
-def _source(dialect: str, kind: str) -> str:
-    return f"{TABLE} o" if dialect == "postgresql" else f"{TABLE} o INDEXED BY {INDEX_OF[kind]}"
+def _source(dialect: str, kind: str, months: bool = False) -> str:
+    table, index_of = (MONTH_TABLE, MONTH_INDEX_OF) if months else (TABLE, INDEX_OF)
+    return f"{table} o" if dialect == "postgresql" else f"{table} o INDEXED BY {index_of[kind]}"
 
 
-def _branch(dialect: str, kind: str, name: str, columns: str) -> str:
-    """SELECT `columns` of the organisation's rows whose column of `kind` is one of :name."""
+def _branch(dialect: str, kind: str, name: str, columns: str, months: bool = False) -> str:
+    """SELECT `columns` of the organisation's rows whose column of `kind` is one of :name (of
+    the month rows between :month_from and :month_to, with `months`)."""
     within = _within(dialect, kind, name)
-    return f"SELECT {columns} FROM {_source(dialect, kind)} WHERE o.org_id = :org_id AND {within}"
+    return (f"SELECT {columns} FROM {_source(dialect, kind, months)} WHERE o.org_id = :org_id AND {within}"
+            + (_MONTHS if months else ""))
 
 
 def as_parameter(reader: Any, values: list[str] | tuple[str, ...]) -> Any:
@@ -115,33 +145,42 @@ def _terms(reader: Any, match: Any) -> tuple[list[str], dict[str, Any]]:
     return [kind for kind, _ in found], {f"t_{kind}": as_parameter(reader, terms) for kind, terms in found}
 
 
-def holding(reader: Any, match: Any, org_id: int, microsite: str | None) -> list[tuple[Any, ...]]:
-    """The rows of the orders holding the text in an e-mail, name or post code (not by number).
+def _month_params(months: tuple[str, str] | None) -> dict[str, str]:
+    return {"month_from": months[0], "month_to": months[1]} if months else {}
+
+
+def holding(reader: Any, match: Any, org_id: int, microsite: str | None, *,
+            months: tuple[str, str] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of the orders holding the text in an e-mail, name or post code (not by number);
+    with `months` (the first and last, 'YYYY-MM'), those placed in these months.
 
     `match` must have every kind's terms (not over the cap) and at least one of them. A row
     holding the text by two kinds is read once: the kinds are an OR on PostgreSQL, a UNION
     of rowids on SQLite (each through its index)."""
     kinds, params = _terms(reader, match)
-    params["org_id"] = org_id
+    params.update(org_id=org_id, **_month_params(months))
     site = _microsite(microsite, params)
+    table = MONTH_TABLE if months else TABLE
     if reader.dialect == "postgresql":
         within = " OR ".join(_within(reader.dialect, kind, f"t_{kind}") for kind in kinds)
-        sql = f"{_SUMS} FROM {TABLE} o WHERE o.org_id = :org_id AND ({within}){site} {_GROUP}"
+        sql = (f"{_SUMS} FROM {table} o WHERE o.org_id = :org_id AND ({within}){_MONTHS if months else ''}{site} "
+               f"{_GROUP}")
     else:
-        rowids = " UNION ".join(_branch(reader.dialect, kind, f"t_{kind}", "o.rowid") for kind in kinds)
-        sql = f"{_SUMS} FROM {TABLE} o NOT INDEXED WHERE o.rowid IN ({rowids}){site} {_GROUP}"
+        rowids = " UNION ".join(_branch(reader.dialect, kind, f"t_{kind}", "o.rowid", bool(months)) for kind in kinds)
+        sql = f"{_SUMS} FROM {table} o NOT INDEXED WHERE o.rowid IN ({rowids}){site} {_GROUP}"
     return reader.all(sql, params)
 
 
-def count_holding(reader: Any, match: Any, org_id: int, limit: int) -> int:
-    """How many rows hold a term of the text, counted up to `limit` from the indexes alone
-    (a row holding it by two kinds counts twice)."""
+def count_holding(reader: Any, match: Any, org_id: int, limit: int, *,
+                  months: tuple[str, str] | None = None) -> int:
+    """How many rows hold a term of the text (in `months`, as for `holding`), counted up to
+    `limit` from the indexes alone (a row holding it by two kinds counts twice)."""
     kinds, params = _terms(reader, match)
     if not kinds:
         return 0
-    branches = " UNION ALL ".join(_branch(reader.dialect, kind, f"t_{kind}", "1") for kind in kinds)
+    branches = " UNION ALL ".join(_branch(reader.dialect, kind, f"t_{kind}", "1", bool(months)) for kind in kinds)
     return int(reader.scalar(f"SELECT COUNT(*) FROM ({branches} LIMIT :probe) AS c",
-                             {**params, "org_id": org_id, "probe": limit}))
+                             {**params, **_month_params(months), "org_id": org_id, "probe": limit}))
 
 
 _NOT_HOLDING = {
@@ -234,6 +273,9 @@ __all__ = [
     "ADD_SQL",
     "KEY",
     "Lacking",
+    "MONTH_KEY",
+    "MONTH_TABLE",
+    "MONTH_TRIGGERS_OF",
     "TABLE",
     "TRIGGERS",
     "add_rows",

@@ -228,6 +228,7 @@ def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeyp
         OrderQuery(text="e", period=Period.LAST_30_DAYS), OrderQuery(text="1", microsite="bt-uk"),
         OrderQuery(text="BT", period=Period.THIS_MONTH, channel="web"), OrderQuery(text="amelia"),
         OrderQuery(text="1"), OrderQuery(text="BT"), OrderQuery(text="e", microsite="bt-ie"),
+        OrderQuery(text="a", period=Period.LAST_MONTH), OrderQuery(text="smith", period=Period.LAST_30_DAYS),
     )
 
     def only(source: str) -> dict[str, object]:  # the tally way from one source; every period all time less the rest
@@ -235,7 +236,8 @@ def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeyp
         return {"TALLY_WEIGHTS": weights, "OUTSIDE_SHARE": 0}
 
     ways = ({"TALLY": False, "FEW": 10**9}, {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
-            {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}, only("holding"), only("lacking"), only("gaps"), {})
+            {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}, only("holding"), only("lacking"), only("gaps"),
+            {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0}, {})  # then the months way wherever it can
     for settings in ways:
         monkeypatch.undo()
         for name, value in settings.items():

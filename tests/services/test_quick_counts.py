@@ -4,7 +4,7 @@ Each query's twelve counts must equal, for every quick filter, the orders the or
 sqlite3 facts, the domain's quick-filter rule, the text rule of tests/search/oracle.py)
 lists for that quick filter plus the query's other filters. Every query is read with the
 limits of hubtui.store.quick_counts set so that each way of counting is used (direct,
-complement, walk; the tally way from each of its sources, with every period counted as all
+complement, walk, months; the tally way from each of its sources, with every period counted as all
 time less the rest; and the choice production makes at a smaller scale).
 """
 
@@ -54,6 +54,10 @@ QUERIES = [
     OrderQuery(text="amelia", period=Period.THIS_YEAR), OrderQuery(text="e", period=Period.YESTERDAY),
     OrderQuery(text="e", date_from=date(2026, 9, 15), date_to=date(2026, 10, 20)),
     OrderQuery(text="e", microsite="bt-ie"), OrderQuery(text="a", microsite="bt-uk", period=Period.LAST_30_DAYS),
+    # whole months, a month less both its ends, months with a part of each end
+    OrderQuery(text="amelia", period=Period.LAST_MONTH), OrderQuery(text="smith", period=Period.LAST_30_DAYS),
+    OrderQuery(text="ls1", date_from=date(2026, 10, 3), date_to=date(2026, 10, 28)),
+    OrderQuery(text="a", date_from=date(2026, 8, 20), date_to=date(2026, 11, 10), microsite="bt-ie"),
     # numbers with a microsite, a period holding nearly every order, one and two digits
     OrderQuery(text="1", microsite="bt-ie"), OrderQuery(text="BT", microsite="bt-uk"), OrderQuery(text="12"),
     OrderQuery(text="amelia", microsite="bt-ie", period=Period.THIS_YEAR), OrderQuery(text="0"),
@@ -81,6 +85,8 @@ WAYS = {
     "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0},
     "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0},
     "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0},
+    # a text over a period from the month tallies wherever a whole month can be taken
+    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0},
     "chosen": {"FEW": 40, "TERM_CAP": 20},  # decided by probes and estimates, as at 1,000,000 orders
 }
 
@@ -169,6 +175,7 @@ def test_the_ways_really_are_used(shared: SharedDemo, monkeypatch: pytest.Monkey
     for source in ("holding", "lacking", "gaps"):
         assert {"tally", source, f"{source} less the rest"} <= ways(source), source
     assert {"tally", "holding", "lacking", "direct", "walk"} <= ways("chosen")
+    assert "months" in ways("months")
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/New_York"])
@@ -190,6 +197,7 @@ def test_periods_in_a_zone_whose_days_are_not_utc_days(zone: str, shared: Shared
     today = local.today()
     queries = [OrderQuery(period=period) for period in PERIODS] + [
         OrderQuery(period=Period.LAST_30_DAYS, microsite="bt-ie"), OrderQuery(text="e", period=Period.LAST_7_DAYS),
+        OrderQuery(text="amelia", period=Period.LAST_30_DAYS), OrderQuery(text="smith", period=Period.LAST_MONTH),
         OrderQuery(text="1", period=Period.THIS_MONTH, microsite="bt-uk"),
     ]
     assert [quick_filter_counts(local, q) for q in queries] == [

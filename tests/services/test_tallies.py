@@ -31,6 +31,11 @@ DAY_TALLIES = ("SELECT org_id, day, microsite_id, status, payment_status, order_
                "FROM order_day_tallies")
 
 
+MONTH_KEY = f"{TEXT_KEY}, substr(placed_at, 1, 7)"
+MONTH_RECOUNT = f"SELECT {MONTH_KEY}, fraud_score >= 70, COUNT(*) FROM orders GROUP BY {MONTH_KEY}, fraud_score >= 70"
+MONTH_TALLIES = f"SELECT {TEXT_KEY}, month, high_risk, n FROM order_text_month_tallies"
+
+
 def assert_tallies_match(sql: Sql) -> None:
     recount = {tuple(r[:6]): r[6] for r in sql.rows(RECOUNT)}
     kept = {tuple(r[:6]): r[6] for r in sql.rows(TALLIES)}
@@ -38,6 +43,13 @@ def assert_tallies_match(sql: Sql) -> None:
     assert sql.scalar("SELECT COUNT(*) FROM order_tallies WHERE n < 0") == 0
     assert_text_tallies_match(sql)
     assert_day_tallies_match(sql)
+    assert_month_tallies_match(sql)
+
+
+def assert_month_tallies_match(sql: Sql) -> None:
+    recount = {tuple(r[:10]): r[10] for r in sql.rows(MONTH_RECOUNT)}
+    kept = {tuple(r[:10]): r[10] for r in sql.rows(MONTH_TALLIES)}
+    assert len({key[-1] for key in recount}) > 1 and kept == recount  # several months, every row above zero
 
 
 def assert_day_tallies_match(sql: Sql) -> None:
