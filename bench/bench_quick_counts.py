@@ -39,7 +39,9 @@ CASES: list[tuple[str, str | None, str | None]] = [
     ("BT", None, None), ("12345", None, None), ("e", None, "bt-ie"), ("edwards", None, "bt-uk"),
     ("edwards", "this-year", None), ("1", "this-year", None), ("edwards", "last-30-days", None),
     ("e", "last-30-days", None), ("amelia.e", "last-30-days", None), ("edwards", "last-month", None),
-    ("edwards", "this-month", None),
+    ("edwards", "this-month", None), ("jo", "last-7-days", "bt-ie"), ("jo", "last-30-days", None),
+    # one digit: it may start a hundred thousand order numbers
+    ("2", None, None), ("2", "last-month", None), ("7", "last-30-days", "bt-uk"),
 ]
 
 

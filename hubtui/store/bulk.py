@@ -5,7 +5,7 @@ lines needs far more. The loader inserts with the driver's executemany (SQLite) 
 batches (PostgreSQL), without the tally and search-term triggers and, into an empty
 orders table on SQLite, without its secondary indexes; then it rebuilds what it set aside:
 the indexes, the tallies (order_tallies, and order_text_tallies when orders were loaded:
-from the caller's counts, or recounted; order_text_month_tallies and the months' number bands recounted), the search terms (one INSERT ... SELECT DISTINCT
+from the caller's counts, or recounted; order_text_month_tallies recounted), the search terms (one INSERT ... SELECT DISTINCT
 and one trigram-index rebuild instead of a trigger per row), the customers' trigram table
 when customers or companies were loaded, the number sequences (at least the highest order
 and RMA number stored) and the planner statistics.
@@ -34,7 +34,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from hubtui.store import customer_search, day_tally, integrity, number_bounds, tally, text_search, text_tally
+from hubtui.store import customer_search, day_tally, integrity, tally, text_search, text_tally
 from hubtui.store.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, Store
 
 BATCH = 20_000
@@ -213,7 +213,6 @@ class BulkLoader:
         tally.drop_triggers(connection)
         text_tally.drop_triggers(connection)
         text_tally.MONTH_TRIGGERS_OF.drop(connection)
-        number_bounds.drop_triggers(connection)
         day_tally.drop_triggers(connection)
         text_search.drop_triggers(connection)
         if not self.sqlite:
@@ -245,7 +244,6 @@ class BulkLoader:
             tally.create_triggers(connection)
             text_tally.create_triggers(connection)
             text_tally.MONTH_TRIGGERS_OF.create(connection)
-            number_bounds.create_triggers(connection)
             day_tally.create_triggers(connection)
             text_search.create_fts_triggers(connection)
             text_search.create_triggers(connection)
@@ -263,7 +261,6 @@ class BulkLoader:
             tally.create_triggers(connection)
             text_tally.create_triggers(connection)
             text_tally.MONTH_TRIGGERS_OF.create(connection)
-            number_bounds.create_triggers(connection)
             day_tally.create_triggers(connection)
             text_search.create_triggers(connection)
         integrity.raise_sequences(connection)
@@ -283,7 +280,6 @@ class BulkLoader:
             execute_many(day_tally.TRIGGERS_OF.add_sql(), day_tally.add_rows(self._day_counted, sqlite=self.sqlite))
         if "orders" in self._tables:  # recounted: a month's rows are few next to its orders
             text_tally.MONTH_TRIGGERS_OF.rebuild(connection)
-            number_bounds.rebuild(connection)
         if self._text_counted is None:
             if "orders" in self._tables:
                 text_tally.rebuild(connection)

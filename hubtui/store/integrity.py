@@ -28,9 +28,7 @@ from sqlmodel import SQLModel
 
 from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.numbers import order_sequence, rma_sequence
-from hubtui.store import (  # noqa: F401
-    append_only, customer_search, day_tally, number_bounds, tables, tally, text_search, text_tally,
-)
+from hubtui.store import append_only, customer_search, day_tally, tables, tally, text_search, text_tally  # noqa: F401
 from hubtui.store.sequences import ORDER_NUMBERS, RMA_NUMBERS
 
 _CREATED = re.compile(r"CREATE\s+(VIRTUAL\s+TABLE|TRIGGER|(?:UNIQUE\s+)?INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)",
@@ -64,7 +62,6 @@ def expected(dialect: str, *, trigram_index: bool = True) -> Expected:
     tally.create_triggers(recorder)  # type: ignore[arg-type]
     text_tally.create_triggers(recorder)
     text_tally.MONTH_TRIGGERS_OF.create(recorder)
-    number_bounds.create_triggers(recorder)
     day_tally.create_triggers(recorder)
     text_search.create_fts(recorder)
     text_search.create_fts_triggers(recorder)
@@ -188,9 +185,6 @@ def _tally_problems(connection: Any) -> list[str]:
         found += _compare(kept.table,
                           _counts(connection, f"SELECT {', '.join(columns)}, n FROM {kept.table}", dates=True),
                           _counts(connection, f"SELECT {keys}, COUNT(*) FROM orders GROUP BY {positions}", dates=True))
-    outside = connection.exec_driver_sql(number_bounds.outside_bands_sql(connection.dialect.name)).scalar()
-    if outside:
-        found.append(f"{number_bounds.TABLE} leaves {outside:,} order(s) outside their month's numbers")
     return found
 
 

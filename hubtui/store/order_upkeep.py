@@ -1,9 +1,9 @@
 """Many orders inserted in one write transaction, their tallies and search terms kept by a
-statement a table instead of six triggers a row.
+statement a table instead of five triggers a row.
 
-Each orders row inserted fires six triggers (order_tallies, order_text_tallies,
-order_text_month_tallies, order_day_tallies, search_terms, order_month_numbers): at 100,000
-orders the first four, before the month ones, cost 3.3 of the insert's 5.4 s. Inside the caller's transaction, on SQLite, `inserting_orders` sets those insert triggers aside, lets
+Each orders row inserted fires five triggers (order_tallies, order_text_tallies,
+order_text_month_tallies, order_day_tallies, search_terms): at 100,000 orders the four
+other than the month tallies' cost 3.3 of the insert's 5.4 s. Inside the caller's transaction, on SQLite, `inserting_orders` sets those insert triggers aside, lets
 the caller insert, then adds what the new orders (every id above the highest before) bring with
 one grouped INSERT ... SELECT a table and puts the triggers back as they were (their own SQL,
 read from the schema). SQLite's DDL is transactional: rolled back or killed, the triggers are
@@ -21,11 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hubtui.store import day_tally, number_bounds, tally, text_search, text_tally
+from hubtui.store import day_tally, tally, text_search, text_tally
 
 _TALLIED = (text_tally.TRIGGERS_OF, text_tally.MONTH_TRIGGERS_OF, day_tally.TRIGGERS_OF)
-INSERT_TRIGGERS = ("orders_tally_insert", text_search.TERM_TRIGGERS[0], number_bounds.TRIGGERS[0],
-                   *(t.names[0] for t in _TALLIED))
+INSERT_TRIGGERS = ("orders_tally_insert", text_search.TERM_TRIGGERS[0], *(t.names[0] for t in _TALLIED))
 
 
 @contextmanager
@@ -56,7 +55,6 @@ def _add_orders_after(connection: Any, after: int) -> None:
     for tallied in _TALLIED:
         connection.exec_driver_sql(tallied.add_after_sql("sqlite"), params)
     connection.exec_driver_sql(text_search.ADD_AFTER_SQL, params)
-    connection.exec_driver_sql(number_bounds.add_after_sql("sqlite"), params)
 
 
 __all__ = ["INSERT_TRIGGERS", "inserting_orders"]

@@ -29,9 +29,6 @@ way reads the least:
   only starts or ends in, or less those in the part it leaves out, whichever is shorter.
   Today and yesterday are counted over those two days, as for the tally way.
 - direct: the rows of the orders holding the text (the planner's term candidates), grouped.
-
-Below the tally way, a text's order-number ranges that miss the number bands of the period's
-months (number_bounds.py) are left out: "2" over last month holds no order by its number.
 - complement: a text nearly every order holds ("e"): the indexed counts without the text,
   less the grouped rows of the orders that do not hold it (lacking_orders.py).
 - walk: neither is small, or the filters need the row anyway: the planner's own walk of
@@ -48,7 +45,6 @@ from hubtui.domain.month_cover import Piece, cover
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter
 from hubtui.store import lacking_orders as lo
-from hubtui.store import number_bounds
 from hubtui.store import order_queries as q
 from hubtui.store import text_tally
 from hubtui.store.engine import RawRead
@@ -164,9 +160,6 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
         plan = _tally_plan(reader, match, scope, outside)
         if plan is not None:
             return plan
-    match = _numbers_in_period(reader, match, scope)  # the ways below count over the period alone
-    if match.plan == "none":
-        return Plan("none", match)
     if match.plan == "sparse" and q.count_candidates(reader, match, scope, FEW) < FEW:
         return Plan("direct", match)
     known = tallies(reader, scope)
@@ -191,19 +184,6 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
     if driver is not None and driver.size < cap:
         return Plan("complement", match, driver, known)
     return Plan("walk", replace(match, plan="dense"))
-
-
-def _numbers_in_period(reader: RawRead, match: q.TextMatch, scope: q.Scope) -> q.TextMatch:
-    """`match` without the order-number ranges no order of the period can have (the months'
-    number bands, number_bounds.py): "2" over last month then reads only e-mails and post codes."""
-    ranges = match.needles.numbers
-    if not ranges or (scope.placed_from is None and scope.placed_to is None):
-        return match
-    kept = number_bounds.ranges_placed(reader, scope.org_id, scope.placed_from, scope.placed_to, ranges)
-    if kept == ranges:
-        return match
-    plan = match.plan if match.kinds or kept else "none"
-    return replace(match, needles=replace(match.needles, numbers=kept), plan=plan)
 
 
 def _without_quick_filter(query: OrderQuery) -> OrderQuery:

@@ -595,19 +595,6 @@ class OrderTextMonthTally(SQLModel, table=True):
     n: int = 0
 
 
-class OrderMonthNumbers(SQLModel, table=True):
-    """The lowest and highest order number placed in a UTC month ('YYYY-MM'): a band widened by
-    triggers, never narrowed (store/number_bounds.py), so that a text that may start order numbers
-    leaves out, in a period, the ranges no order of it can have."""
-
-    __tablename__ = "order_month_numbers"
-
-    org_id: int = Field(primary_key=True)
-    month: str = Field(max_length=7, primary_key=True)
-    low: str = Field(max_length=12)
-    high: str = Field(max_length=12)
-
-
 class OrderDayTally(SQLModel, table=True):
     """Order counts per (org, UTC day placed, microsite, status, payment status, type, risk);
     rows at zero are deleted. Kept by triggers (store/day_tally.py) so that the quick-filter

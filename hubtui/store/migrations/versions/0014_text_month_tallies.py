@@ -1,20 +1,19 @@
-"""quick-filter counts of a period under a text from per-month text tallies and number bands
+"""quick-filter counts of a period under a text from per-month text tallies
 
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-01 15:00:00
 
 Adds order_text_month_tallies (order_text_tallies' counts per UTC month placed; see
-hubtui/store/text_tally.py) and order_month_numbers (the band of order numbers placed in each
-UTC month; hubtui/store/number_bounds.py), fills both from the orders already stored, and adds
-the triggers that keep them current.
+hubtui/store/text_tally.py), fills it from the orders already stored, and adds the triggers
+that keep it current.
 """
 
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-from hubtui.store import number_bounds, text_tally
+from hubtui.store import text_tally
 
 
 revision = '0014'
@@ -43,18 +42,9 @@ def upgrade() -> None:
                     ['org_id', 'customer_name_key', 'month'], unique=False)
     op.create_index('ix_order_text_month_tallies_postcode', 'order_text_month_tallies',
                     ['org_id', 'shipping_postcode_key', 'month'], unique=False)
-    op.create_table('order_month_numbers',
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.Column('month', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
-    sa.Column('low', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('high', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.PrimaryKeyConstraint('org_id', 'month')
-    )
     bind = op.get_bind()
     text_tally.MONTH_TRIGGERS_OF.rebuild(bind)  # the orders stored so far
     text_tally.MONTH_TRIGGERS_OF.create(bind)
-    number_bounds.rebuild(bind)
-    number_bounds.create_triggers(bind)
     if bind.exec_driver_sql("SELECT 1 FROM orders LIMIT 1").first() is not None:  # statistics of real rows only
         if bind.dialect.name == "sqlite":
             bind.exec_driver_sql("PRAGMA analysis_limit=2000")
@@ -63,9 +53,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    number_bounds.drop_triggers(bind)
-    number_bounds.drop_function(bind)
-    op.drop_table('order_month_numbers')
     text_tally.MONTH_TRIGGERS_OF.drop(bind)
     text_tally.MONTH_TRIGGERS_OF.drop_function(bind)
     op.drop_index('ix_order_text_month_tallies_postcode', table_name='order_text_month_tallies')
