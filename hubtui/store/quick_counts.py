@@ -39,15 +39,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
 
 from hubtui.domain.month_cover import Piece, cover
 from hubtui.domain.order_query import OrderQuery
-from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter
+from hubtui.domain.orders import QuickFilter
 from hubtui.store import lacking_orders as lo
 from hubtui.store import order_queries as q
 from hubtui.store import text_tally
 from hubtui.store.engine import RawRead
+from hubtui.store.grouped_counts import by_id, grouped, others, text_values
 from hubtui.store.indexed_counts import (
     DATE_FILTERS,
     Days,
@@ -76,22 +76,16 @@ OUTSIDE_SHARE = 0.5
 # Costs in µs at 1,000,000 orders (2 cores, SQLite 3.40): a tally row read and grouped, an
 # order row read by id and grouped, a term index entry tested for its number.
 TALLY_ROW_COST = 1.5
+ROW_COST = 2.5
+ENTRY_COST = 0.6
 # The months way (tests turn it off to reach the others), and the month tally rows beyond which
 # it is not tried: their cost alone would pass what reading FEW orders costs.
 MONTHS = True
-MONTH_ROWS = math.ceil(FEW * 2.5 / 1.5)
+MONTH_ROWS = math.ceil(FEW * ROW_COST / TALLY_ROW_COST)
 MONTHS_WEIGHT = 1.0  # what the months way's cost is multiplied by against the direct way's
-ROW_COST = 2.5
-ENTRY_COST = 0.6
 
 _FIELDS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
 _PREFIX_FIELDS = ("email", "postcode", "name")
-_GROUPED = (
-    "SELECT o.status, o.payment_status, o.order_type, o.fraud_score >= " + str(HIGH_RISK_SCORE) + ", {day}, COUNT(*) "
-    "FROM orders o{access} WHERE {where} GROUP BY 1, 2, 3, 4, 5"
-)
-_DAY = ("CASE WHEN o.placed_at >= :day_tomorrow THEN 2 WHEN o.placed_at >= :day_today THEN 0 "
-        "WHEN o.placed_at >= :day_yesterday THEN 1 ELSE 2 END")
 
 
 @dataclass(frozen=True)
@@ -133,15 +127,15 @@ def _counts(
         base = indexed(reader, scope, days, plan.tallies)
         if plan.driver.sql is None:
             return base
-        where, params = _others(reader, query, scope)
+        where, params = others(reader, query, scope)
         where += [f"NOT {q.text_test_sql(reader.dialect, plan.text.kinds, len(plan.text.needles.numbers))}",
                   f"o.id IN ({plan.driver.sql})"]
-        params.update(_text_values(plan.text))
+        params.update(text_values(plan.text))
         params.update(plan.driver.params)
-        lacking = _grouped(reader, _by_id(reader), where, params, days)
+        lacking = grouped(reader, by_id(reader), where, params, days)
         return {f: base[f] - lacking[f] for f in QuickFilter}
     access, where, params = q.filter_terms(reader, query, scope, plan.text)
-    return _grouped(reader, access, where, params, days)
+    return grouped(reader, access, where, params, days)
 
 
 def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: bool = True) -> Plan:
@@ -195,39 +189,6 @@ def _has_fields(query: OrderQuery) -> bool:
     return any(getattr(query, name) for name in _FIELDS) or any(
         (getattr(query, name) or "").strip() for name in _PREFIX_FIELDS
     )
-
-
-def _by_id(reader: RawRead) -> str:
-    # Rows fetched by id: SQLite would otherwise walk an index of the other filters.
-    return " NOT INDEXED" if reader.sqlite else ""
-
-
-def _others(reader: RawRead, query: OrderQuery, scope: q.Scope) -> tuple[list[str], dict[str, Any]]:
-    """The WHERE terms and parameters of everything but the text."""
-    _, where, params = q.filter_terms(reader, replace(query, text=None), scope, None)
-    return where, params
-
-
-def _grouped(
-    reader: RawRead, access: str, where: list[str], params: dict[str, Any], days: Days | None,
-) -> dict[QuickFilter, int]:
-    """The twelve counts of the orders `where` selects; without `days`, every order is
-    counted as placed on another day (the caller counts today and yesterday otherwise)."""
-    if days is None:
-        return fold(reader.all(_GROUPED.format(day="2", access=access, where=" AND ".join(where)), params))
-    params = {
-        **params, "day_yesterday": reader.timestamp(days.yesterday), "day_today": reader.timestamp(days.today),
-        "day_tomorrow": reader.timestamp(days.tomorrow),
-    }
-    return fold(reader.all(_GROUPED.format(day=_DAY, access=access, where=" AND ".join(where)), params))
-
-
-def _text_values(match: q.TextMatch) -> dict[str, Any]:
-    """The parameters of text_test_sql."""
-    params: dict[str, Any] = {f"x_{kind}": match.needles.of(kind) for kind in match.kinds}
-    for i, (low, high) in enumerate(match.needles.numbers):
-        params[f"n{i}_lo"], params[f"n{i}_hi"] = low, high
-    return params
 
 
 # --- tally ----------------------------------------------------------------------------------
@@ -313,14 +274,14 @@ def _all_time(reader: RawRead, query: OrderQuery, whole: q.Scope, plan: Plan) ->
     match = plan.text
     assert match is not None
     ranges = match.needles.numbers
-    where, params = _others(reader, query, whole)
-    params.update(_text_values(match))
+    where, params = others(reader, query, whole)
+    params.update(text_values(match))
     holds = q.text_test_sql(reader.dialect, match.kinds, 0)
     if plan.source == "holding":
         counts = q.tally_counts(text_tally.holding(reader, match, whole.org_id, whole.microsite))
         if ranges:  # the orders it starts the number of, holding it nowhere else
             where += [f"o.id IN ({lo.number_ids(reader, len(ranges))})", f"NOT {holds}"]
-            started = _grouped(reader, _by_id(reader), where, params, None)
+            started = grouped(reader, by_id(reader), where, params, None)
             counts = {f: counts[f] + started[f] for f in counts}
         return counts
     known = plan.tallies if plan.tallies is not None else tallies(reader, whole)
@@ -332,12 +293,12 @@ def _all_time(reader: RawRead, query: OrderQuery, whole: q.Scope, plan: Plan) ->
         if narrowest is not None:  # the lacking orders whose number it starts hold it after all
             sql, driver_params = lo.values_branch(reader, *narrowest, whole)
             where += [f"o.id IN ({sql} AND {lo.number_test(ranges)})", f"NOT {holds}"]
-            started = _grouped(reader, _by_id(reader), where, {**params, **driver_params}, None)
+            started = grouped(reader, by_id(reader), where, {**params, **driver_params}, None)
             counts = {f: counts[f] + started[f] for f in counts}
         return counts
     _, sql, driver_params = lo.number_gaps(reader, match, whole, known[QuickFilter.ALL])
     where += [f"NOT {q.text_test_sql(reader.dialect, match.kinds, len(ranges))}", f"o.id IN ({sql})"]
-    lacking = _grouped(reader, _by_id(reader), where, {**params, **driver_params}, None)
+    lacking = grouped(reader, by_id(reader), where, {**params, **driver_params}, None)
     return {f: known[f] - lacking[f] for f in known}
 
 
@@ -350,7 +311,7 @@ def _recent(reader: RawRead, query: OrderQuery, whole: q.Scope, days: Days, plan
     window = replace(whole, placed_from=days.yesterday, placed_to=days.tomorrow)
     if plan.source == "holding":
         access, where, params = q.filter_terms(reader, query, window, match)
-        return _grouped(reader, access, where, params, days)
+        return grouped(reader, access, where, params, days)
     base = day_counts(reader, whole, days)
     if plan.source == "lacking":
         assert plan.lacking is not None
@@ -360,9 +321,9 @@ def _recent(reader: RawRead, query: OrderQuery, whole: q.Scope, days: Days, plan
         sql, driver_params = lo.values_branch(reader, *narrowest, window)
     else:
         _, sql, driver_params = lo.number_gaps(reader, match, window, 0)
-    where, params = _others(reader, query, window)
+    where, params = others(reader, query, window)
     where += [f"NOT {q.text_test_sql(reader.dialect, match.kinds, len(match.needles.numbers))}", f"o.id IN ({sql})"]
-    lacking = _grouped(reader, _by_id(reader), where, {**params, **_text_values(match), **driver_params}, days)
+    lacking = grouped(reader, by_id(reader), where, {**params, **text_values(match), **driver_params}, days)
     return {f: base[f] - lacking[f] for f in DATE_FILTERS}
 
 
@@ -406,13 +367,13 @@ def _by_months(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, p
     for piece in plan.pieces:
         part = replace(scope, placed_from=piece.start, placed_to=piece.end)
         access, where, params = q.filter_terms(reader, query, part, match)
-        found = _grouped(reader, access, where, params, None)
+        found = grouped(reader, access, where, params, None)
         counts = {f: counts[f] + piece.sign * found[f] for f in QuickFilter}
     assert scope.placed_from is not None and scope.placed_to is not None
     low, high = max(scope.placed_from, days.yesterday), min(scope.placed_to, days.tomorrow)
     if low < high:
         access, where, params = q.filter_terms(reader, query, replace(scope, placed_from=low, placed_to=high), match)
-        recent = _grouped(reader, access, where, params, days)
+        recent = grouped(reader, access, where, params, days)
         counts.update({f: recent[f] for f in DATE_FILTERS})
     return counts
 
