@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -174,13 +174,15 @@ def write_errors(report: ImportReport, path: str | os.PathLike[str], source: str
     return len(report.problems)
 
 
-def unknown(values: Iterable[str], known: Mapping[str, Any]) -> set[str]:
-    """The distinct `values` not in `known`. (`set - dict.keys()` walks the whole dict, not the set:
-    a batch's 2,000 against 100,000 known took 2 ms, this 0.1 ms.)"""
-    return {value for value in values if value not in known}
+def unknown(values: Iterable[str], known: Mapping[str, Any]) -> list[str]:
+    """The distinct `values` not in `known`, in the order first seen: what is written from them
+    (an order's lines, its activity entry) takes the same ids whichever process imports the file.
+    (`set - dict.keys()` walks the whole dict, not the set: a batch's 2,000 against 100,000 known
+    took 2 ms, this 0.1 ms.)"""
+    return list(dict.fromkeys(value for value in values if value not in known))
 
 
-def find_order_ids(session: Session, org: int, refs: set[str]) -> dict[str, OrderFound]:
+def find_order_ids(session: Session, org: int, refs: Collection[str]) -> dict[str, OrderFound]:
     """The orders `refs` name, by number, or by external reference for what no number matches."""
     found: dict[str, OrderFound] = {}
     for batch in batched(ref for ref in refs if looks_like_order_number(ref)):

@@ -32,7 +32,7 @@ import pytest
 from hubtui.domain.import_columns import ITEM_COLUMNS
 from hubtui.services.db_check import check_database
 from hubtui.store.engine import Store
-from tests.cli.helpers import CHILD_TIMEOUT_S, Ran, clean_env, db_url, popen, sqlite_write_locked
+from tests.cli.helpers import CHILD_TIMEOUT_S, Ran, clean_env, db_url, popen, run, sqlite_write_locked
 from tests.cli.processes import assert_no_survivors, has_open, poll
 
 from .test_imports import _orders_csv
@@ -341,3 +341,21 @@ def test_a_killed_import_leaves_all_of_the_file_or_none(demo_template: Path, tmp
     assert [k.left for k in writes].count(NOTHING) >= len(writes) - 1, report
     # (What a killed write had put in the WAL is in the report; it may be nothing at all: the import
     # keeps its pages in a large page cache until the commit, so the lock is the proof it was inside.)
+
+
+def test_the_same_files_imported_by_two_processes_give_the_same_rows_and_ids(demo_template: Path,
+                                                                             tmp_path: Path) -> None:
+    """A kill that comes too late leaves a whole import, compared row for row, ids included, with
+    the import run to its end: what the import writes must not follow Python's per-process string
+    hashing (the items' activity entries did, by the order of a set)."""
+    base = _settled_copy(demo_template, tmp_path / "base.db")
+    orders_file = _orders_file(tmp_path / "orders.csv")
+    states = []
+    for seed in ("1", "2"):
+        db = shutil.copyfile(base, tmp_path / f"seed-{seed}.db")
+        env = {**clean_env(tmp_path), "PYTHONHASHSEED": seed}
+        for kind, source in (("orders", orders_file), ("items", _items_file(tmp_path / "items.csv", _stock_code(db)))):
+            ran = run(["import", kind, str(source), "--db", db_url(db), "--org", "BTOOLS", "--user", "admin"], env)
+            assert ran.code == 0, ran.explain()
+        states.append(_state(db, clock=False))
+    assert states[0]["activity"][0] > 17_000 and states[0] == states[1], _differ(*states)
