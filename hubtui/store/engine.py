@@ -18,13 +18,14 @@ in exclusive locking mode, which keeps that index in its own memory, for one tra
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -242,6 +243,14 @@ class RawRead:
             raise ValueError("timestamps must be timezone-aware")
         value = value.astimezone(timezone.utc)
         return value.strftime(SQLITE_TIMESTAMP) if self.sqlite else value
+
+    def one_of(self, column: str, name: str) -> str:
+        """SQL: `column` is one of the list parameter :name (a JSON array on SQLite, see list_value)."""
+        return f"{column} IN (SELECT value FROM json_each(:{name}))" if self.sqlite else f"{column} = ANY(:{name})"
+
+    def list_value(self, values: Iterable[Any]) -> Any:
+        """A list of values bound once, as one_of reads it (thousands of them cost one parameter)."""
+        return json.dumps(list(values)) if self.sqlite else list(values)
 
     def all(self, sql: str, params: Mapping[str, Any] | Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self._cursor

@@ -7,7 +7,6 @@ on the raw read path (engine.RawRead), timestamps as aware UTC datetimes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -25,16 +24,6 @@ ORDER_DATE_AT = 6  # the position of placed_at in ORDER_SELECT's rows
 PAYMENT_DATE_AT = 6  # the position of paid_at in payment_rows' rows
 
 
-def _ids_in(reader: RawRead, column: str) -> str:
-    if reader.sqlite:
-        return f"{column} IN (SELECT value FROM json_each(:ids))"
-    return f"{column} = ANY(:ids)"
-
-
-def _ids(reader: RawRead, ids: Sequence[int]) -> Any:
-    return json.dumps(list(ids)) if reader.sqlite else list(ids)
-
-
 def _dated(reader: RawRead, rows: list[tuple[Any, ...]], at: int) -> list[tuple[Any, ...]]:
     if reader.sqlite:  # stored as UTC text without an offset; never NULL
         parse = datetime.fromisoformat
@@ -46,8 +35,8 @@ def _dated(reader: RawRead, rows: list[tuple[Any, ...]], at: int) -> list[tuple[
 def order_rows(reader: RawRead, org_id: int, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
     """ORDER_SELECT of each order of `org_id` among `ids`, by id."""
     sql = (f"SELECT {ORDER_SELECT} FROM orders o LEFT JOIN microsites m ON m.id = o.microsite_id "
-           f"WHERE o.org_id = :org_id AND {_ids_in(reader, 'o.id')}")
-    rows = _dated(reader, reader.all(sql, {"org_id": org_id, "ids": _ids(reader, ids)}), ORDER_DATE_AT)
+           f"WHERE o.org_id = :org_id AND {reader.one_of('o.id', 'ids')}")
+    rows = _dated(reader, reader.all(sql, {"org_id": org_id, "ids": reader.list_value(ids)}), ORDER_DATE_AT)
     return {row[0]: row for row in rows}
 
 
@@ -56,8 +45,8 @@ def line_rows(reader: RawRead, org_id: int, ids: Sequence[int]) -> list[tuple[An
     the orders' lines, by order id then line number."""
     sql = ("SELECT l.order_id, o.number, l.stock_code, l.product_name, l.quantity, l.unit_price, l.discount "
            "FROM order_lines l JOIN orders o ON o.id = l.order_id "
-           f"WHERE o.org_id = :org_id AND {_ids_in(reader, 'l.order_id')} ORDER BY l.order_id, l.line_no")
-    return reader.all(sql, {"org_id": org_id, "ids": _ids(reader, ids)})
+           f"WHERE o.org_id = :org_id AND {reader.one_of('l.order_id', 'ids')} ORDER BY l.order_id, l.line_no")
+    return reader.all(sql, {"org_id": org_id, "ids": reader.list_value(ids)})
 
 
 def payment_rows(reader: RawRead, org_id: int, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -65,8 +54,8 @@ def payment_rows(reader: RawRead, org_id: int, ids: Sequence[int]) -> list[tuple
     payments, by order id then payment id."""
     sql = ("SELECT p.order_id, o.number, p.method, p.status, p.amount, p.reference, p.paid_at "
            "FROM payments p JOIN orders o ON o.id = p.order_id "
-           f"WHERE o.org_id = :org_id AND {_ids_in(reader, 'p.order_id')} ORDER BY p.order_id, p.id")
-    return _dated(reader, reader.all(sql, {"org_id": org_id, "ids": _ids(reader, ids)}), PAYMENT_DATE_AT)
+           f"WHERE o.org_id = :org_id AND {reader.one_of('p.order_id', 'ids')} ORDER BY p.order_id, p.id")
+    return _dated(reader, reader.all(sql, {"org_id": org_id, "ids": reader.list_value(ids)}), PAYMENT_DATE_AT)
 
 
 __all__ = ["ORDER_DATE_AT", "ORDER_SELECT", "PAYMENT_DATE_AT", "line_rows", "order_rows", "payment_rows"]

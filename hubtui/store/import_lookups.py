@@ -8,7 +8,6 @@ once and plain tuples cost a fraction of that.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from typing import Any, NamedTuple
 
@@ -27,21 +26,13 @@ class OrderFound(NamedTuple):
     version: int
 
 
-_FOUND = "SELECT " + ", ".join(OrderFound._fields) + " FROM orders WHERE org_id = :org AND {column} {within}"
+_FOUND = "SELECT " + ", ".join(OrderFound._fields) + " FROM orders WHERE org_id = :org AND {within}"
 KEYS = ("number", "external_ref")
 
 
 def _reader(session: Session) -> RawRead:
     connection = session.connection()
     return RawRead(connection.connection.dbapi_connection, connection.dialect.name)
-
-
-def _within(reader: RawRead) -> str:
-    return "IN (SELECT value FROM json_each(:values))" if reader.sqlite else "= ANY(:values)"
-
-
-def _values(reader: RawRead, values: Collection[Any]) -> Any:
-    return json.dumps(list(values)) if reader.sqlite else list(values)
 
 
 def orders_by(session: Session, org: int, key: str, values: Collection[str]) -> list[OrderFound]:
@@ -52,8 +43,8 @@ def orders_by(session: Session, org: int, key: str, values: Collection[str]) -> 
         return []
     reader = _reader(session)
     try:
-        rows = reader.all(_FOUND.format(column=key, within=_within(reader)),
-                          {"org": org, "values": _values(reader, values)})
+        rows = reader.all(_FOUND.format(within=reader.one_of(key, "values")),
+                          {"org": org, "values": reader.list_value(values)})
     finally:
         reader.close()
     return [OrderFound(*row) for row in rows]
@@ -65,8 +56,8 @@ def orders_with_lines(session: Session, ids: Collection[int]) -> set[int]:
         return set()
     reader = _reader(session)
     try:
-        rows = reader.all(f"SELECT DISTINCT order_id FROM order_lines WHERE order_id {_within(reader)}",
-                          {"values": _values(reader, ids)})
+        rows = reader.all(f"SELECT DISTINCT order_id FROM order_lines WHERE {reader.one_of('order_id', 'values')}",
+                          {"values": reader.list_value(ids)})
     finally:
         reader.close()
     return {row[0] for row in rows}

@@ -22,7 +22,6 @@ drop the triggers and add their own counts once (`ADD_SQL`), or `rebuild` recoun
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from hubtui.store import text_search
@@ -124,7 +123,7 @@ def _branch(dialect: str, kind: str, name: str, columns: str, months: bool = Fal
 
 def as_parameter(reader: Any, values: list[str] | tuple[str, ...]) -> Any:
     """A list of values as the statement parameter _within reads (a JSON array on SQLite)."""
-    return list(values) if reader.dialect == "postgresql" else json.dumps(list(values))
+    return reader.list_value(values)
 
 
 def _microsite(microsite: str | None, params: dict[str, Any]) -> str:
