@@ -19,6 +19,7 @@ from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter, matches_quick_fil
 from hubtui.store import day_tally
 from hubtui.store import order_queries as q
 from hubtui.store.engine import RawRead
+from hubtui.store.spans import share_of_period
 
 DATE_FILTERS = (QuickFilter.TODAY, QuickFilter.YESTERDAY)
 # The same pattern as engine.pyformat's: statement parameters are :name, never inside literals.
@@ -168,15 +169,6 @@ def _range_counts(
     return counts
 
 
-def _placed_bounds(reader: RawRead, org_id: int) -> tuple[datetime, datetime] | None:
-    params = {"org_id": org_id}
-    first = reader.scalar("SELECT MIN(placed_at) FROM orders WHERE org_id = :org_id", params)
-    last = reader.scalar("SELECT MAX(placed_at) FROM orders WHERE org_id = :org_id", params)
-    if first is None or last is None:
-        return None
-    return reader.datetime(first), reader.datetime(last)
-
-
 def holds_orders(reader: RawRead, scope: q.Scope) -> bool:
     """Whether the organisation has an order in the scope's period (any microsite)."""
     sql = "SELECT 1 FROM orders WHERE org_id = :org_id"
@@ -190,21 +182,4 @@ def holds_orders(reader: RawRead, scope: q.Scope) -> bool:
     return reader.scalar(sql + " LIMIT 1", params) is not None
 
 
-def share_of_period(reader: RawRead, scope: q.Scope) -> float:
-    """About what share of the organisation's orders the period holds, from the time it spans
-    of theirs (1.0 without a period); good enough to choose a way, never used as a count."""
-    if scope.placed_from is None and scope.placed_to is None:
-        return 1.0
-    bounds = _placed_bounds(reader, scope.org_id)
-    if bounds is None:
-        return 0.0
-    first, last = bounds
-    low = max(scope.placed_from or first, first)
-    high = min(scope.placed_to or last, last)
-    span = (last - first).total_seconds()
-    if span <= 0:
-        return 1.0 if low <= first <= high else 0.0
-    return max(0.0, (high - low).total_seconds()) / span
-
-
-__all__ = ["DATE_FILTERS", "Days", "day_counts", "fold", "holds_orders", "indexed", "share_of_period", "tallies"]
+__all__ = ["DATE_FILTERS", "Days", "day_counts", "fold", "holds_orders", "indexed", "tallies"]

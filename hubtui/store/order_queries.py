@@ -48,7 +48,7 @@ from typing import Any
 
 from hubtui.domain.order_query import OrderQuery, SortKey, email_key, name_key, postcode_key
 from hubtui.domain.orders import HIGH_RISK_SCORE, OrderStatus, QuickFilter, matches_quick_filter
-from hubtui.store import text_search
+from hubtui.store import spans, text_search
 from hubtui.store.engine import RawRead
 from hubtui.store.tables import (
     EXCHANGE_ON_HOLD_SQL,
@@ -180,6 +180,8 @@ def resolve_text(
     match = text_terms(reader, query.text, scope.org_id)
     if match is None or match.plan != "sparse":
         return match
+    if numbers_outweigh_period(reader, match, scope):
+        return TextMatch(match.needles, match.terms, "dense")
     by_date = query.sort is SortKey.PLACED
     row_filters = _has_row_filters(query, scope)
     keyset = cursor if by_date and not counting else None
@@ -215,6 +217,19 @@ def resolve_text(
             ordered = min(found, page * everyone / max(in_filter, 1))
             plan = "ordered" if ordered <= dense * DENSE_BIAS else "dense"
     return TextMatch(match.needles, match.terms, plan)
+
+
+def numbers_outweigh_period(reader: RawRead, match: TextMatch, scope: Scope, weight: float = 1.0) -> bool:
+    """Whether the text's number ranges hold more of the orders than the scope's period.
+
+    The index on number has no placed_at, so a number branch reads the row of every order in
+    its ranges to test the period: "0" (every number below BT1000000) over today read
+    1,000,000 rows, 540 ms, where walking today's orders reads a few thousand. Such a text is
+    read by walking the period (the dense plan). `weight` multiplies the ranges' share (tests
+    force a way with 0)."""
+    if not match.needles.numbers or (scope.placed_from is None and scope.placed_to is None) or weight == 0:
+        return False
+    return spans.number_share(reader, match.needles.numbers) * weight > spans.share_of_period(reader, scope)
 
 
 def text_terms(reader: RawRead, text: str | None, org_id: int) -> TextMatch | None:

@@ -55,9 +55,9 @@ from hubtui.store.indexed_counts import (
     fold,
     holds_orders,
     indexed,
-    share_of_period,
     tallies,
 )
+from hubtui.store.spans import number_share, share_of_period
 
 # Candidates up to which the direct way is taken without looking at the complement.
 FEW = 5_000
@@ -83,6 +83,10 @@ ENTRY_COST = 0.6
 MONTHS = True
 MONTH_ROWS = math.ceil(FEW * ROW_COST / TALLY_ROW_COST)
 MONTHS_WEIGHT = 1.0  # what the months way's cost is multiplied by against the direct way's
+
+# What the share of the orders a text's number ranges hold is multiplied by against the period's
+# share, above which its candidates are not read (order_queries.numbers_outweigh_period).
+NUMBERS_WEIGHT = 1.0
 
 _FIELDS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
 _PREFIX_FIELDS = ("email", "postcode", "name")
@@ -154,7 +158,10 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
         plan = _tally_plan(reader, match, scope, outside)
         if plan is not None:
             return plan
-    if match.plan == "sparse" and q.count_candidates(reader, match, scope, FEW) < FEW:
+    # Candidates whose number ranges outweigh the period are read row by row to test it (see
+    # order_queries.numbers_outweigh_period): the complement or the walk read fewer.
+    direct = match.plan == "sparse" and not q.numbers_outweigh_period(reader, match, scope, NUMBERS_WEIGHT)
+    if direct and q.count_candidates(reader, match, scope, FEW) < FEW:
         return Plan("direct", match)
     known = tallies(reader, scope)
     share = share_of_period(reader, scope)
@@ -171,7 +178,7 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
         plan = _months_plan(reader, match, scope, min(cap, driver.size * COMPLEMENT_WEIGHT) if driver else cap)
         if plan is not None:
             return plan
-    if match.plan == "sparse":
+    if direct:
         limit = min(cap, math.ceil(driver.size * COMPLEMENT_WEIGHT)) if driver is not None else cap
         if q.count_candidates(reader, match, scope, limit) < limit:
             return Plan("direct", match)
@@ -211,7 +218,7 @@ def _tally_plan(reader: RawRead, match: q.TextMatch, scope: q.Scope, outside_all
     if not match.kinds:
         return None
     whole = replace(scope, placed_from=None, placed_to=None)
-    share = lo.number_share(reader, match.needles.numbers)
+    share = number_share(reader, match.needles.numbers)
     known = tallies(reader, whole) if share else None
     started = known[QuickFilter.ALL] * share if known else 0.0  # orders whose number the text may start
     costs: dict[str, float] = {}

@@ -113,3 +113,39 @@ def test_a_number_under_a_period_is_read_from_the_number_index(search_demo: Shar
     steps = plan_of(search_demo, sql, params)
     assert any(f"INDEX {order_queries.NUMBER_INDEX} (number>? AND number<?)" in s for s in steps), steps
     assert not any("ANY(" in s for s in steps), steps
+
+
+def test_a_text_starting_most_numbers_walks_a_short_period(search_demo: SharedDemo) -> None:
+    """"BT0" starts every number of the demo, and the index on number has no placed_at: reading
+    its candidates by number read every order to test the period (540 ms over today at
+    1,000,000 orders). The period's orders are walked instead, and the page is the same."""
+    ctx = search_demo.context()
+    query = OrderQuery(text="BT0", period=Period.TODAY)
+    with search_demo.store.raw_read() as reader:
+        assert order_queries.resolve_text(reader, query, _scope(ctx, query)).plan == "dense"  # type: ignore[union-attr]
+        narrow = OrderQuery(text="bt00001", period=Period.LAST_30_DAYS)
+        assert order_queries.resolve_text(reader, narrow, _scope(ctx, narrow)).plan != "dense"  # type: ignore[union-attr]
+    with recorded() as statements:
+        page = list_orders(ctx, query)
+    assert page.rows and all(row.number.startswith("BT0") for row in page.rows)
+    assert not any(f"INDEXED BY {order_queries.NUMBER_INDEX}" in sql for sql, _ in statements), statements
+
+
+def test_the_orders_outside_a_texts_numbers_are_weighed_as_all_of_them_under_a_period(
+    search_demo: SharedDemo, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The complement's driver "numbers the text cannot start" reads every order in those gaps to
+    test the period: "2" over today read 890,000 rows at 1,000,000 orders to find 4,000. Weighed
+    as the period's share of them, it was taken; as all of them, it is not."""
+    from hubtui.store import lacking_orders
+
+    monkeypatch.setattr(lacking_orders, "TALLY_ROWS", 0)  # the other driver, through the values, left out
+    ctx = search_demo.context()
+    query = OrderQuery(text="2", period=Period.TODAY)
+    scope = _scope(ctx, query)
+    with search_demo.store.raw_read() as reader:
+        match = order_queries.text_terms(reader, query.text, scope.org_id)
+        assert match is not None and match.needles.numbers
+        # 20 orders in the period, 1% of the organisation's: the gaps hold about 94% of 2,000.
+        driver = lacking_orders.cheapest_driver(reader, match, scope, in_scope=20, share=0.01, cap=100)
+    assert driver is None or "g.number" not in (driver.sql or ""), driver

@@ -79,7 +79,7 @@ def _only(source: str) -> dict[str, float]:
 # The tally settings make every period all time less the rest, and prefer one source
 # (another when that one cannot answer: "gaps" needs a text that may be an order number).
 WAYS = {
-    "direct": {"TALLY": False, "FEW": 10**9},
+    "direct": {"TALLY": False, "FEW": 10**9, "NUMBERS_WEIGHT": 0},
     "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
     "walk": {"TALLY": False, "FEW": 0, "WALK_SHARE": 0},
     "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0},
