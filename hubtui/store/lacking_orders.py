@@ -99,14 +99,16 @@ def values_branch(reader: RawRead, kind: str, values: list[str], scope: q.Scope)
 
 def cheapest_driver(
     reader: RawRead, match: q.TextMatch, scope: q.Scope, in_scope: int, share: float, cap: int,
+    rows_limit: int = TALLY_ROWS,
 ) -> Driver | None:
     """The smallest set, read by id, holding every order in scope that lacks the text, when
     it is likely under `cap`: the orders of one column's values of the combinations lacking
     the text, or those whose number the text cannot start. `share`: the period's share of
-    the organisation's orders."""
+    the organisation's orders; `rows_limit`: the tally rows lacking the text up to which their
+    values are read to find the first kind of driver."""
     candidates: list[tuple[float, str, dict[str, Any]]] = []
-    lacking = cheapest_lacking(reader, match, scope.org_id, scope.microsite)
-    if lacking is not None and lacking.count(TALLY_ROWS) < TALLY_ROWS:
+    lacking = cheapest_lacking(reader, match, scope.org_id, scope.microsite) if rows_limit > 0 else None
+    if lacking is not None and lacking.count(rows_limit) < rows_limit:
         values = lacking.values()
         if not any(values.values()):
             return Driver(None, {}, 0)

@@ -580,6 +580,7 @@ class OrderTextMonthTally(SQLModel, table=True):
     __table_args__ = (
         Index("ix_order_text_month_tallies_name", "org_id", "customer_name_key", "month"),
         Index("ix_order_text_month_tallies_postcode", "org_id", "shipping_postcode_key", "month"),
+        Index("ix_order_text_month_tallies_month", "org_id", "month"),
     )
 
     org_id: int = Field(primary_key=True)

@@ -232,12 +232,13 @@ def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeyp
     )
 
     def only(source: str) -> dict[str, object]:  # the tally way from one source; every period all time less the rest
-        weights = {name: 0.0 if name == source else 1e9 for name in ("holding", "lacking", "gaps")}
+        weights = {name: 0.0 if name == source else 1e9 for name in ("holding", "lacking", "gaps", "scan")}
         return {"TALLY_WEIGHTS": weights, "OUTSIDE_SHARE": 0}
 
     ways = ({"TALLY": False, "FEW": 10**9}, {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
-            {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}, only("holding"), only("lacking"), only("gaps"),
-            {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0}, {})  # then the months way wherever it can
+            {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}, only("holding"), only("lacking"), only("gaps"), only("scan"),
+            {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9},  # the months way, then
+            {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 0}, {})  # with its rows scanned
     for settings in ways:
         monkeypatch.undo()
         for name, value in settings.items():

@@ -93,7 +93,7 @@ def test_the_counts_of_a_text_that_starts_numbers_test_them_in_the_index(
     come from a searched-column index that carries the number, before any order row."""
     from hubtui.store import quick_counts
 
-    monkeypatch.setattr(quick_counts, "TALLY_WEIGHTS", {"holding": 1e9, "lacking": 0.0, "gaps": 1e9})
+    monkeypatch.setattr(quick_counts, "TALLY_WEIGHTS", {"holding": 1e9, "lacking": 0.0, "gaps": 1e9, "scan": 1e9})
     ctx = search_demo.context()
     steps = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="1")), "CASE WHEN number <")
     assert any("COVERING INDEX ix_orders_org_" in s for s in steps), steps
@@ -149,3 +149,21 @@ def test_the_orders_outside_a_texts_numbers_are_weighed_as_all_of_them_under_a_p
         # 20 orders in the period, 1% of the organisation's: the gaps hold about 94% of 2,000.
         driver = lacking_orders.cheapest_driver(reader, match, scope, in_scope=20, share=0.01, cap=100)
     assert driver is None or "g.number" not in (driver.sql or ""), driver
+
+
+def test_a_scan_of_the_month_tallies_reads_only_the_months_rows(
+    search_demo: SharedDemo, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text most values hold is counted over whole months by testing every row of those months:
+    through the index on (org_id, month), never a pass over every month's rows."""
+    from hubtui.store import quick_counts, text_tally
+
+    for name, value in {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0}.items():
+        monkeypatch.setattr(quick_counts, name, value)
+    ctx = search_demo.context()
+    query = OrderQuery(text="e", period=Period.LAST_MONTH)
+    with search_demo.store.raw_read() as reader:
+        plan = quick_counts.plan_counts(reader, query, _scope(ctx, query))
+    assert (plan.way, plan.source) == ("months", "scan"), plan
+    steps = run(search_demo, lambda: quick_filter_counts(ctx, query), f"INDEXED BY {text_tally.MONTH_ORDER_INDEX}")
+    assert any(f"INDEX {text_tally.MONTH_ORDER_INDEX} (org_id=? AND month>? AND month<?)" in s for s in steps), steps

@@ -72,7 +72,7 @@ QUERIES = [
 
 
 def _only(source: str) -> dict[str, float]:
-    return {name: 0.0 if name == source else 1e9 for name in ("holding", "lacking", "gaps")}
+    return {name: 0.0 if name == source else 1e9 for name in ("holding", "lacking", "gaps", "scan")}
 
 
 # Limits of hubtui.store.quick_counts (and the planner's term cap) that force each way.
@@ -85,8 +85,12 @@ WAYS = {
     "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0},
     "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0},
     "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0},
+    "scan": {"TALLY_WEIGHTS": _only("scan"), "OUTSIDE_SHARE": 0},
     # a text over a period from the month tallies wherever a whole month can be taken
-    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0},
+    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9},
+    # the same with every row of the whole months read, the text tested on each
+    "months scan": {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0,
+                    "TALLY_WEIGHTS": _only("holding")},
     "chosen": {"FEW": 40, "TERM_CAP": 20},  # decided by probes and estimates, as at 1,000,000 orders
 }
 
@@ -172,10 +176,11 @@ def test_the_ways_really_are_used(shared: SharedDemo, monkeypatch: pytest.Monkey
     assert ways("direct") == {"indexed", "none", "direct", "walk"}
     assert "complement" in ways("complement")  # every text without fields; with them, direct
     assert ways("walk") == {"indexed", "none", "walk"}
-    for source in ("holding", "lacking", "gaps"):
+    for source in ("holding", "lacking", "gaps", "scan"):
         assert {"tally", source, f"{source} less the rest"} <= ways(source), source
     assert {"tally", "holding", "lacking", "direct", "walk"} <= ways("chosen")
     assert "months" in ways("months")
+    assert {"months", "scan"} <= ways("months scan")
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/New_York"])

@@ -28,7 +28,7 @@ def test_down_to_0013_and_up_again_refills_the_month_tallies(demo_db: Path) -> N
             command.downgrade(schema._config(connection), "0013")
         assert not {name for name in _tables(demo_db) if "month_tall" in name}
         Sql(demo_db).execute("UPDATE orders SET status = 'OnHold' WHERE id IN (SELECT id FROM orders LIMIT 5)")
-        assert schema.upgrade(store.engine) == schema.HEAD_REVISION == "0014"
+        assert schema.upgrade(store.engine) == schema.HEAD_REVISION
         assert {"order_text_month_tallies", "orders_text_month_tally_insert"} <= _tables(demo_db)
         assert_month_tallies_match(Sql(demo_db))
         Sql(demo_db).execute("UPDATE orders SET placed_at = '2026-01-15 09:00:00.000000' WHERE id IN "
