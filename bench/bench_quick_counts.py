@@ -42,6 +42,9 @@ CASES: list[tuple[str, str | None, str | None]] = [
     ("edwards", "this-month", None), ("jo", "last-7-days", "bt-ie"), ("jo", "last-30-days", None),
     # one digit: it may start a hundred thousand order numbers
     ("2", None, None), ("2", "last-month", None), ("7", "last-30-days", "bt-uk"),
+    # every number below BT1000000 over a short period; one letter most values hold
+    ("0", "today", None), ("BT0", "yesterday", None), ("w", None, None), ("w", "this-year", None),
+    ("w", "last-month", None), ("w", "last-7-days", None), ("r", "last-30-days", None), ("ll", "last-month", None),
 ]
 
 

@@ -24,7 +24,7 @@ way reads the least:
   Today and yesterday are counted over those two days by the ways below. A period holding
   most of the orders (this year) is all time less the parts outside it. A text most values
   hold ("w", "2") reads every tally row of the organisation with the text tested on each
-  ("scan": 0.45 µs a row, against 1.5 through the terms), and needs no list of terms.
+  ("scan": about 0.5 µs a row, against 1.5 through the terms), and needs no list of terms.
 - months: a text and a period that is not most of the orders: order_text_month_tallies holds
   the orders per customer's values and UTC month; the counts are the rows of the period's
   whole months holding the text, plus the orders holding it in the part of a month the period
@@ -85,6 +85,9 @@ ENTRY_COST = 0.6
 # and the rows up to which such a pass is tried (90 ms; a walk of 1,000,000 orders costs 800).
 SCAN_ROW_COST = 0.45
 SCAN_ROWS = 200_000
+# Tally rows lacking a text up to which the complement's driver through their values is looked
+# for before the months way is weighed (3 ms of reading).
+FIRST_DRIVER_ROWS = 2_000
 # The months way (tests turn it off to reach the others), and the month tally rows beyond which
 # it is not tried: their cost alone would pass what reading FEW orders costs.
 MONTHS = True
@@ -182,17 +185,23 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
     walked = int(tallies(reader, replace(scope, microsite=None))[QuickFilter.ALL] * share) if scope.microsite \
         else in_scope
     cap = max(FEW, int(walked * WALK_SHARE))
-    # The months way must read less than the complement or the walk would. It is weighed first:
-    # the complement's driver through the values lacking the text is looked for only while
-    # reading their tally rows costs less than the months way ("r" over last month: 20,000
-    # rows, 60 ms, to find a driver the months way beat anyway).
-    months = _months_plan(reader, match, scope, cap) if TALLY and indexed_ else None
-    rows_limit = lo.TALLY_ROWS if months is None else min(
-        lo.TALLY_ROWS, math.ceil(months.cost * MONTHS_WEIGHT / TALLY_ROW_COST))
-    driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, rows_limit) if indexed_ else None
-    if months is not None and (driver is None or months.cost * MONTHS_WEIGHT
-                               < driver.size * COMPLEMENT_WEIGHT * ROW_COST):
-        return months
+    # The months way must read less than the complement or the walk would. The complement's
+    # driver through the values lacking the text costs their tally rows to find ("r" over last
+    # month: 20,000 rows, 60 ms, for a driver the months way beat anyway): it is looked for among
+    # a few rows first, and among more only while that costs less than the months way.
+    driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, FIRST_DRIVER_ROWS) if indexed_ else None
+    rows_limit = FIRST_DRIVER_ROWS
+    if TALLY and indexed_:
+        months = _months_plan(reader, match, scope, min(cap, driver.size * COMPLEMENT_WEIGHT) if driver else cap)
+        if months is not None:
+            if driver is None:
+                rows_limit = min(lo.TALLY_ROWS, math.ceil(months.cost * MONTHS_WEIGHT / TALLY_ROW_COST))
+                if rows_limit > FIRST_DRIVER_ROWS:
+                    driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, rows_limit)
+            if driver is None or months.cost * MONTHS_WEIGHT < driver.size * COMPLEMENT_WEIGHT * ROW_COST:
+                return months
+    if indexed_ and driver is None and rows_limit < lo.TALLY_ROWS:
+        driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap)
     if direct:
         limit = min(cap, math.ceil(driver.size * COMPLEMENT_WEIGHT)) if driver is not None else cap
         if q.count_candidates(reader, match, scope, limit) < limit:
