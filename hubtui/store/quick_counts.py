@@ -198,7 +198,7 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
                 rows_limit = min(lo.TALLY_ROWS, math.ceil(months.cost * MONTHS_WEIGHT / TALLY_ROW_COST))
                 if rows_limit > FIRST_DRIVER_ROWS:
                     driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, rows_limit)
-            if driver is None or months.cost * MONTHS_WEIGHT < driver.size * COMPLEMENT_WEIGHT * ROW_COST:
+            if driver is None or months.cost * MONTHS_WEIGHT <= driver.size * COMPLEMENT_WEIGHT * ROW_COST:
                 return months
     if indexed_ and driver is None and rows_limit < lo.TALLY_ROWS:
         driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap)
