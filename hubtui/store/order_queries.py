@@ -426,8 +426,8 @@ def _access(shape: _Shape) -> str:
     The choices the planner gets wrong, or gets right only with fresh statistics, are made
     here: a quick filter's partial index when nothing narrows the query more; the index
     that yields the sort order for a dense text walk; rowid look-ups (NOT INDEXED) for the
-    candidates of a top or sparse text plan; a table scan to count dense text matches over
-    the whole organisation (sequential reads beat 800,000 look-ups in index order 8:1).
+    candidates of a top or sparse text plan; the placed index alone to count dense text
+    matches (it carries every column they test: 325 ms against 190 for 'w' at 1,000,000).
     """
     if shape.dialect != "sqlite":
         return ""
@@ -444,7 +444,9 @@ def _access(shape: _Shape) -> str:
         if plan == "dense":
             if status_known:
                 return " INDEXED BY ix_orders_org_status_placed"
-            return "" if shape.placed_from or shape.placed_to else " NOT INDEXED"
+            # The placed index holds every column a text is tested on and a count groups by
+            # (schema 0016): read alone, in order, it costs a fraction of the table's rows.
+            return " INDEXED BY ix_orders_org_placed"
         return ""
     if shape.sort is SortKey.PLACED:
         if partial:

@@ -35,13 +35,17 @@ way reads the least:
 - complement: a text nearly every order holds ("e"): the indexed counts without the text,
   less the grouped rows of the orders that do not hold it (lacking_orders.py).
 - walk: neither is small, or the filters need the row anyway: the planner's own walk of
-  the filtered orders, testing the text on each row.
+  the filtered orders, testing the text on each; from the placed index alone, which carries
+  every column the test and the groups need (schema 0016, about 0.5 µs an order). The orders
+  of a few days (today and yesterday, the ends of months) are read the same way when most of
+  them hold the text (_holding_in).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from hubtui.domain.month_cover import Piece, cover
 from hubtui.domain.order_query import OrderQuery
@@ -65,8 +69,10 @@ from hubtui.store.spans import number_share, share_of_period
 # Candidates up to which the direct way is taken without looking at the complement.
 FEW = 5_000
 # Share of the orders in scope (organisation or microsite, period) above which reading the
-# candidates one by one costs more than walking the filtered orders.
-WALK_SHARE = 0.5
+# candidates one by one (2.5 µs each) costs more than walking the filtered orders (the placed
+# index alone since schema 0016: about 0.5 µs an order).
+WALK_SHARE = 0.2
+WALK_ROW_COST = 0.5
 # What a row of the complement costs against a row read directly: about the same (both are
 # look-ups by id; the complement's indexed counts cost a few ms at most).
 COMPLEMENT_WEIGHT = 1.0
@@ -88,6 +94,7 @@ SCAN_ROWS = 200_000
 # Tally rows lacking a text up to which the complement's driver through their values is looked
 # for before the months way is weighed (3 ms of reading).
 FIRST_DRIVER_ROWS = 2_000
+DRIVER_ROW_COST = 3.7  # µs a tally row lacking the text costs to turn into the complement's driver
 # The months way (tests turn it off to reach the others), and the month tally rows beyond which
 # it is not tried: their cost alone would pass what reading FEW orders costs.
 MONTHS = True
@@ -186,22 +193,25 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
         else in_scope
     cap = max(FEW, int(walked * WALK_SHARE))
     # The months way must read less than the complement or the walk would. The complement's
-    # driver through the values lacking the text costs their tally rows to find ("r" over last
-    # month: 20,000 rows, 60 ms, for a driver the months way beat anyway): it is looked for among
-    # a few rows first, and among more only while that costs less than the months way.
-    driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, FIRST_DRIVER_ROWS) if indexed_ else None
-    rows_limit = FIRST_DRIVER_ROWS
+    # driver through the values lacking the text costs their tally rows to find, and their
+    # orders to size (DRIVER_ROW_COST a row: "r", 15,000 rows, 55 ms where a walk of yesterday
+    # costs 4): it is looked for among a few rows first, among more only while that costs less
+    # than the months way, and never beyond what the walk costs.
+    most = min(lo.TALLY_ROWS, math.ceil(walked * WALK_ROW_COST / DRIVER_ROW_COST))
+    searched = min(FIRST_DRIVER_ROWS, most)
+    driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, searched) if indexed_ else None
     if TALLY and indexed_:
         months = _months_plan(reader, match, scope, min(cap, driver.size * COMPLEMENT_WEIGHT) if driver else cap)
         if months is not None:
             if driver is None:
-                rows_limit = min(lo.TALLY_ROWS, math.ceil(months.cost * MONTHS_WEIGHT / TALLY_ROW_COST))
-                if rows_limit > FIRST_DRIVER_ROWS:
+                rows_limit = min(most, math.ceil(months.cost * MONTHS_WEIGHT / DRIVER_ROW_COST))
+                if rows_limit > searched:
                     driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, rows_limit)
+                    searched = rows_limit
             if driver is None or months.cost * MONTHS_WEIGHT <= driver.size * COMPLEMENT_WEIGHT * ROW_COST:
                 return months
-    if indexed_ and driver is None and rows_limit < lo.TALLY_ROWS:
-        driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap)
+    if indexed_ and driver is None and searched < most:
+        driver = lo.cheapest_driver(reader, match, scope, in_scope, share, cap, most)
     if direct:
         limit = min(cap, math.ceil(driver.size * COMPLEMENT_WEIGHT)) if driver is not None else cap
         if q.count_candidates(reader, match, scope, limit) < limit:
@@ -354,7 +364,7 @@ def _recent(reader: RawRead, query: OrderQuery, whole: q.Scope, days: Days, plan
     assert match is not None
     window = replace(whole, placed_from=days.yesterday, placed_to=days.tomorrow)
     if plan.source in ("holding", "scan"):
-        access, where, params = q.filter_terms(reader, query, window, match)
+        access, where, params = _holding_in(reader, query, window, match)
         return grouped(reader, access, where, params, days)
     base = day_counts(reader, whole, days)
     if plan.source == "lacking":
@@ -389,15 +399,17 @@ def _months_plan(reader: RawRead, match: q.TextMatch, scope: q.Scope, budget: fl
     if read is None:
         return None
     cost, source = read
+    everyone = _walked(reader, scope)
     for piece in pieces:
-        left = 10**9 if allowed == math.inf else math.ceil((allowed - cost) / ROW_COST)  # orders still allowed
-        part = replace(scope, placed_from=piece.start, placed_to=piece.end)
-        found = q.count_candidates(reader, match, part, left) if left > 0 else 0
-        if left <= 0 or found >= left:
+        if cost >= allowed:
             return None
-        cost += found * ROW_COST
+        part = replace(scope, placed_from=piece.start, placed_to=piece.end)
+        walk = everyone * share_of_period(reader, part) * WALK_ROW_COST  # _holding_in reads the cheaper
+        probe = math.ceil(min(allowed - cost, walk) / ROW_COST)
+        found = q.count_candidates(reader, match, part, probe) if probe > 0 else 0
+        cost += found * ROW_COST if found < probe else walk
     direct = math.ceil(cost * MONTHS_WEIGHT / ROW_COST) + 1  # the period's candidates up to which reading them costs less
-    if q.count_candidates(reader, match, scope, direct) < direct:
+    if cost >= allowed or q.count_candidates(reader, match, scope, direct) < direct:
         return None
     return Plan("months", match, months=months, pieces=pieces, source=source, cost=cost)
 
@@ -430,16 +442,36 @@ def _by_months(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, p
     counts.update({f: 0 for f in DATE_FILTERS})
     for piece in plan.pieces:
         part = replace(scope, placed_from=piece.start, placed_to=piece.end)
-        access, where, params = q.filter_terms(reader, query, part, match)
+        access, where, params = _holding_in(reader, query, part, match)
         found = grouped(reader, access, where, params, None)
         counts = {f: counts[f] + piece.sign * found[f] for f in QuickFilter}
     assert scope.placed_from is not None and scope.placed_to is not None
     low, high = max(scope.placed_from, days.yesterday), min(scope.placed_to, days.tomorrow)
     if low < high:
-        access, where, params = q.filter_terms(reader, query, replace(scope, placed_from=low, placed_to=high), match)
+        access, where, params = _holding_in(reader, query, replace(scope, placed_from=low, placed_to=high), match)
         recent = grouped(reader, access, where, params, days)
         counts.update({f: recent[f] for f in DATE_FILTERS})
     return counts
+
+
+# --- a few days' orders ----------------------------------------------------------------------
+
+def _walked(reader: RawRead, scope: q.Scope) -> int:
+    """The orders a walk of the scope's organisation reads over all time (no index holds the
+    microsite: its test is made on each entry)."""
+    return tallies(reader, replace(scope, microsite=None, placed_from=None, placed_to=None))[QuickFilter.ALL]
+
+
+def _holding_in(reader: RawRead, query: OrderQuery, window: q.Scope, match: q.TextMatch) -> tuple[str, list[str],
+                                                                                                   dict[str, Any]]:
+    """filter_terms for the orders of a window (today and yesterday, the end of a month) holding
+    the text: its candidates by id, or a walk of the window when they are more than WALK_SHARE
+    of its orders ('r' over those two days: 10,000 of 17,000, 25 ms by id, 6 walked)."""
+    if match.plan == "sparse":
+        limit = max(1, math.ceil(_walked(reader, window) * share_of_period(reader, window) * WALK_SHARE))
+        if q.count_candidates(reader, match, window, limit) >= limit:
+            match = replace(match, plan="dense")
+    return q.filter_terms(reader, query, window, match)
 
 
 __all__ = ["Days", "Plan", "fold", "plan_counts", "quick_counts"]

@@ -179,12 +179,19 @@ class Promotion(SQLModel, table=True):
     eligible_codes: str = Field(default="", max_length=4000, sa_column_kwargs={"server_default": ""})
 
 
+PLACED_INDEX_COLUMNS = ("org_id", "placed_at", "id", "status", "payment_status", "order_type", "fraud_score",
+                        "microsite_id", "customer_email", "customer_name_key", "shipping_postcode_key", "number")
+
+
 class Order(SQLModel, table=True):
     """One order. Customer and address fields are a snapshot taken when it was placed."""
 
     __tablename__ = "orders"
     __table_args__ = (
-        Index("ix_orders_org_placed", "org_id", "placed_at", "id"),
+        # The rest after placed_at, id: a walk of a period testing a "/" text and grouping by
+        # the quick filters' columns (quick_counts.py, the dense text plans) reads this index
+        # alone, 0.3-0.5 µs an order against 2.5 for the row (schema 0016).
+        Index("ix_orders_org_placed", *PLACED_INDEX_COLUMNS),
         Index("ix_orders_org_status_placed", "org_id", "status", "placed_at", "id"),
         Index("ix_orders_org_total", "org_id", "order_total", "id"),
         # placed_at, id: the newest orders of a few e-mails, names or post codes (free-text

@@ -167,3 +167,18 @@ def test_a_scan_of_the_month_tallies_reads_only_the_months_rows(
     assert (plan.way, plan.source) == ("months", "scan"), plan
     steps = run(search_demo, lambda: quick_filter_counts(ctx, query), f"INDEXED BY {text_tally.MONTH_ORDER_INDEX}")
     assert any(f"INDEX {text_tally.MONTH_ORDER_INDEX} (org_id=? AND month>? AND month<?)" in s for s in steps), steps
+
+
+def test_a_dense_text_is_counted_from_the_placed_index_alone(
+    search_demo: SharedDemo, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The placed index carries every column a text is tested on and the counts group by (schema
+    0016): the quick counts' walk of a period for a text most orders hold reads no order row."""
+    from hubtui.store import quick_counts
+
+    for name, value in {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}.items():  # the walk
+        monkeypatch.setattr(quick_counts, name, value)
+    ctx = search_demo.context()
+    for query in (OrderQuery(text="e"), OrderQuery(text="e", period=Period.LAST_30_DAYS, microsite="bt-uk")):
+        steps = run(search_demo, lambda: quick_filter_counts(ctx, query), "FROM orders o INDEXED BY ix_orders_org_placed")
+        assert any("COVERING INDEX ix_orders_org_placed" in s for s in steps), (query.describe(), steps)
