@@ -179,6 +179,9 @@ def test_a_dense_text_is_counted_from_the_placed_index_alone(
     for name, value in {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}.items():  # the walk
         monkeypatch.setattr(quick_counts, name, value)
     ctx = search_demo.context()
-    for query in (OrderQuery(text="e"), OrderQuery(text="e", period=Period.LAST_30_DAYS, microsite="bt-uk")):
-        steps = run(search_demo, lambda: quick_filter_counts(ctx, query), "FROM orders o INDEXED BY ix_orders_org_placed")
-        assert any("COVERING INDEX ix_orders_org_placed" in s for s in steps), (query.describe(), steps)
+    marker = "FROM orders o INDEXED BY ix_orders_org_placed"
+    whole = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="e")), marker)
+    assert any("COVERING INDEX ix_orders_org_placed" in s for s in whole), whole
+    period = OrderQuery(text="e", period=Period.LAST_30_DAYS, microsite="bt-uk")
+    steps = run(search_demo, lambda: quick_filter_counts(ctx, period), marker)
+    assert any("COVERING INDEX ix_orders_org_placed" in s for s in steps), steps
