@@ -25,7 +25,7 @@ import re
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -237,6 +237,14 @@ class RawRead:
         self.sqlite = dialect == "sqlite"
         self._cursor = dbapi_connection.cursor()
         self.datetime = _sqlite_datetime if self.sqlite else _postgres_datetime
+        self._remembered: dict[Any, Any] = {}
+
+    def remembered(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per read transaction (what it reads cannot change within it): the
+        estimates a plan asks for again and again, such as the first and last order placed."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
 
     def timestamp(self, value: datetime) -> Any:
         if value.utcoffset() is None:

@@ -40,7 +40,8 @@ class Days:
 
 def tallies(reader: RawRead, scope: q.Scope) -> dict[QuickFilter, int]:
     """The quick filters but today and yesterday, of the organisation or microsite, any time."""
-    return q.tally_counts(q.tally_rows(reader, scope.org_id, scope.microsite))
+    return dict(reader.remembered(("tallies", scope.org_id, scope.microsite),
+                                  lambda: q.tally_counts(q.tally_rows(reader, scope.org_id, scope.microsite))))
 
 
 def indexed(

@@ -17,6 +17,10 @@ _NUMBER_DIGITS = 7
 
 def placed_bounds(reader: RawRead, org_id: int) -> tuple[datetime, datetime] | None:
     """When the organisation's first and last orders were placed (None: it has none)."""
+    return reader.remembered(("placed_bounds", org_id), lambda: _placed_bounds(reader, org_id))
+
+
+def _placed_bounds(reader: RawRead, org_id: int) -> tuple[datetime, datetime] | None:
     params = {"org_id": org_id}
     first = reader.scalar("SELECT MIN(placed_at) FROM orders WHERE org_id = :org_id", params)
     last = reader.scalar("SELECT MAX(placed_at) FROM orders WHERE org_id = :org_id", params)
@@ -47,7 +51,7 @@ def number_share(reader: RawRead, ranges: tuple[tuple[str, str], ...]) -> float:
     sequence, so their spread is even enough to choose a way by)."""
     if not ranges:
         return 0.0
-    highest = reader.scalar("SELECT MAX(number) FROM orders", {})
+    highest = reader.remembered("highest_number", lambda: reader.scalar("SELECT MAX(number) FROM orders", {}))
     used = _number_value(highest) + 1 if highest else 1
     covered = sum(max(0, min(_number_value(high), used - 1) - _number_value(low) + 1) for low, high in ranges)
     return min(1.0, covered / used)
