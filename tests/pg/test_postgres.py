@@ -216,9 +216,9 @@ def test_phone_order_look_ups_and_a_new_customer_on_postgres(pg_url: str) -> Non
 
 def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The bar's counts under a period, a text, a microsite and a field, each way of counting
-    them (hubtui.store.quick_counts), equal count_orders per quick filter."""
+    them (hubtui.store.count_costs), equal count_orders per quick filter."""
     from hubtui.domain.periods import Period
-    from hubtui.store import quick_counts
+    from hubtui.store import count_costs
 
     store = Store(pg_url)
     load_demo(store, orders=400, seed=5, now=FIXED_NOW)
@@ -242,7 +242,7 @@ def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeyp
     for settings in ways:
         monkeypatch.undo()
         for name, value in settings.items():
-            monkeypatch.setattr(quick_counts, name, value)
+            monkeypatch.setattr(count_costs, name, value)
         for query in queries:
             counts = quick_filter_counts(ctx, query)
             for quick in QuickFilter:

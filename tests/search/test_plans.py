@@ -91,9 +91,9 @@ def test_the_counts_of_a_text_that_starts_numbers_test_them_in_the_index(
 ) -> None:
     """"1" through the tally rows lacking it: of their orders, those whose number it starts
     come from a searched-column index that carries the number, before any order row."""
-    from hubtui.store import quick_counts
+    from hubtui.store import count_costs
 
-    monkeypatch.setattr(quick_counts, "TALLY_WEIGHTS", {"holding": 1e9, "lacking": 0.0, "gaps": 1e9, "scan": 1e9})
+    monkeypatch.setattr(count_costs, "TALLY_WEIGHTS", {"holding": 1e9, "lacking": 0.0, "gaps": 1e9, "scan": 1e9})
     ctx = search_demo.context()
     steps = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="1")), "CASE WHEN number <")
     assert any("COVERING INDEX ix_orders_org_" in s for s in steps), steps
@@ -156,10 +156,10 @@ def test_a_scan_of_the_month_tallies_reads_only_the_months_rows(
 ) -> None:
     """A text most values hold is counted over whole months by testing every row of those months:
     through the index on (org_id, month), never a pass over every month's rows."""
-    from hubtui.store import quick_counts, text_tally
+    from hubtui.store import count_costs, quick_counts, text_tally
 
     for name, value in {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0}.items():
-        monkeypatch.setattr(quick_counts, name, value)
+        monkeypatch.setattr(count_costs, name, value)
     ctx = search_demo.context()
     query = OrderQuery(text="e", period=Period.LAST_MONTH)
     with search_demo.store.raw_read() as reader:
@@ -174,10 +174,10 @@ def test_a_dense_text_is_counted_from_the_placed_index_alone(
 ) -> None:
     """The placed index carries every column a text is tested on and the counts group by (schema
     0016): the quick counts' walk of a period for a text most orders hold reads no order row."""
-    from hubtui.store import quick_counts
+    from hubtui.store import count_costs
 
     for name, value in {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}.items():  # the walk
-        monkeypatch.setattr(quick_counts, name, value)
+        monkeypatch.setattr(count_costs, name, value)
     ctx = search_demo.context()
     marker = "FROM orders o INDEXED BY ix_orders_org_placed"
     whole = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="e")), marker)

@@ -3,7 +3,7 @@
 Each query's twelve counts must equal, for every quick filter, the orders the oracle (plain
 sqlite3 facts, the domain's quick-filter rule, the text rule of tests/search/oracle.py)
 lists for that quick filter plus the query's other filters. Every query is read with the
-limits of hubtui.store.quick_counts set so that each way of counting is used (direct,
+limits of hubtui.store.count_costs set so that each way of counting is used (direct,
 complement, walk, months; the tally way from each of its sources, with every period counted as all
 time less the rest; and the choice production makes at a smaller scale).
 """
@@ -21,7 +21,7 @@ from hubtui.domain.periods import Period
 from hubtui.services.context import Context, open_context
 from hubtui.services.errors import NotFound
 from hubtui.services.order_reads import _scope, count_orders, quick_filter_counts
-from hubtui.store import order_queries, quick_counts
+from hubtui.store import count_costs, order_queries, quick_counts
 from tests.search.oracle import text_matches
 
 from .support import Fact, SharedDemo, Sql, facts, fixed_clock, in_quick_filter, matches, place
@@ -75,7 +75,7 @@ def _only(source: str) -> dict[str, float]:
     return {name: 0.0 if name == source else 1e9 for name in ("holding", "lacking", "gaps", "scan")}
 
 
-# Limits of hubtui.store.quick_counts (and the planner's term cap) that force each way.
+# Limits of hubtui.store.count_costs (and the planner's term cap) that force each way.
 # The tally settings make every period all time less the rest, and prefer one source
 # (another when that one cannot answer: "gaps" needs a text that may be an order number).
 WAYS = {
@@ -98,7 +98,7 @@ WAYS = {
 @pytest.fixture(params=list(WAYS))
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     for name, value in WAYS[request.param].items():
-        monkeypatch.setattr(order_queries if name == "TERM_CAP" else quick_counts, name, value)
+        monkeypatch.setattr(order_queries if name == "TERM_CAP" else count_costs, name, value)
     return request.param
 
 
@@ -162,7 +162,7 @@ def test_the_ways_really_are_used(shared: SharedDemo, monkeypatch: pytest.Monkey
     def ways(setting: str) -> set[str]:
         monkeypatch.undo()
         for name, value in WAYS[setting].items():
-            monkeypatch.setattr(order_queries if name == "TERM_CAP" else quick_counts, name, value)
+            monkeypatch.setattr(order_queries if name == "TERM_CAP" else count_costs, name, value)
         found = set()
         with shared.store.raw_read() as reader:
             for query in QUERIES:
@@ -252,8 +252,8 @@ def test_a_walk_under_a_microsite_is_weighed_as_the_organisations_orders_it_read
     """No index holds the microsite: a walk of bt-ie's last 30 days reads every order of the
     organisation in them, so reading its 60 candidates by id costs less (at 1,000,000 orders:
     13 ms against 98)."""
-    monkeypatch.setattr(quick_counts, "FEW", 40)
-    monkeypatch.setattr(quick_counts, "MONTHS", False)
+    monkeypatch.setattr(count_costs, "FEW", 40)
+    monkeypatch.setattr(count_costs, "MONTHS", False)
     query = OrderQuery(text="jo", period=Period.LAST_30_DAYS, microsite="bt-ie")
     with ctx.store.raw_read() as reader:
         assert quick_counts.plan_counts(reader, query, _scope(ctx, query)).way == "direct"
