@@ -45,6 +45,9 @@ CASES: list[tuple[str, str | None, str | None]] = [
     # every number below BT1000000 over a short period; one letter most values hold
     ("0", "today", None), ("BT0", "yesterday", None), ("w", None, None), ("w", "this-year", None),
     ("w", "last-month", None), ("w", "last-7-days", None), ("r", "last-30-days", None), ("ll", "last-month", None),
+    # one character today in a microsite; digits that start a hundred thousand numbers, or eleven thousand
+    ("e", "today", "bt-ie"), ("9", "last-30-days", None), ("07", None, None), ("bt1", "last-30-days", None),
+    ("12", "last-month", None), ("42", None, None),
 ]
 
 

@@ -5,7 +5,8 @@ lines needs far more. The loader inserts with the driver's executemany (SQLite) 
 batches (PostgreSQL), without the tally and search-term triggers and, into an empty
 orders table on SQLite, without its secondary indexes; then it rebuilds what it set aside:
 the indexes, the tallies (order_tallies, and order_text_tallies when orders were loaded:
-from the caller's counts, or recounted; order_text_month_tallies recounted), the search terms (one INSERT ... SELECT DISTINCT
+from the caller's counts, or recounted; order_text_month_tallies recounted; the character
+tallies counted from the orders loaded), the search terms (one INSERT ... SELECT DISTINCT
 and one trigram-index rebuild instead of a trigger per row), the customers' trigram table
 when customers or companies were loaded, the number sequences (at least the highest order
 and RMA number stored) and the planner statistics.
@@ -34,7 +35,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from hubtui.store import customer_search, day_tally, integrity, tally, text_search, text_tally
+from hubtui.store import char_tally, customer_search, day_tally, integrity, tally, text_search, text_tally
 from hubtui.store.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, Store
 
 BATCH = 20_000
@@ -76,6 +77,7 @@ class BulkLoader:
         self.sqlite = store.dialect == "sqlite"
         self.journal_mode = "wal"
         self._prepared = False
+        self._orders_after = 0
         self._indexes: list[str] = []
         self._counted: dict[tuple[int, int, str, str, str, bool], int] | None = None
         self._text_counted: dict[tuple[Any, ...], int] | None = None
@@ -214,7 +216,10 @@ class BulkLoader:
         text_tally.drop_triggers(connection)
         text_tally.MONTH_TRIGGERS_OF.drop(connection)
         day_tally.drop_triggers(connection)
+        char_tally.drop_triggers(connection)
         text_search.drop_triggers(connection)
+        # The character tallies are counted from the orders loaded: every id above these.
+        self._orders_after = int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM orders").scalar_one())
         if not self.sqlite:
             return
         text_search.drop_fts_triggers(connection)
@@ -245,6 +250,7 @@ class BulkLoader:
             text_tally.create_triggers(connection)
             text_tally.MONTH_TRIGGERS_OF.create(connection)
             day_tally.create_triggers(connection)
+            char_tally.create_triggers(connection)
             text_search.create_fts_triggers(connection)
             text_search.create_triggers(connection)
             customer_search.create_triggers(connection)
@@ -262,6 +268,7 @@ class BulkLoader:
             text_tally.create_triggers(connection)
             text_tally.MONTH_TRIGGERS_OF.create(connection)
             day_tally.create_triggers(connection)
+            char_tally.create_triggers(connection)
             text_search.create_triggers(connection)
         integrity.raise_sequences(connection)
         if self.sqlite:
@@ -280,6 +287,8 @@ class BulkLoader:
             execute_many(day_tally.TRIGGERS_OF.add_sql(), day_tally.add_rows(self._day_counted, sqlite=self.sqlite))
         if "orders" in self._tables:  # recounted: a month's rows are few next to its orders
             text_tally.MONTH_TRIGGERS_OF.rebuild(connection)
+            for tallied in char_tally.TALLIES:
+                connection.execute(text(tallied.add_after_sql(connection.dialect.name)), {"after": self._orders_after})
         if self._text_counted is None:
             if "orders" in self._tables:
                 text_tally.rebuild(connection)

@@ -21,7 +21,7 @@ from hubtui.store.spans import share_of_period
 
 @dataclass(frozen=True)
 class Plan:
-    way: str  # "indexed" | "none" | "tally" | "months" | "direct" | "complement" | "walk"
+    way: str  # "indexed" | "chars" | "none" | "tally" | "months" | "direct" | "complement" | "walk"
     text: q.TextMatch | None = None
     driver: lo.Driver | None = None
     tallies: dict[QuickFilter, int] | None = None  # of the scope's organisation or microsite, once read
@@ -32,6 +32,7 @@ class Plan:
     months: tuple[str, str] | None = None  # the months way: the first and last whole month
     pieces: tuple[Piece, ...] = ()  # the months way: the parts of months read from the orders
     cost: float = 0.0  # the months way: what it is expected to cost, in µs
+    char: str | None = None  # the chars way: the one-character text
 
 
 def walked_orders(reader: RawRead, scope: q.Scope) -> int:

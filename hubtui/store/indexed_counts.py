@@ -3,12 +3,16 @@ order row: the tallies over all time, the day tallies (day_tally.py) over the pe
 UTC days or, when the period holds most orders, over what lies outside it, and index range
 counts of each quick filter's own index over the hours at the ends.
 
-The "indexed" way of quick_counts.py, and the base its complement ways subtract from.
+The "indexed" way of quick_counts.py, and the base its complement ways subtract from. With a
+character (`Held`), the same counts of the orders holding it, from the character tallies
+(char_tally.py): the "chars" way; the hours at a period's ends are then counted by the other
+ways of quick_counts.py.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -16,7 +20,7 @@ from typing import Any
 
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import HIGH_RISK_SCORE, QuickFilter, matches_quick_filter
-from hubtui.store import day_tally
+from hubtui.store import char_tally, day_tally
 from hubtui.store import order_queries as q
 from hubtui.store.engine import RawRead
 from hubtui.store.spans import share_of_period
@@ -38,26 +42,44 @@ class Days:
         return (self.today, self.tomorrow) if quick is QuickFilter.TODAY else (self.yesterday, self.today)
 
 
-def tallies(reader: RawRead, scope: q.Scope) -> dict[QuickFilter, int]:
+# The counts of some quick filters over placed_at ranges ([low, high), None: open), summed.
+RangeCounts = Callable[[RawRead, q.Scope, list[tuple[datetime | None, datetime | None]], Days,
+                        tuple[QuickFilter, ...]], dict[QuickFilter, int]]
+
+
+@dataclass(frozen=True)
+class Held:
+    """Count the orders holding `char` (a one-character text); `ranges` counts them over the
+    hours the day tallies do not cover."""
+
+    char: str
+    ranges: RangeCounts
+
+
+def tallies(reader: RawRead, scope: q.Scope, held: Held | None = None) -> dict[QuickFilter, int]:
     """The quick filters but today and yesterday, of the organisation or microsite, any time."""
+    if held is not None:
+        return q.tally_counts(char_tally.tally_rows(reader, scope.org_id, scope.microsite, held.char))
     return dict(reader.remembered(("tallies", scope.org_id, scope.microsite),
                                   lambda: q.tally_counts(q.tally_rows(reader, scope.org_id, scope.microsite))))
 
 
 def indexed(
     reader: RawRead, scope: q.Scope, days: Days, known: dict[QuickFilter, int] | None = None,
+    held: Held | None = None,
 ) -> dict[QuickFilter, int]:
-    """The twelve counts of the scope. `known`: its tallies, when already read."""
+    """The twelve counts of the scope. `known`: its tallies, when already read; `held`: of the
+    orders holding a character."""
     low, high = scope.placed_from, scope.placed_to
     if low is None and high is None:
-        return {**(known or tallies(reader, scope)), **day_counts(reader, scope, days)}
+        return {**(known or tallies(reader, scope, held)), **_date_counts(reader, scope, days, held)}
     if share_of_period(reader, scope) <= 0.5:
-        return _period_counts(reader, scope, days)
-    whole = indexed(reader, replace(scope, placed_from=None, placed_to=None), days, known)
+        return _period_counts(reader, scope, days, held)
+    whole = indexed(reader, replace(scope, placed_from=None, placed_to=None), days, known, held)
     outside = [(None, low)] if low is not None else []
     outside += [(high, None)] if high is not None else []
     for part_low, part_high in outside:
-        beyond = _period_counts(reader, replace(scope, placed_from=part_low, placed_to=part_high), days)
+        beyond = _period_counts(reader, replace(scope, placed_from=part_low, placed_to=part_high), days, held)
         whole = {f: whole[f] - beyond[f] for f in QuickFilter}
     return whole
 
@@ -67,19 +89,21 @@ def day_counts(reader: RawRead, scope: q.Scope, days: Days) -> dict[QuickFilter,
     return _date_counts(reader, replace(scope, placed_from=None, placed_to=None), days)
 
 
-def _date_counts(reader: RawRead, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
+def _date_counts(reader: RawRead, scope: q.Scope, days: Days, held: Held | None = None) -> dict[QuickFilter, int]:
     """Today's and yesterday's counts within the scope's period: an organisation's from the
     index on placed_at (two day-long ranges of index entries, about 1 ms each at 1,000,000
-    orders); a microsite's, which no index holds, from the day tallies when the operator's
-    days are UTC days, else from the rows of those two days."""
+    orders); a microsite's, which no index holds, and those of a character from the day
+    tallies when the operator's days are UTC days, else from the rows of those two days."""
     low, high = scope.placed_from, scope.placed_to
-    if scope.microsite and _aligned(days):
+    if (scope.microsite or held is not None) and _aligned(days):
         first, end = day_tally.whole_days(low, high)
         inside = {0: _holds(first, end, days.today.date()), 1: _holds(first, end, days.yesterday.date())}
-        rows = day_tally.by_day(reader, scope.org_id, scope.microsite, days.today.date(), days.yesterday.date())
+        table, column = (char_tally.DAY_TABLE, char_tally.column_of(held.char)) if held else (day_tally.TABLE, "n")
+        rows = day_tally.by_day(reader, scope.org_id, scope.microsite, days.today.date(), days.yesterday.date(),
+                                table=table, column=column)
         counts = fold([row for row in rows if inside[int(row[4])]])
         return {f: counts[f] for f in DATE_FILTERS}
-    return _range_counts(reader, scope, [(low, high)], days, DATE_FILTERS)
+    return (held.ranges if held else _range_counts)(reader, scope, [(low, high)], days, DATE_FILTERS)
 
 
 def _aligned(days: Days) -> bool:
@@ -87,21 +111,23 @@ def _aligned(days: Days) -> bool:
     return all(day_tally.utc_midnight(instant) for instant in (days.yesterday, days.today, days.tomorrow))
 
 
-def _period_counts(reader: RawRead, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
+def _period_counts(reader: RawRead, scope: q.Scope, days: Days, held: Held | None) -> dict[QuickFilter, int]:
     """The twelve counts of a period: its whole UTC days from the day tallies, the hours at
     its ends (an operator's day not starting at UTC midnight, a custom instant) from the
     quick filters' indexes."""
     low, high = scope.placed_from, scope.placed_to
+    ranges = held.ranges if held else _range_counts
     first, end = day_tally.whole_days(low, high)
     if first is not None and end is not None and first >= end:  # less than a UTC day
-        return _range_counts(reader, scope, [(low, high)], days, tuple(QuickFilter))
-    counts = fold(day_tally.sums(reader, scope.org_id, scope.microsite, first, end))
+        return ranges(reader, scope, [(low, high)], days, tuple(QuickFilter))
+    table, column = (char_tally.DAY_TABLE, char_tally.column_of(held.char)) if held else (day_tally.TABLE, "n")
+    counts = fold(day_tally.sums(reader, scope.org_id, scope.microsite, first, end, table=table, column=column))
     whole_low = day_tally.day_start(first) if first is not None else None
     whole_high = day_tally.day_start(end) if end is not None else None
     edges = [(low, whole_low)] if low is not None and whole_low is not None and low < whole_low else []
     edges += [(whole_high, high)] if high is not None and whole_high is not None and whole_high < high else []
-    more = [_range_counts(reader, scope, edges, days, tuple(QuickFilter))] if edges else []
-    more.append(_date_counts(reader, replace(scope, placed_from=whole_low, placed_to=whole_high), days))
+    more = [ranges(reader, scope, edges, days, tuple(QuickFilter))] if edges else []
+    more.append(_date_counts(reader, replace(scope, placed_from=whole_low, placed_to=whole_high), days, held))
     for extra in more:
         counts = {f: counts[f] + extra.get(f, 0) for f in QuickFilter}
     return counts
@@ -183,4 +209,4 @@ def holds_orders(reader: RawRead, scope: q.Scope) -> bool:
     return reader.scalar(sql + " LIMIT 1", params) is not None
 
 
-__all__ = ["DATE_FILTERS", "Days", "day_counts", "fold", "holds_orders", "indexed", "tallies"]
+__all__ = ["DATE_FILTERS", "Days", "Held", "RangeCounts", "day_counts", "fold", "holds_orders", "indexed", "tallies"]

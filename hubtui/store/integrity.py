@@ -28,7 +28,8 @@ from sqlmodel import SQLModel
 
 from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.numbers import order_sequence, rma_sequence
-from hubtui.store import append_only, customer_search, day_tally, tables, tally, text_search, text_tally  # noqa: F401
+from hubtui.store import (  # noqa: F401
+    append_only, char_tally, customer_search, day_tally, tables, tally, text_search, text_tally)
 from hubtui.store.sequences import ORDER_NUMBERS, RMA_NUMBERS
 
 _CREATED = re.compile(r"CREATE\s+(VIRTUAL\s+TABLE|TRIGGER|(?:UNIQUE\s+)?INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)",
@@ -63,6 +64,7 @@ def expected(dialect: str, *, trigram_index: bool = True) -> Expected:
     text_tally.create_triggers(recorder)
     text_tally.MONTH_TRIGGERS_OF.create(recorder)
     day_tally.create_triggers(recorder)
+    char_tally.create_triggers(recorder)
     text_search.create_fts(recorder)
     text_search.create_fts_triggers(recorder)
     text_search.create_triggers(recorder)
@@ -185,7 +187,23 @@ def _tally_problems(connection: Any) -> list[str]:
         found += _compare(kept.table,
                           _counts(connection, f"SELECT {', '.join(columns)}, n FROM {kept.table}", dates=True),
                           _counts(connection, f"SELECT {keys}, COUNT(*) FROM orders GROUP BY {positions}", dates=True))
+    for kept in char_tally.TALLIES:
+        found += _compare(kept.table, _measured(connection, f"SELECT * FROM {kept.table}", len(kept.key)),
+                          _measured(connection, kept.counts_sql(connection.dialect.name), len(kept.key)))
     return found
+
+
+def _measured(connection: Any, sql: str, width: int) -> dict[tuple[Any, ...], int]:
+    """Rows (key..., counts...) of a tally with counted columns as {(key..., column): count}, the
+    risk flag a boolean and a date its ISO text, zeros left out."""
+    counts: dict[tuple[Any, ...], int] = {}
+    for row in connection.exec_driver_sql(sql):
+        key = tuple(value.isoformat() if isinstance(value, date) else bool(value) if isinstance(value, bool) else value
+                    for value in row[:width])
+        for i, n in enumerate(row[width:]):
+            if n:
+                counts[(*key, i)] = int(n)
+    return counts
 
 
 def _search_problems(connection: Any, have: Expected) -> list[str]:

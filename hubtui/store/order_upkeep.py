@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hubtui.store import day_tally, tally, text_search, text_tally
+from hubtui.store import char_tally, day_tally, tally, text_search, text_tally
 
-_TALLIED = (text_tally.TRIGGERS_OF, text_tally.MONTH_TRIGGERS_OF, day_tally.TRIGGERS_OF)
+_TALLIED = (text_tally.TRIGGERS_OF, text_tally.MONTH_TRIGGERS_OF, day_tally.TRIGGERS_OF, *char_tally.TALLIES)
 INSERT_TRIGGERS = ("orders_tally_insert", text_search.TERM_TRIGGERS[0], *(t.names[0] for t in _TALLIED))
 
 

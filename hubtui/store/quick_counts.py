@@ -14,6 +14,9 @@ way reads the least:
 
 - indexed: nothing that needs the row (organisation or microsite, and period): the
   tallies and day tallies, indexed_counts.py.
+- chars: a text of one letter or digit and no advanced-search field: the same from the
+  character tallies (char_tally.py), which count the orders holding each; the hours at a
+  period's ends that no whole UTC day covers, by the ways below.
 - tally: a text and no advanced-search field, over all time: order_text_tallies
   (text_tally.py) holds the orders per customer's e-mail, name and post code and per
   group. The counts are the rows holding the text ("holding"), or the organisation's
@@ -48,9 +51,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import datetime
 
 from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import QuickFilter
+from hubtui.store import char_tally
 from hubtui.store import count_costs as c
 from hubtui.store import lacking_orders as lo
 from hubtui.store import months_way, tally_way
@@ -58,7 +63,7 @@ from hubtui.store import order_queries as q
 from hubtui.store.count_plan import Plan
 from hubtui.store.engine import RawRead
 from hubtui.store.grouped_counts import by_id, grouped, others, text_values
-from hubtui.store.indexed_counts import Days, fold, indexed, tallies
+from hubtui.store.indexed_counts import DATE_FILTERS, Days, Held, fold, indexed, tallies
 from hubtui.store.spans import share_of_period
 
 _FIELDS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
@@ -75,13 +80,16 @@ def quick_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days)
 
 
 def _counts(
-    reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, *, outside: bool = True,
+    reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, *, outside: bool = True, chars: bool = True,
 ) -> dict[QuickFilter, int]:
-    plan = plan_counts(reader, query, scope, outside=outside)
+    plan = plan_counts(reader, query, scope, outside=outside, chars=chars)
     if plan.way == "none":
         return {f: 0 for f in QuickFilter}
     if plan.way == "indexed":
         return indexed(reader, scope, days)
+    if plan.way == "chars":
+        assert plan.char is not None
+        return indexed(reader, scope, days, held=_held(query, plan.char))
     if plan.way == "tally":
         return tally_way.counts(reader, query, scope, days, plan, _rest)
     if plan.way == "months":
@@ -102,12 +110,17 @@ def _counts(
     return grouped(reader, access, where, params, days)
 
 
-def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: bool = True) -> Plan:
+def plan_counts(
+    reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: bool = True, chars: bool = True,
+) -> Plan:
     """How quick_counts reads the counts of `query` (see the module's docstring).
 
     `outside`: whether a period may be counted as all time less the rest (not for the rest
-    itself: that would count its own rest, and so on)."""
+    itself: that would count its own rest, and so on); `chars`: whether the character tallies
+    may count it (not for the hours they leave to the other ways)."""
     query = _without_quick_filter(query)
+    if chars and c.CHARS and not _has_fields(query) and (char := char_tally.char_of(query.text)) is not None:
+        return Plan("chars", char=char)
     match = q.text_terms(reader, query.text, scope.org_id) if query.text else None
     indexed_ = not _has_fields(query)
     if match is None:
@@ -163,6 +176,28 @@ def plan_counts(reader: RawRead, query: OrderQuery, scope: q.Scope, *, outside: 
 
 def _rest(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
     return _counts(reader, query, scope, days, outside=False)
+
+
+def _held(query: OrderQuery, char: str) -> Held:
+    """The chars way's count of the orders holding `char`, with the hours the day tallies leave
+    (the ends of a period, the operator's today and yesterday when they are not UTC days) counted
+    by the other ways."""
+
+    def ranges(reader: RawRead, scope: q.Scope, parts: list[tuple[datetime | None, datetime | None]], days: Days,
+               filters: tuple[QuickFilter, ...]) -> dict[QuickFilter, int]:
+        counts = {f: 0 for f in filters}
+        for low, high in parts:
+            if set(filters) <= set(DATE_FILTERS):  # only the hours of yesterday and today matter
+                low = days.yesterday if low is None else max(low, days.yesterday)
+                high = days.tomorrow if high is None else min(high, days.tomorrow)
+            if low is not None and high is not None and low >= high:
+                continue
+            found = _counts(reader, query, replace(scope, placed_from=low, placed_to=high), days, outside=False,
+                            chars=False)
+            counts = {f: counts[f] + found[f] for f in filters}
+        return counts
+
+    return Held(char, ranges)
 
 
 def _without_quick_filter(query: OrderQuery) -> OrderQuery:

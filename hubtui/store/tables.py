@@ -8,8 +8,9 @@ units. Timestamps are timezone-aware UTC.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Date, Index, Integer, LargeBinary, String, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hubtui.domain.orders import HIGH_RISK_SCORE
@@ -619,6 +620,31 @@ class OrderDayTally(SQLModel, table=True):
     day: date = Field(primary_key=True)
     microsite_id: int = Field(primary_key=True)
     n: int = 0
+
+
+def _char_tally(name: str, key: list[Column]) -> Table:  # type: ignore[type-arg]
+    """A table of order counts per key (n) and per character held (store/char_tally.py)."""
+    from hubtui.store.char_tally import COLUMNS
+
+    counts = [Column(column, Integer, nullable=False) for column in ("n", *COLUMNS)]
+    return Table(name, SQLModel.metadata, *key, *counts)
+
+
+def _key(name: str, kind: Any) -> Column:  # type: ignore[type-arg]
+    return Column(name, kind, primary_key=True, nullable=False, autoincrement=False)
+
+
+def _group_key() -> list[Column]:  # type: ignore[type-arg]
+    return [_key("status", String(32)), _key("payment_status", String(24)), _key("order_type", String(16)),
+            _key("high_risk", Boolean)]
+
+
+# Orders per (org, microsite, status, payment status, type, risk) over all time, and per UTC day
+# placed, with how many of them hold each letter and digit; kept by triggers, rows stay at zero.
+ORDER_CHAR_TALLIES = _char_tally("order_char_tallies", [_key("org_id", Integer), _key("microsite_id", Integer),
+                                                        *_group_key()])
+ORDER_CHAR_DAY_TALLIES = _char_tally("order_char_day_tallies", [_key("org_id", Integer), *_group_key(),
+                                                                _key("day", Date), _key("microsite_id", Integer)])
 
 
 class Sequence(SQLModel, table=True):

@@ -12,6 +12,7 @@ from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.orders import QuickFilter, matches_quick_filter
 from hubtui.services import database
 from hubtui.services.context import open_context
+from hubtui.services.db_check import check_database
 from hubtui.services.demo import load_demo
 from hubtui.services.errors import ConflictError
 from hubtui.services.order_reads import count_orders, get_order, list_orders, quick_filter_counts
@@ -85,6 +86,12 @@ def test_writes_keep_tallies_right_on_postgres(pg_url: str) -> None:
             "FROM orders GROUP BY 1")).all())
     assert tallies == recount
     assert _text_tallies(store) == _text_recount(store)
+    with store.write() as session:  # what an order holds, its group and its day, changed by hand
+        session.execute(text("UPDATE orders SET customer_email = 'quinn.q@example.com', fraud_score = 95 "
+                             "WHERE number = :n"), {"n": placed.number})
+        session.execute(text("UPDATE orders SET shipping_postcode_key = 'QQ1', placed_at = placed_at - interval '3 days' "
+                             "WHERE id = (SELECT MIN(id) FROM orders)"))
+    assert check_database(store) == []  # every tally, the character tallies' every column, recounted
     store.dispose()
 
 
@@ -238,7 +245,9 @@ def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeyp
     ways = ({"TALLY": False, "FEW": 10**9}, {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
             {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}, only("holding"), only("lacking"), only("gaps"), only("scan"),
             {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9},  # the months way, then
-            {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 0}, {})  # with its rows scanned
+            {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 0})  # with its rows scanned
+    # each with the character tallies off (one-character texts their way too), then as chosen (the chars way)
+    ways = (*({**settings, "CHARS": False} for settings in ways), {})
     for settings in ways:
         monkeypatch.undo()
         for name, value in settings.items():

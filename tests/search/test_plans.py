@@ -94,6 +94,7 @@ def test_the_counts_of_a_text_that_starts_numbers_test_them_in_the_index(
     from hubtui.store import count_costs
 
     monkeypatch.setattr(count_costs, "TALLY_WEIGHTS", {"holding": 1e9, "lacking": 0.0, "gaps": 1e9, "scan": 1e9})
+    monkeypatch.setattr(count_costs, "CHARS", False)  # else the character tallies count it
     ctx = search_demo.context()
     steps = run(search_demo, lambda: quick_filter_counts(ctx, OrderQuery(text="1")), "CASE WHEN number <")
     assert any("COVERING INDEX ix_orders_org_" in s for s in steps), steps
@@ -158,7 +159,8 @@ def test_a_scan_of_the_month_tallies_reads_only_the_months_rows(
     through the index on (org_id, month), never a pass over every month's rows."""
     from hubtui.store import count_costs, quick_counts, text_tally
 
-    for name, value in {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0}.items():
+    for name, value in {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0,
+                        "CHARS": False}.items():
         monkeypatch.setattr(count_costs, name, value)
     ctx = search_demo.context()
     query = OrderQuery(text="e", period=Period.LAST_MONTH)
@@ -176,7 +178,7 @@ def test_a_dense_text_is_counted_from_the_placed_index_alone(
     0016): the quick counts' walk of a period for a text most orders hold reads no order row."""
     from hubtui.store import count_costs
 
-    for name, value in {"TALLY": False, "FEW": 0, "WALK_SHARE": 0}.items():  # the walk
+    for name, value in {"TALLY": False, "FEW": 0, "WALK_SHARE": 0, "CHARS": False}.items():  # the walk
         monkeypatch.setattr(count_costs, name, value)
     ctx = search_demo.context()
     marker = "FROM orders o INDEXED BY ix_orders_org_placed"

@@ -61,6 +61,9 @@ QUERIES = [
     # numbers with a microsite, a period holding nearly every order, one and two digits
     OrderQuery(text="1", microsite="bt-ie"), OrderQuery(text="BT", microsite="bt-uk"), OrderQuery(text="12"),
     OrderQuery(text="amelia", microsite="bt-ie", period=Period.THIS_YEAR), OrderQuery(text="0"),
+    # one character however typed, over periods and today alone
+    OrderQuery(text=" W "), OrderQuery(text="7", period=Period.LAST_MONTH, microsite="bt-uk"),
+    OrderQuery(text="s", period=Period.TODAY), OrderQuery(text="Z", period=Period.THIS_YEAR, microsite="bt-ie"),
     # advanced-search fields, alone and with the rest
     OrderQuery(status="Delivered"), OrderQuery(channel="web", text="e"), OrderQuery(email="a", period=Period.THIS_MONTH),
     OrderQuery(postcode="s", microsite="bt-uk"), OrderQuery(number="BT0000123"), OrderQuery(name="o", text="1"),
@@ -78,20 +81,25 @@ def _only(source: str) -> dict[str, float]:
 # Limits of hubtui.store.count_costs (and the planner's term cap) that force each way.
 # The tally settings make every period all time less the rest, and prefer one source
 # (another when that one cannot answer: "gaps" needs a text that may be an order number).
+# The character tallies count a one-character text wherever they may ("chars", "chosen"); the
+# other settings turn them off so that such a text is counted their way too.
 WAYS = {
-    "direct": {"TALLY": False, "FEW": 10**9, "NUMBERS_WEIGHT": 0},
-    "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0},
-    "walk": {"TALLY": False, "FEW": 0, "WALK_SHARE": 0},
-    "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0},
-    "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0},
-    "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0},
-    "scan": {"TALLY_WEIGHTS": _only("scan"), "OUTSIDE_SHARE": 0},
+    "direct": {"TALLY": False, "FEW": 10**9, "NUMBERS_WEIGHT": 0, "CHARS": False},
+    "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0, "CHARS": False},
+    "walk": {"TALLY": False, "FEW": 0, "WALK_SHARE": 0, "CHARS": False},
+    "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0, "CHARS": False},
+    "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0, "CHARS": False},
+    "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0, "CHARS": False},
+    "scan": {"TALLY_WEIGHTS": _only("scan"), "OUTSIDE_SHARE": 0, "CHARS": False},
     # a text over a period from the month tallies wherever a whole month can be taken
-    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9},
+    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9, "CHARS": False},
     # the same with every row of the whole months read, the text tested on each
     "months scan": {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0,
-                    "TALLY_WEIGHTS": _only("holding")},
+                    "TALLY_WEIGHTS": _only("holding"), "CHARS": False},
+    # one-character texts from the character tallies, the hours they leave walked
+    "chars": {"FEW": 0, "WALK_SHARE": 0, "TALLY": False},
     "chosen": {"FEW": 40, "TERM_CAP": 20},  # decided by probes and estimates, as at 1,000,000 orders
+    "chosen without chars": {"FEW": 40, "TERM_CAP": 20, "CHARS": False},  # as before the character tallies
 }
 
 
@@ -174,11 +182,13 @@ def test_the_ways_really_are_used(shared: SharedDemo, monkeypatch: pytest.Monkey
         return found
 
     assert ways("direct") == {"indexed", "none", "direct", "walk"}
+    assert {"chars", "walk"} <= ways("chars") and "tally" not in ways("chars")
+    assert "chars" in ways("chosen")
     assert "complement" in ways("complement")  # every text without fields; with them, direct
     assert ways("walk") == {"indexed", "none", "walk"}
     for source in ("holding", "lacking", "gaps", "scan"):
         assert {"tally", source, f"{source} less the rest"} <= ways(source), source
-    assert {"tally", "holding", "lacking", "direct", "walk"} <= ways("chosen")
+    assert {"tally", "holding", "lacking", "direct", "walk"} <= ways("chosen without chars")
     assert "months" in ways("months")
     assert {"months", "scan"} <= ways("months scan")
 
@@ -219,11 +229,14 @@ def test_the_older_forms_still_answer(ctx: Context, all_facts: list[Fact]) -> No
 
 
 def test_tally_counts_follow_writes(alice: Context, sql: Sql) -> None:
-    """The counts over all time come from order_text_tallies: hand-written SQL that moves an
-    order out of a text, into another status and out of an organisation is counted at once."""
-    queries = (OrderQuery(text="amelia"), OrderQuery(text="e"), OrderQuery(text="1", microsite="bt-uk"))
+    """The counts over all time come from order_text_tallies, those of one character from the
+    character tallies: hand-written SQL that moves an order out of a text, into another status
+    and out of an organisation is counted at once."""
+    queries = (OrderQuery(text="amelia"), OrderQuery(text="ll"), OrderQuery(text="e"),
+               OrderQuery(text="1", microsite="bt-uk"), OrderQuery(text="z", period=Period.LAST_30_DAYS))
     with alice.store.raw_read() as reader:
-        assert {quick_counts.plan_counts(reader, q, _scope(alice, q)).way for q in queries} == {"tally"}
+        assert [quick_counts.plan_counts(reader, q, _scope(alice, q)).way for q in queries] == [
+            "tally", "tally", "chars", "chars", "chars"]
     amelias = [r[0] for r in sql.rows("SELECT id FROM orders WHERE org_id = 1 AND customer_name_key LIKE 'amelia%' "
                                       "AND customer_email LIKE 'amelia%' ORDER BY id LIMIT 3")]
     sql.execute("UPDATE orders SET customer_email = 'zed@example.com', customer_first_name = 'Zed', "

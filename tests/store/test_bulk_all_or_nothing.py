@@ -74,6 +74,7 @@ def test_a_demo_passes_and_every_kind_of_damage_is_named(demo_db: Path) -> None:
             DROP TRIGGER orders_terms_insert;
             DROP TABLE customers_fts;
             UPDATE order_tallies SET n = n + 1 WHERE status = 'Pending';
+            UPDATE order_char_day_tallies SET c_w = c_w + 1 WHERE rowid = (SELECT MIN(rowid) FROM order_char_day_tallies);
             DELETE FROM order_text_tallies WHERE rowid IN (SELECT rowid FROM order_text_tallies LIMIT 3);
             DELETE FROM search_terms WHERE id IN (SELECT id FROM search_terms WHERE kind = 'postcode' LIMIT 40);
             INSERT INTO search_terms_fts (search_terms_fts) VALUES ('delete-all');
@@ -84,6 +85,7 @@ def test_a_demo_passes_and_every_kind_of_damage_is_named(demo_db: Path) -> None:
                          "missing trigger orders_terms_insert"]
     rest = "\n".join(found[3:])
     for fragment in ("order_tallies do not match a recount", "order_text_tallies do not match a recount",
+                     "order_char_day_tallies do not match a recount",
                      "search_terms lacks", "postcode value(s)", "trigram table search_terms_fts indexes 0 of",
                      "sequence order_number is at 0, behind the highest number used (2,000)"):
         assert fragment in rest, found
