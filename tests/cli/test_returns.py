@@ -4,7 +4,6 @@ one that runs the real program, and every write is checked in the store with pla
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -28,24 +27,6 @@ from .helpers import (
 RETURNABLE = ("status IN ('Dispatched', 'Delivered') AND currency = 'GBP' AND paid_total = order_total "
               "AND refunded_total = 0 AND order_total > 0 "
               "AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.order_id = orders.id)")
-
-
-@functools.cache
-def _command() -> Any:
-    from typer.main import get_command
-
-    from hubtui.cli import app
-
-    return get_command(app)
-
-
-@pytest.fixture(autouse=True)
-def _command_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """typer's CliRunner builds the whole command tree again for every call (two thirds of an
-    in-process run); these tests make about a hundred calls, so `invoke` reuses one tree."""
-    import typer.testing
-
-    monkeypatch.setattr(typer.testing, "_get_command", lambda app: _command())
 
 
 def _cli(env: dict[str, str], path: Path, user: str, *args: str) -> Ran:

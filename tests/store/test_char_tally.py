@@ -56,3 +56,28 @@ def test_hand_written_writes_keep_every_column_right(demo_db: Path) -> None:
 def test_one_character_of_either_case_has_a_column_and_longer_texts_none() -> None:
     assert [char_tally.char_of(text) for text in ("w", " W ", "7", "ww", "", None, "é", "@", "bt")] == [
         "w", "w", "7", None, None, None, None, None, None]
+
+
+NUMBERS = ("BT0000001", "BT0120000", "BT1000000", "BT9999999", "BT0000000", "BT0999999", "BT0500005",
+           # only hand-written SQL could store these: the tallies must still agree with the text test
+           "BT12", "BT", "BT1", "BT09", "BT00000010", "BT0000001X", "bt0000001", "BT 000001", "XBT0000001",
+           "BT10000000", "BT0000000000", "BT00009999999", "", "BT0", "BT9")
+
+
+def test_the_tallies_test_a_number_as_the_text_test_does_whatever_it_holds() -> None:
+    """The tallies count a number as the text test reads it (each range of text_search.number_ranges),
+    on numbers well formed or not: a shorter test (the first digit after the zeros) miscounts "BT1"."""
+    with closing(sqlite3.connect(":memory:")) as con:
+        con.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, org_id INT, microsite_id INT, status TEXT, "
+                    "payment_status TEXT, order_type TEXT, fraud_score INT, placed_at TEXT, customer_email TEXT, "
+                    "customer_name_key TEXT, shipping_postcode_key TEXT, number TEXT)")
+        con.executemany("INSERT INTO orders VALUES (?, ?, 1, 'New', 'Pending', 'Standard', 0, "
+                        "'2026-11-28 10:00:00.000000', '', '', '', ?)",
+                        [(i, i, number) for i, number in enumerate(NUMBERS, start=1)])
+        counted = {row[0]: row[7:] for row in con.execute(char_tally.ALL_TIME.counts_sql("sqlite"))}
+        for org, number in enumerate(NUMBERS, start=1):
+            held = tuple(con.execute(
+                "SELECT " + ", ".join(char_tally.holds_sql(c, "orders", "sqlite") for c in char_tally.CHARS)
+                + " FROM orders WHERE id = ?", (org,)).fetchone())
+            assert counted[org] == held, number
+        assert any(counted[org][:10] != (0,) * 10 for org in counted), "numbers worth testing"
