@@ -15,9 +15,11 @@ from .support import Catalog, SharedDemo, Sql
 
 
 @pytest.fixture
-def sql(demo_db: Path) -> Sql:
+def sql(demo_db: Path) -> Iterator[Sql]:
     """Plain sqlite3 access to the same file the services use."""
-    return Sql(demo_db)
+    plain = Sql(demo_db)
+    yield plain
+    plain.close()
 
 
 @pytest.fixture
@@ -43,4 +45,5 @@ def shared_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -
     store = Store(f"sqlite:///{path}")
     sql = Sql(path)
     yield SharedDemo(store, sql, Catalog.of(sql, "BTOOLS"))
+    sql.close()
     store.dispose()

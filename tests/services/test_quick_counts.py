@@ -143,8 +143,8 @@ def expected_counts(
     all_facts: list[Fact], query: OrderQuery, today: date = TODAY, tz: tzinfo = timezone.utc,
 ) -> dict[QuickFilter, int]:
     placed = placed_range(query, today)
-    kept = [f for f in all_facts if matches(f, query.with_changes(quick_filter=QuickFilter.ALL), today, placed, tz)
-            and text_matches(f, query.text)]
+    every = query.with_changes(quick_filter=QuickFilter.ALL)
+    kept = [f for f in all_facts if matches(f, every, today, placed, tz) and text_matches(f, query.text)]
     return {quick: sum(1 for f in kept if in_quick_filter(f, quick, today, tz)) for quick in QuickFilter}
 
 

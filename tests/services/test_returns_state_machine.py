@@ -25,10 +25,9 @@ which is what a return may take back.
 from __future__ import annotations
 
 import math
-import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,28 +84,10 @@ def now_and_then(data: st.DataObject, label: str) -> bool:
     return data.draw(st.sampled_from([False, False, False, False, False, True]), label=label)
 
 
-class OneConnection(Sql):
-    """Plain sqlite3 like support.Sql, on one autocommit connection kept open: each statement
-    reads what is committed when it runs, without the cost of connecting for every query."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.con = self._connect()
-
-    def rows(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return list(self.con.execute(query, params))
-
-    def execute(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        return self.con.execute(query, params).rowcount
-
-    def close(self) -> None:
-        self.con.close()
-
-
 class ReturnsMachine(RuleBasedStateMachine):
     # Set by the test before the machine runs: one demo database shared by every example (each
     # example works only on orders it places itself).
-    sql: OneConnection
+    sql: Sql
     catalog: Catalog
     contexts: dict[str, Context]
     done: Counter[str]  # successful actions over the whole run, by kind
@@ -553,7 +534,7 @@ class ReturnsMachine(RuleBasedStateMachine):
 @pytest.mark.slow
 def test_returns_state_machine(demo_db: Path, context_for: Callable[..., Context], catalog: Catalog,
                                record_property: Callable[[str, object], None]) -> None:
-    sql = OneConnection(demo_db)
+    sql = Sql(demo_db)
     ReturnsMachine.sql = sql
     ReturnsMachine.catalog = catalog
     ReturnsMachine.contexts = {user: context_for(user) for user in USERS}
