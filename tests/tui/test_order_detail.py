@@ -439,3 +439,24 @@ async def test_h_on_an_order_not_on_hold_says_so(make_app, alice):
         await wait_for(pilot, lambda: any("not on hold" in str(n.message) for n in notifications(app)),
                        "why h does nothing")
         assert get_order(alice, number).status == "Incomplete"
+
+
+async def test_the_footer_is_built_again_only_when_its_keys_change(make_app, alice):
+    """Every move of the focus tells the footer the bindings may have changed; when the keys it shows
+    are the same, they stay the same widgets (built again, each is styled anew), and when a key
+    greys out, it is built again."""
+    number = first_with(alice, payment_status="Pending")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await start_list(pilot)
+        before = list(listing.query(FooterKey))
+        assert any(key.action == "pay" for key in before)
+        listing.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert [id(key) for key in listing.query(FooterKey)] == [id(key) for key in before]
+        screen = await jump_to(pilot, number, number)
+        await wait_for_footer(pilot, screen, "pay", enabled=True)
+        change_status(alice, number, "Cancelled", reason="CustomerRequest")
+        await pilot.press("ctrl+r")  # read again: nothing is left to pay on a cancelled order
+        await wait_for_footer(pilot, screen, "pay", enabled=False)
