@@ -87,9 +87,3 @@ def context_for(demo_store: Store) -> Callable[..., Context]:
         return open_context(demo_store, user, org, clock=fixed_clock, tz=timezone.utc)
 
     return make
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow cases first: each takes 10-40 s (processes killed or racing), and started last they
-    leave the other workers idle at the end of the run."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
