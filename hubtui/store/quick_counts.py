@@ -119,7 +119,7 @@ def plan_counts(
     itself: that would count its own rest, and so on); `chars`: whether the character tallies
     may count it (not for the hours they leave to the other ways)."""
     query = _without_quick_filter(query)
-    if chars and c.CHARS and not _has_fields(query) and (char := char_tally.char_of(query.text)) is not None:
+    if chars and (char := held_char(query)) is not None:
         return Plan("chars", char=char)
     match = q.text_terms(reader, query.text, scope.org_id) if query.text else None
     indexed_ = not _has_fields(query)
@@ -174,6 +174,12 @@ def plan_counts(
     return Plan("walk", replace(match, plan="dense"))
 
 
+def held_char(query: OrderQuery) -> str | None:
+    """The character whose tallies count `query` (a one-character text and no advanced-search
+    field), or None."""
+    return char_tally.char_of(query.text) if c.CHARS and not _has_fields(query) else None
+
+
 def _rest(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days) -> dict[QuickFilter, int]:
     return _counts(reader, query, scope, days, outside=False)
 
@@ -211,4 +217,4 @@ def _has_fields(query: OrderQuery) -> bool:
     )
 
 
-__all__ = ["Days", "Plan", "fold", "plan_counts", "quick_counts"]
+__all__ = ["Days", "Plan", "fold", "held_char", "plan_counts", "quick_counts"]
