@@ -98,12 +98,17 @@ def _date_counts(reader: RawRead, scope: q.Scope, days: Days, held: Held | None 
     if (scope.microsite or held is not None) and _aligned(days):
         first, end = day_tally.whole_days(low, high)
         inside = {0: _holds(first, end, days.today.date()), 1: _holds(first, end, days.yesterday.date())}
-        table, column = (char_tally.DAY_TABLE, char_tally.column_of(held.char)) if held else (day_tally.TABLE, "n")
+        table, column = _day_counts_of(held)
         rows = day_tally.by_day(reader, scope.org_id, scope.microsite, days.today.date(), days.yesterday.date(),
                                 table=table, column=column)
         counts = fold([row for row in rows if inside[int(row[4])]])
         return {f: counts[f] for f in DATE_FILTERS}
     return (held.ranges if held else _range_counts)(reader, scope, [(low, high)], days, DATE_FILTERS)
+
+
+def _day_counts_of(held: Held | None) -> tuple[str, str]:
+    """The table of day counts and its column: the orders, or those holding a character."""
+    return (char_tally.DAY_TABLE, char_tally.column_of(held.char)) if held else (day_tally.TABLE, "n")
 
 
 def _aligned(days: Days) -> bool:
@@ -114,13 +119,13 @@ def _aligned(days: Days) -> bool:
 def _period_counts(reader: RawRead, scope: q.Scope, days: Days, held: Held | None) -> dict[QuickFilter, int]:
     """The twelve counts of a period: its whole UTC days from the day tallies, the hours at
     its ends (an operator's day not starting at UTC midnight, a custom instant) from the
-    quick filters' indexes."""
+    quick filters' indexes (or `held.ranges`)."""
     low, high = scope.placed_from, scope.placed_to
     ranges = held.ranges if held else _range_counts
     first, end = day_tally.whole_days(low, high)
     if first is not None and end is not None and first >= end:  # less than a UTC day
         return ranges(reader, scope, [(low, high)], days, tuple(QuickFilter))
-    table, column = (char_tally.DAY_TABLE, char_tally.column_of(held.char)) if held else (day_tally.TABLE, "n")
+    table, column = _day_counts_of(held)
     counts = fold(day_tally.sums(reader, scope.org_id, scope.microsite, first, end, table=table, column=column))
     whole_low = day_tally.day_start(first) if first is not None else None
     whole_high = day_tally.day_start(end) if end is not None else None
