@@ -7,10 +7,9 @@ units. Timestamps are timezone-aware UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, LargeBinary, String, Table, UniqueConstraint, text
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hubtui.domain.orders import HIGH_RISK_SCORE
@@ -535,118 +534,6 @@ class PriceBoard(SQLModel, table=True):
     reason: str = Field(default="", max_length=200)
 
 
-class OrderTally(SQLModel, table=True):
-    """Order counts per (org, microsite, status, payment status, type, risk).
-
-    Kept by database triggers so that quick-filter counts at a million orders read a few
-    hundred rows instead of scanning the orders table.
-    """
-
-    __tablename__ = "order_tallies"
-
-    org_id: int = Field(primary_key=True)
-    microsite_id: int = Field(primary_key=True)
-    status: str = Field(max_length=32, primary_key=True)
-    payment_status: str = Field(max_length=24, primary_key=True)
-    order_type: str = Field(max_length=16, primary_key=True)
-    high_risk: bool = Field(primary_key=True)
-    n: int = 0
-
-
-class OrderTextTally(SQLModel, table=True):
-    """Order counts per (org, e-mail, name key, post-code key, microsite, status, payment
-    status, type, risk); rows at zero are deleted.
-
-    Kept by database triggers (store/text_tally.py) so that the quick-filter counts under a
-    "/" text sum the rows of the customers holding it instead of reading their orders.
-    """
-
-    __tablename__ = "order_text_tallies"
-    __table_args__ = (
-        Index("ix_order_text_tallies_name", "org_id", "customer_name_key"),
-        Index("ix_order_text_tallies_postcode", "org_id", "shipping_postcode_key"),
-    )
-
-    org_id: int = Field(primary_key=True)
-    customer_email: str = Field(max_length=254, primary_key=True)
-    customer_name_key: str = Field(max_length=161, primary_key=True)
-    shipping_postcode_key: str = Field(max_length=16, primary_key=True)
-    microsite_id: int = Field(primary_key=True)
-    status: str = Field(max_length=32, primary_key=True)
-    payment_status: str = Field(max_length=24, primary_key=True)
-    order_type: str = Field(max_length=16, primary_key=True)
-    high_risk: bool = Field(primary_key=True)
-    n: int = 0
-
-
-class OrderTextMonthTally(SQLModel, table=True):
-    """OrderTextTally's counts per UTC month placed ('YYYY-MM'); rows at zero are deleted.
-    Kept by triggers (store/text_tally.py) so that a period's counts under a "/" text sum its
-    whole months and read only the orders at its edges."""
-
-    __tablename__ = "order_text_month_tallies"
-    __table_args__ = (
-        Index("ix_order_text_month_tallies_name", "org_id", "customer_name_key", "month"),
-        Index("ix_order_text_month_tallies_postcode", "org_id", "shipping_postcode_key", "month"),
-        Index("ix_order_text_month_tallies_month", "org_id", "month"),
-    )
-
-    org_id: int = Field(primary_key=True)
-    customer_email: str = Field(max_length=254, primary_key=True)
-    customer_name_key: str = Field(max_length=161, primary_key=True)
-    shipping_postcode_key: str = Field(max_length=16, primary_key=True)
-    month: str = Field(max_length=7, primary_key=True)
-    microsite_id: int = Field(primary_key=True)
-    status: str = Field(max_length=32, primary_key=True)
-    payment_status: str = Field(max_length=24, primary_key=True)
-    order_type: str = Field(max_length=16, primary_key=True)
-    high_risk: bool = Field(primary_key=True)
-    n: int = 0
-
-
-class OrderDayTally(SQLModel, table=True):
-    """Order counts per (org, UTC day placed, microsite, status, payment status, type, risk);
-    rows at zero are deleted. Kept by triggers (store/day_tally.py) so that the quick-filter
-    counts of a period sum its days' rows instead of counting its orders.
-    """
-
-    __tablename__ = "order_day_tallies"
-
-    org_id: int = Field(primary_key=True)
-    status: str = Field(max_length=32, primary_key=True)
-    payment_status: str = Field(max_length=24, primary_key=True)
-    order_type: str = Field(max_length=16, primary_key=True)
-    high_risk: bool = Field(primary_key=True)
-    day: date = Field(primary_key=True)
-    microsite_id: int = Field(primary_key=True)
-    n: int = 0
-
-
-def _char_tally(name: str, key: list[Column]) -> Table:  # type: ignore[type-arg]
-    """A table of order counts per key (n) and per character held (store/char_tally.py)."""
-    from hubtui.store.char_tally import COLUMNS
-
-    counts = [Column(column, Integer, nullable=False) for column in ("n", *COLUMNS)]
-    return Table(name, SQLModel.metadata, *key, *counts)
-
-
-def _key(name: str, kind: Any) -> Column:  # type: ignore[type-arg]
-    return Column(name, kind, primary_key=True, nullable=False, autoincrement=False)
-
-
-def _group_key() -> list[Column]:  # type: ignore[type-arg]
-    return [_key("status", String(32)), _key("payment_status", String(24)), _key("order_type", String(16)),
-            _key("high_risk", Boolean)]
-
-
-# Orders per (org, microsite, status, payment status, type, risk) over all time, and per UTC day
-# placed, with how many of them hold each letter and digit; kept by triggers, rows stay at zero.
-ORDER_CHAR_TALLIES = _char_tally("order_char_tallies", [_key("org_id", Integer), _key("microsite_id", Integer),
-                                                        *_group_key()])
-ORDER_CHAR_DAY_TALLIES = _char_tally("order_char_day_tallies", [_key("org_id", Integer), *_group_key(),
-                                                                _key("day", Date), _key("microsite_id", Integer)])
-
-
 class Sequence(SQLModel, table=True):
     """Number allocators (order and RMA numbers are never reused)."""
 
@@ -670,3 +557,7 @@ class SearchTerm(SQLModel, table=True):
     org_id: int
     kind: str = Field(max_length=8)  # email | name | postcode
     term: str = Field(max_length=254)
+
+
+# The tally tables live apart (one job each); imported here so that this module's metadata holds them.
+from hubtui.store import tally_tables as tally_tables  # noqa: E402,F401
