@@ -9,7 +9,8 @@ this version's on the database, and each case is timed run by run in turns (whic
 first alternates), so that other work on the machine weighs on both alike: a run of
 bench_orders.py on each version, minutes apart, differed by up to 1.6x for the same code.
 Medians of 15 after a warm-up; both versions must give the same twelve counts. Writes the
-"Quick counts under a text" section of RESULTS.md.
+"Quick counts under a text" section of RESULTS.md (--section: another, for the same cases on data
+numbered as placed, made by numbered_by_placement.py).
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ def main() -> None:
     parser.add_argument("--old-db", type=Path, required="--serve" not in sys.argv)
     parser.add_argument("--old-code", type=Path, required="--serve" not in sys.argv)
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--section", default="Quick counts under a text",
+                        help="the RESULTS.md section written (another for data numbered otherwise)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -147,7 +150,7 @@ def main() -> None:
     for (text, period, microsite), before, after, way, orders in rows:
         body.append(f"| '{text}' | {period or ''} | {microsite or ''} | {orders:,} | {before:.2f} | {after:.2f} | "
                     f"{way} |")
-    replace_section(args.results, "Quick counts under a text", body)
+    replace_section(args.results, args.section, body)
     print(f"wrote {args.results}")
 
 

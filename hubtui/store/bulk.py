@@ -35,7 +35,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from hubtui.store import char_tally, customer_search, day_tally, integrity, tally, text_search, text_tally
+from hubtui.store import char_tally, customer_search, day_numbers, day_tally, integrity, tally, text_search, text_tally
 from hubtui.store.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, Store
 
 BATCH = 20_000
@@ -217,8 +217,9 @@ class BulkLoader:
         text_tally.MONTH_TRIGGERS_OF.drop(connection)
         day_tally.drop_triggers(connection)
         char_tally.drop_triggers(connection)
+        day_numbers.drop_triggers(connection)
         text_search.drop_triggers(connection)
-        # The character tallies are counted from the orders loaded: every id above these.
+        # The character tallies and day numbers are counted from the orders loaded: every id above these.
         self._orders_after = int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM orders").scalar_one())
         if not self.sqlite:
             return
@@ -251,6 +252,7 @@ class BulkLoader:
             text_tally.MONTH_TRIGGERS_OF.create(connection)
             day_tally.create_triggers(connection)
             char_tally.create_triggers(connection)
+            day_numbers.create_triggers(connection)
             text_search.create_fts_triggers(connection)
             text_search.create_triggers(connection)
             customer_search.create_triggers(connection)
@@ -269,6 +271,7 @@ class BulkLoader:
             text_tally.MONTH_TRIGGERS_OF.create(connection)
             day_tally.create_triggers(connection)
             char_tally.create_triggers(connection)
+            day_numbers.create_triggers(connection)
             text_search.create_triggers(connection)
         integrity.raise_sequences(connection)
         if self.sqlite:
@@ -287,8 +290,9 @@ class BulkLoader:
             execute_many(day_tally.TRIGGERS_OF.add_sql(), day_tally.add_rows(self._day_counted, sqlite=self.sqlite))
         if "orders" in self._tables:  # recounted: a month's rows are few next to its orders
             text_tally.MONTH_TRIGGERS_OF.rebuild(connection)
-            for tallied in char_tally.TALLIES:
-                connection.execute(text(tallied.add_after_sql(connection.dialect.name)), {"after": self._orders_after})
+            for sql in (*(t.add_after_sql(connection.dialect.name) for t in char_tally.TALLIES),
+                        day_numbers.add_after_sql(connection.dialect.name)):
+                connection.execute(text(sql), {"after": self._orders_after})
         if self._text_counted is None:
             if "orders" in self._tables:
                 text_tally.rebuild(connection)

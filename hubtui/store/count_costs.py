@@ -21,6 +21,8 @@ SURELY_BY_ID = 500
 COMPLEMENT_WEIGHT = 1.0
 # The chars way (tests turn it off to reach the others for a one-character text).
 CHARS = True
+# The numbers way (tests turn it off to reach the others for a text that starts order numbers).
+NUMBERS = True
 # The tally way, and the weights its choices multiply their costs by (tests force each way).
 TALLY = True
 TALLY_WEIGHTS = {"holding": 1.0, "lacking": 1.0, "gaps": 1.0, "scan": 1.0}

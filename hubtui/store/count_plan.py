@@ -21,7 +21,7 @@ from hubtui.store.spans import share_of_period
 
 @dataclass(frozen=True)
 class Plan:
-    way: str  # "indexed" | "chars" | "none" | "tally" | "months" | "direct" | "complement" | "walk"
+    way: str  # "indexed" | "chars" | "numbers" | "none" | "tally" | "months" | "direct" | "complement" | "walk"
     text: q.TextMatch | None = None
     driver: lo.Driver | None = None
     tallies: dict[QuickFilter, int] | None = None  # of the scope's organisation or microsite, once read
@@ -33,6 +33,8 @@ class Plan:
     pieces: tuple[Piece, ...] = ()  # the months way: the parts of months read from the orders
     cost: float = 0.0  # the months way: what it is expected to cost, in µs
     char: str | None = None  # the chars way: the one-character text
+    whole_days: tuple[q.Scope, ...] = ()  # the numbers way: runs of days every order of which holds the text
+    days: tuple[Any, ...] = ()  # the numbers way: numbers_way.Day, the other days holding some of its numbers
 
 
 def walked_orders(reader: RawRead, scope: q.Scope) -> int:

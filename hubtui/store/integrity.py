@@ -29,7 +29,7 @@ from sqlmodel import SQLModel
 from hubtui.domain.errors import NumberFormatError
 from hubtui.domain.numbers import order_sequence, rma_sequence
 from hubtui.store import (  # noqa: F401
-    append_only, char_tally, customer_search, day_tally, tables, tally, text_search, text_tally)
+    append_only, char_tally, customer_search, day_numbers, day_tally, tables, tally, text_search, text_tally)
 from hubtui.store.sequences import ORDER_NUMBERS, RMA_NUMBERS
 
 _CREATED = re.compile(r"CREATE\s+(VIRTUAL\s+TABLE|TRIGGER|(?:UNIQUE\s+)?INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)",
@@ -65,6 +65,7 @@ def expected(dialect: str, *, trigram_index: bool = True) -> Expected:
     text_tally.MONTH_TRIGGERS_OF.create(recorder)
     day_tally.create_triggers(recorder)
     char_tally.create_triggers(recorder)
+    day_numbers.create_triggers(recorder)
     text_search.create_fts(recorder)
     text_search.create_fts_triggers(recorder)
     text_search.create_triggers(recorder)
@@ -190,6 +191,9 @@ def _tally_problems(connection: Any) -> list[str]:
     for kept in char_tally.TALLIES:
         found += _compare(kept.table, _measured(connection, f"SELECT * FROM {kept.table}", len(kept.key)),
                           _measured(connection, kept.counts_sql(connection.dialect.name), len(kept.key)))
+    uncovered = connection.exec_driver_sql(day_numbers.uncovered_sql(connection.dialect.name)).scalar()
+    if uncovered:
+        found.append(f"{day_numbers.TABLE} leaves {uncovered:,} order(s) outside their day's span of numbers")
     return found
 
 

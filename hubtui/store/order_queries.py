@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -127,6 +127,9 @@ class Scope:
     microsite: str | None = None  # a microsite code, resolved inside the statement
     placed_from: datetime | None = None  # inclusive, UTC
     placed_to: datetime | None = None  # exclusive, UTC
+    # The text's order-number ranges narrowed to those the period's orders can hold (None: as
+    # the text gives them); set by the counts' numbers way (numbers_way.py).
+    numbers: tuple[tuple[str, str], ...] | None = None
 
 
 def prefix_end(prefix: str) -> str | None:
@@ -252,6 +255,14 @@ def text_terms(reader: RawRead, text: str | None, org_id: int) -> TextMatch | No
     if any(found is None for _, found in terms):
         return TextMatch(needles, terms, "dense")
     return TextMatch(needles, terms, "sparse")
+
+
+def narrowed(match: TextMatch, numbers: tuple[tuple[str, str], ...]) -> TextMatch:
+    """The match with the text's number ranges replaced by `numbers` (a part of them)."""
+    needles = replace(match.needles, numbers=numbers)
+    if not match.kinds and not numbers:
+        return TextMatch(needles, match.terms, "none")
+    return TextMatch(needles, match.terms, match.plan)
 
 
 def count_candidates(

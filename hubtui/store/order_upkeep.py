@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hubtui.store import char_tally, day_tally, tally, text_search, text_tally
+from hubtui.store import char_tally, day_numbers, day_tally, tally, text_search, text_tally
 
 _TALLIED = (text_tally.TRIGGERS_OF, text_tally.MONTH_TRIGGERS_OF, day_tally.TRIGGERS_OF, *char_tally.TALLIES)
-INSERT_TRIGGERS = ("orders_tally_insert", text_search.TERM_TRIGGERS[0], *(t.names[0] for t in _TALLIED))
+INSERT_TRIGGERS = ("orders_tally_insert", text_search.TERM_TRIGGERS[0], *(t.names[0] for t in _TALLIED),
+                   day_numbers.TRIGGERS[0])
 
 
 @contextmanager
@@ -55,6 +56,7 @@ def _add_orders_after(connection: Any, after: int) -> None:
     for tallied in _TALLIED:
         connection.exec_driver_sql(tallied.add_after_sql("sqlite"), params)
     connection.exec_driver_sql(text_search.ADD_AFTER_SQL, params)
+    connection.exec_driver_sql(day_numbers.add_after_sql("sqlite"), params)
 
 
 __all__ = ["INSERT_TRIGGERS", "inserting_orders"]

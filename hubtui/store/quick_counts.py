@@ -17,6 +17,10 @@ way reads the least:
 - chars: a text of one letter or digit and no advanced-search field: the same from the
   character tallies (char_tally.py), which count the orders holding each; the hours at a
   period's ends that no whole UTC day covers, by the ways below.
+- numbers: a text that starts many order numbers ("07"), and no advanced-search field: the
+  orders holding it by value, by the ways below; the runs of whole days whose numbers it starts
+  (every order there holds it) as without a text, less those; the few other days holding some
+  of its numbers read (numbers_way.py).
 - tally: a text and no advanced-search field, over all time: order_text_tallies
   (text_tally.py) holds the orders per customer's e-mail, name and post code and per
   group. The counts are the rows holding the text ("holding"), or the organisation's
@@ -58,7 +62,7 @@ from hubtui.domain.orders import QuickFilter
 from hubtui.store import char_tally
 from hubtui.store import count_costs as c
 from hubtui.store import lacking_orders as lo
-from hubtui.store import months_way, tally_way
+from hubtui.store import months_way, numbers_way, tally_way
 from hubtui.store import order_queries as q
 from hubtui.store.count_plan import Plan
 from hubtui.store.engine import RawRead
@@ -90,6 +94,9 @@ def _counts(
     if plan.way == "chars":
         assert plan.char is not None
         return indexed(reader, scope, days, held=_held(query, plan.char))
+    if plan.way == "numbers":
+        return numbers_way.counts(reader, query, scope, days, plan,
+                                  lambda part: _counts(reader, query, part, days, chars=False))
     if plan.way == "tally":
         return tally_way.counts(reader, query, scope, days, plan, _rest)
     if plan.way == "months":
@@ -117,16 +124,23 @@ def plan_counts(
 
     `outside`: whether a period may be counted as all time less the rest (not for the rest
     itself: that would count its own rest, and so on); `chars`: whether the character tallies
-    may count it (not for the hours they leave to the other ways)."""
+    may count it (not for the hours they leave to the other ways, nor under narrowed number
+    ranges: its tallies count the text's own)."""
     query = _without_quick_filter(query)
-    if chars and (char := held_char(query)) is not None:
+    if chars and scope.numbers is None and (char := held_char(query)) is not None:
         return Plan("chars", char=char)
     match = q.text_terms(reader, query.text, scope.org_id) if query.text else None
+    if match is not None and scope.numbers is not None:
+        match = q.narrowed(match, scope.numbers)
     indexed_ = not _has_fields(query)
     if match is None:
         return Plan("indexed" if indexed_ else "walk")
     if match.plan == "none":
         return Plan("none", match)
+    if c.NUMBERS and indexed_ and outside and chars:
+        numbers = numbers_way.plan(reader, match, scope)
+        if numbers is not None:
+            return numbers
     if c.TALLY and not _has_fields(query):
         plan = tally_way.plan(reader, match, scope, outside)
         if plan is not None:

@@ -1,5 +1,6 @@
 """The tally tables: order counts kept by triggers on orders so that the quick-filter counts read a
-few hundred rows instead of the orders (tally.py, text_tally.py, day_tally.py, char_tally.py).
+few hundred rows instead of the orders (tally.py, text_tally.py, day_tally.py, char_tally.py), and the span of numbers each day holds
+(day_numbers.py).
 
 Part of the store's tables (tables.py imports this module, so one metadata holds them all).
 """
@@ -98,6 +99,19 @@ class OrderDayTally(SQLModel, table=True):
     day: date = Field(primary_key=True)
     microsite_id: int = Field(primary_key=True)
     n: int = 0
+
+
+class OrderDayNumbers(SQLModel, table=True):
+    """The lowest and highest order number an organisation placed on each UTC day; a span only
+    widens. Kept by triggers (store/day_numbers.py) so that the counts under a text of digits
+    read whole days where every order's number holds it."""
+
+    __tablename__ = "order_day_numbers"
+
+    org_id: int = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    low: str = Field(max_length=12)
+    high: str = Field(max_length=12)
 
 
 def _char_tally(name: str, key: list[Column]) -> Table:  # type: ignore[type-arg]

@@ -260,6 +260,39 @@ def test_quick_filter_counts_under_every_filter_on_postgres(pg_url: str, monkeyp
     store.dispose()
 
 
+def test_counts_of_number_texts_on_orders_numbered_as_placed_on_postgres(pg_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The days' spans of numbers are kept by PostgreSQL's triggers, and the numbers way
+    (numbers_way.py) counts a text of digits as count_orders does, runs of days and all."""
+    from hubtui.domain.periods import Period
+    from hubtui.services.order_reads import _scope
+    from hubtui.store import day_numbers, numbers_way, quick_counts
+
+    store = Store(pg_url)
+    load_demo(store, orders=400, seed=5, now=FIXED_NOW)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE orders SET number = 'X' || number")
+        connection.exec_driver_sql(
+            "UPDATE orders o SET number = p.n FROM (SELECT id, 'BT' || lpad((ROW_NUMBER() OVER "
+            "(ORDER BY placed_at, id))::text, 7, '0') AS n FROM orders) p WHERE p.id = o.id")
+        wide = connection.exec_driver_sql(f"SELECT MAX(high) FROM {day_numbers.TABLE}").scalar()
+        assert wide.startswith("X"), "the triggers widened the spans to the numbers written"
+        day_numbers.rebuild(connection)
+    assert check_database(store) == []
+    monkeypatch.setattr(numbers_way, "MIN_NUMBERS", 1)
+    monkeypatch.setattr(numbers_way, "MIN_RUN", 1)
+    monkeypatch.setattr(numbers_way, "RUN_COST", 0.0)
+    ctx = _context(store, "alice")
+    queries = (OrderQuery(text="10"), OrderQuery(text="00", period=Period.LAST_30_DAYS), OrderQuery(text="BT0"),
+               OrderQuery(text="11", microsite="bt-uk", period=Period.THIS_YEAR), OrderQuery(text="01"))
+    with store.raw_read() as reader:
+        assert quick_counts.plan_counts(reader, queries[0], _scope(ctx, queries[0])).way == "numbers"
+    for query in queries:
+        counts = quick_filter_counts(ctx, query)
+        for quick in QuickFilter:
+            assert counts[quick] == count_orders(ctx, query.with_changes(quick_filter=quick)), (query, quick)
+    store.dispose()
+
+
 def test_eight_operators_paying_one_balance_at_once_make_one_payment_on_postgres(pg_url: str) -> None:
     from tests.services.concurrency_worker import race_to_pay
 

@@ -82,24 +82,25 @@ def _only(source: str) -> dict[str, float]:
 # The tally settings make every period all time less the rest, and prefer one source
 # (another when that one cannot answer: "gaps" needs a text that may be an order number).
 # The character tallies count a one-character text wherever they may ("chars", "chosen"); the
-# other settings turn them off so that such a text is counted their way too.
+# other settings turn them off so that such a text is counted their way too; likewise the numbers
+# way (test_number_counts.py), which the demo's numbering leaves unused anyway.
 WAYS = {
-    "direct": {"TALLY": False, "FEW": 10**9, "NUMBERS_WEIGHT": 0, "CHARS": False},
-    "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0, "CHARS": False},
-    "walk": {"TALLY": False, "FEW": 0, "WALK_SHARE": 0, "CHARS": False},
-    "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0, "CHARS": False},
-    "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0, "CHARS": False},
-    "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0, "CHARS": False},
-    "scan": {"TALLY_WEIGHTS": _only("scan"), "OUTSIDE_SHARE": 0, "CHARS": False},
+    "direct": {"TALLY": False, "FEW": 10**9, "NUMBERS_WEIGHT": 0, "CHARS": False, "NUMBERS": False},
+    "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0, "CHARS": False, "NUMBERS": False},
+    "walk": {"TALLY": False, "FEW": 0, "WALK_SHARE": 0, "CHARS": False, "NUMBERS": False},
+    "holding": {"TALLY_WEIGHTS": _only("holding"), "OUTSIDE_SHARE": 0, "CHARS": False, "NUMBERS": False},
+    "lacking": {"TALLY_WEIGHTS": _only("lacking"), "OUTSIDE_SHARE": 0, "CHARS": False, "NUMBERS": False},
+    "gaps": {"TALLY_WEIGHTS": _only("gaps"), "OUTSIDE_SHARE": 0, "CHARS": False, "NUMBERS": False},
+    "scan": {"TALLY_WEIGHTS": _only("scan"), "OUTSIDE_SHARE": 0, "CHARS": False, "NUMBERS": False},
     # a text over a period from the month tallies wherever a whole month can be taken
-    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9, "CHARS": False},
+    "months": {"MONTHS_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0, "MONTH_SCAN_WEIGHT": 1e9, "CHARS": False, "NUMBERS": False},
     # the same with every row of the whole months read, the text tested on each
     "months scan": {"MONTHS_WEIGHT": 0, "MONTH_SCAN_WEIGHT": 0, "OUTSIDE_SHARE": 2, "FEW": 0,
-                    "TALLY_WEIGHTS": _only("holding"), "CHARS": False},
+                    "TALLY_WEIGHTS": _only("holding"), "CHARS": False, "NUMBERS": False},
     # one-character texts from the character tallies, the hours they leave walked
-    "chars": {"FEW": 0, "WALK_SHARE": 0, "TALLY": False},
+    "chars": {"FEW": 0, "WALK_SHARE": 0, "TALLY": False, "NUMBERS": False},
     "chosen": {"FEW": 40, "TERM_CAP": 20},  # decided by probes and estimates, as at 1,000,000 orders
-    "chosen without chars": {"FEW": 40, "TERM_CAP": 20, "CHARS": False},  # as before the character tallies
+    "chosen without chars": {"FEW": 40, "TERM_CAP": 20, "CHARS": False, "NUMBERS": False},  # as before the character tallies
 }
 
 

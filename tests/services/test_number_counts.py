@@ -1,0 +1,127 @@
+"""The quick-filter counts of a text that starts order numbers, on orders numbered as they were
+placed (as the services number them), against the oracle of test_quick_counts.
+
+The demo numbers its orders without regard to their dates; this module's copy of it is numbered
+again in the order of placing, so that a text's number ranges fall on a few days and the numbers
+way (numbers_way.py) cuts the period at them: runs of days counted whole, the days at the ranges'
+ends read by number or walked, the rest counted by each of the other ways.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hubtui.domain.order_query import OrderQuery
+from hubtui.domain.periods import Period
+from hubtui.services.context import open_context
+from hubtui.services.order_reads import _scope, quick_filter_counts
+from hubtui.store import count_costs, day_numbers, numbers_way, order_queries, quick_counts
+from hubtui.store.engine import Store
+
+from .support import Catalog, Fact, SharedDemo, Sql, facts, fixed_clock
+from .test_quick_counts import WAYS, expected_counts
+
+TEXTS = ("0", "00", "1", "12", "2", "BT", "bt00001", "0001", "10", " 1 ")
+QUERIES = [
+    *(OrderQuery(text=text) for text in TEXTS),
+    *(OrderQuery(text=text, period=period) for text in ("1", "0", "12") for period in Period if period is not Period.CUSTOM),
+    OrderQuery(text="1", microsite="bt-ie"), OrderQuery(text="0", microsite="bt-uk", period=Period.LAST_30_DAYS),
+    OrderQuery(text="12", period=Period.CUSTOM, date_from=date(2026, 8, 1), date_to=date(2026, 8, 20)),
+    OrderQuery(text="2", date_from=date(2026, 10, 2)), OrderQuery(text="1", date_to=date(2026, 9, 9)),
+]
+# The numbers way with every run counted whole, or none (their days read); the days read by
+# number, or walked; under it, the rest counted the way each setting of test_quick_counts names.
+SETTINGS = {
+    "runs, by number": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {"ROW_COST": 0.0}, "chosen"),
+    "runs, walked": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {"WALK_ROW_COST": 0.0}, "walk"),
+    "no runs": ({"MIN_NUMBERS": 1, "MIN_RUN": 10**9}, {}, "direct"),
+    "runs, tally": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {}, "holding"),
+    "runs, months": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {}, "months"),
+}
+
+
+@pytest.fixture(scope="module")
+def placed(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedDemo]:
+    path = tmp_path_factory.mktemp("numbered-as-placed") / "demo.db"
+    shutil.copyfile(demo_template, path)
+    sql = Sql(path)
+    # Out of the way of the unique index first; the triggers keep every tally right meanwhile.
+    sql.execute("UPDATE orders SET number = 'X' || number")
+    sql.execute("UPDATE orders SET number = (SELECT 'BT' || printf('%07d', n) FROM (SELECT id, ROW_NUMBER() OVER "
+                "(ORDER BY placed_at, id) AS n FROM orders) p WHERE p.id = orders.id)")
+    store = Store(f"sqlite:///{path}")
+    with store.engine.begin() as connection:
+        day_numbers.rebuild(connection)  # the renumbering widened every span: narrow, as placing makes them
+    yield SharedDemo(store, sql, Catalog.of(sql, "BTOOLS"))
+    sql.close()
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def placed_facts(placed: SharedDemo) -> list[Fact]:
+    return facts(placed.sql)
+
+
+@pytest.fixture(params=list(SETTINGS))
+def setting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    way_limits, costs, others = SETTINGS[request.param]
+    for name, value in {**WAYS[others], "NUMBERS": True, **costs}.items():
+        monkeypatch.setattr(order_queries if name == "TERM_CAP" else count_costs, name, value)
+    for name, value in way_limits.items():
+        monkeypatch.setattr(numbers_way, name, value)
+    return request.param
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.describe() for q in QUERIES])
+def test_counts_of_number_texts(query: OrderQuery, setting: str, placed: SharedDemo, placed_facts: list[Fact]) -> None:
+    assert quick_filter_counts(placed.context("alice"), query) == expected_counts(placed_facts, query), query.describe()
+
+
+def test_the_numbers_way_cuts_where_it_should(placed: SharedDemo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guards the settings above: runs and days read both ways are met, and a text over few
+    numbers, or a database numbered without regard to the dates, is left to the other ways."""
+    ctx = placed.context("alice")
+    seen: set[str] = set()
+    for name in ("runs, by number", "runs, walked", "no runs"):
+        monkeypatch.undo()
+        limits, costs, _ = SETTINGS[name]
+        for key, value in limits.items():
+            monkeypatch.setattr(numbers_way, key, value)
+        for key, value in costs.items():
+            monkeypatch.setattr(count_costs, key, value)
+        with placed.store.raw_read() as reader:
+            for query in QUERIES:
+                plan = quick_counts.plan_counts(reader, query, _scope(ctx, query))
+                if plan.way == "numbers":
+                    seen |= {"runs"} if plan.whole_days else set()
+                    seen |= {"by number" if day.by_number else "walked" for day in plan.days}
+    assert seen == {"runs", "by number", "walked"}
+    monkeypatch.undo()
+    with placed.store.raw_read() as reader:
+        assert quick_counts.plan_counts(reader, OrderQuery(text="1234"), _scope(ctx, OrderQuery())).way != "numbers"
+
+
+def test_numbers_given_without_regard_to_dates_leave_the_other_ways(shared_demo: SharedDemo) -> None:
+    ctx = shared_demo.context("alice")
+    with shared_demo.store.raw_read() as reader:
+        assert quick_counts.plan_counts(reader, OrderQuery(text="1"), _scope(ctx, OrderQuery())).way != "numbers"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/New_York"])
+def test_the_operators_days_need_not_be_utc_days(zone: str, placed: SharedDemo, placed_facts: list[Fact],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(numbers_way, "MIN_NUMBERS", 1)
+    monkeypatch.setattr(numbers_way, "MIN_RUN", 1)
+    monkeypatch.setattr(numbers_way, "RUN_COST", 0.0)
+    tz = ZoneInfo(zone)
+    local = open_context(placed.store, "alice", clock=fixed_clock, tz=tz)
+    queries = [OrderQuery(text="1"), OrderQuery(text="1", period=Period.LAST_30_DAYS),
+               OrderQuery(text="0", period=Period.YESTERDAY), OrderQuery(text="12", period=Period.THIS_MONTH)]
+    assert [quick_filter_counts(local, q) for q in queries] == [
+        expected_counts(placed_facts, q, local.today(), tz) for q in queries], zone
