@@ -39,6 +39,11 @@ MIN_RUN = 8_000
 # What a run costs (µs) beyond the other ways' reads: its day tallies, and its orders holding
 # the text by value counted.
 RUN_COST = 5_000.0
+# What reading a day at a range's end costs (µs, 1,000,000 orders): an order found by number and
+# its row read (3.8 µs), or an entry of the day's placed index walked, the number tested first
+# (1.5 ms for the 8,300 orders of a day: 0.18 µs).
+NUMBERED_ROW_COST = 3.5
+WALKED_ENTRY_COST = 0.2
 # Days at the ranges' ends read at most: more, and the numbers lie across the period (not numbered
 # as placed); the other ways count the text.
 MOST_DAYS = 24
@@ -85,8 +90,8 @@ def plan(reader: RawRead, match: q.TextMatch, scope: q.Scope) -> Plan | None:
         cut = _cut(ranges, span)
         if span.day in in_runs or not cut:
             continue
-        walk = _width([span]) * c.WALK_ROW_COST
-        by_number = sum(_value(hi) - _value(lo) + 1 for lo, hi in cut) * c.ROW_COST
+        walk = _width([span]) * WALKED_ENTRY_COST
+        by_number = sum(_value(hi) - _value(lo) + 1 for lo, hi in cut) * NUMBERED_ROW_COST
         cost += min(walk, by_number)
         start, stop = day_tally.day_start(span.day), day_tally.day_start(span.day + timedelta(days=1))
         days.append(Day(replace(scope, placed_from=max(start, low) if low else start,

@@ -38,8 +38,8 @@ QUERIES = [
 # The numbers way with every run counted whole, or none (their days read); the days read by
 # number, or walked; under it, the rest counted the way each setting of test_quick_counts names.
 SETTINGS = {
-    "runs, by number": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {"ROW_COST": 0.0}, "chosen"),
-    "runs, walked": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {"WALK_ROW_COST": 0.0}, "walk"),
+    "runs, by number": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0, "NUMBERED_ROW_COST": 0.0}, {}, "chosen"),
+    "runs, walked": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0, "WALKED_ENTRY_COST": 0.0}, {}, "walk"),
     "no runs": ({"MIN_NUMBERS": 1, "MIN_RUN": 10**9}, {}, "direct"),
     "runs, tally": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {}, "holding"),
     "runs, months": ({"MIN_NUMBERS": 1, "MIN_RUN": 1, "RUN_COST": 0.0}, {}, "months"),
@@ -90,11 +90,9 @@ def test_the_numbers_way_cuts_where_it_should(placed: SharedDemo, monkeypatch: p
     seen: set[str] = set()
     for name in ("runs, by number", "runs, walked", "no runs"):
         monkeypatch.undo()
-        limits, costs, _ = SETTINGS[name]
+        limits, _, _ = SETTINGS[name]
         for key, value in limits.items():
             monkeypatch.setattr(numbers_way, key, value)
-        for key, value in costs.items():
-            monkeypatch.setattr(count_costs, key, value)
         with placed.store.raw_read() as reader:
             for query in QUERIES:
                 plan = quick_counts.plan_counts(reader, query, _scope(ctx, query))
