@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -33,9 +35,9 @@ def demo(
             return
         started = time.perf_counter()
         try:
-            with _progress(orders) as progress:
+            with _progress(orders) as progress, _ctrl_c() as asked:
                 summary = load_demo(store, orders=orders, seed=seed, login_name=settings.login or None,
-                                    progress=progress)
+                                    progress=progress, stop=asked.is_set)
         except KeyboardInterrupt:
             typer.echo("hubtui: interrupted; nothing was loaded (the demo loads all or nothing)", err=True)
             raise typer.Exit(130) from None
@@ -46,6 +48,21 @@ def demo(
         f"in {elapsed:.1f} s."
     )
     typer.echo(f"Users: {', '.join(summary.users)}. Open it with: hubtui" + (f" --db {db}" if db else ""))
+
+
+@contextmanager
+def _ctrl_c() -> Iterator[threading.Event]:
+    """Ctrl-C as a flag the load asks after (see load_demo's `stop`), not an exception raised
+    wherever the main thread happens to be; the handler before is put back afterwards."""
+    asked = threading.Event()
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started to ignore it (a background job): so be it
+        yield asked
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: asked.set())
+    try:
+        yield asked
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager

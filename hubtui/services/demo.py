@@ -223,8 +223,13 @@ def load_demo(
     now: datetime | None = None,
     login_name: str | None = None,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> DemoSummary:
-    """Fill an empty database, all or nothing. Refuses a database that already holds organisations."""
+    """Fill an empty database, all or nothing. Refuses a database that already holds organisations.
+
+    `stop`: asked between batches and before the commit; when it says so the load is rolled back
+    and KeyboardInterrupt raised (the CLI's Ctrl-C: a flag its signal handler sets, which no
+    finalizer running at that moment can swallow, as it could the KeyboardInterrupt itself)."""
     if orders < 0:
         raise DemoRefused("--orders cannot be negative.")
     database.ensure_ready(store)
@@ -233,9 +238,10 @@ def load_demo(
     now = now or utc_now()
     rng = random.Random(seed)
     users = _users(login_name)
-    with BulkLoader(store) as loader:
+    check = _checker(stop)
+    with BulkLoader(store, before_commit=check) as loader:
         orgs = _reference_data(loader, rng, now, users)
-        counts = _orders(loader, rng, now, orgs, orders, progress)
+        counts = _orders(loader, rng, now, orgs, orders, progress, check)
         with loader.session() as session:
             add_attachments(session, now)
     return DemoSummary(
@@ -355,8 +361,17 @@ def _reference_data(
     return result
 
 
+def _checker(stop: Callable[[], bool] | None) -> Callable[[], None]:
+    def check() -> None:
+        if stop is not None and stop():
+            raise KeyboardInterrupt
+
+    return check
+
+
 def _orders(
-    loader: BulkLoader, rng: random.Random, now: datetime, orgs: list[_Org], total: int, progress: Progress | None
+    loader: BulkLoader, rng: random.Random, now: datetime, orgs: list[_Org], total: int, progress: Progress | None,
+    check: Callable[[], None],
 ) -> dict[str, int]:
     """The orders and all that hangs from them, in the loader's transaction (which also
     brings the tallies, search terms and number sequences up to them)."""
@@ -365,8 +380,9 @@ def _orders(
         return counts
     ids = (loader.next_id("orders"), loader.next_id("order_lines"), loader.next_id("returns"))
     done = 0
-    with _worker_batches(rng, now, orgs, loader.timestamp, ids, total) as batches:
+    with _worker_batches(rng, now, orgs, loader.timestamp, ids, total, check) as batches:
         for batch in batches:
+            check()
             loader.insert("orders", ORDER_COLUMNS, batch.orders)
             loader.insert("order_lines", ("id",) + LINE_COLUMNS, batch.lines)
             loader.insert("payments", PAYMENT_COLUMNS, batch.payments)
@@ -455,7 +471,7 @@ def _die_with(parent: int) -> None:
 
 
 @contextmanager
-def _worker_batches(rng, now, orgs, timestamp, ids, total) -> Iterator[Iterator[_Rows]]:  # type: ignore[no-untyped-def]
+def _worker_batches(rng, now, orgs, timestamp, ids, total, check) -> Iterator[Iterator[_Rows]]:  # type: ignore[no-untyped-def]
     """Chunks of rows built by a second process, so building and writing use both cores.
     The process is ended when the block ends, however it ends (an error, Ctrl-C)."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
@@ -467,8 +483,9 @@ def _worker_batches(rng, now, orgs, timestamp, ids, total) -> Iterator[Iterator[
     def batches() -> Iterator[_Rows]:
         while True:
             try:
-                item = ready.get(timeout=5)
+                item = ready.get(timeout=0.2)
             except queue.Empty:
+                check()
                 if not worker.is_alive():
                     raise DemoRefused("The demo data worker stopped unexpectedly.") from None
                 continue

@@ -26,7 +26,7 @@ synchronous=FULL while loading: in rollback mode NORMAL can corrupt a database o
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -72,8 +72,11 @@ class BulkLoader:
     from then on the triggers that keep the derived tables are set aside).
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, before_commit: Callable[[], None] | None = None) -> None:
+        """`before_commit`: called when everything is written, just before the commit; what it
+        raises rolls the load back (a Ctrl-C noticed late)."""
         self.store = store
+        self._before_commit = before_commit
         self.sqlite = store.dialect == "sqlite"
         self.journal_mode = "wal"
         self._prepared = False
@@ -110,6 +113,8 @@ class BulkLoader:
         try:
             if exc_type is None:
                 self._complete()
+                if self._before_commit is not None:
+                    self._before_commit()
                 self._transaction.commit()
                 if not self.sqlite:
                     # Statistics after the commit: ANALYZE needs no lock that holds up the readers.
