@@ -6,7 +6,7 @@ a tenth of the numbers at 1,000,000 orders), and the orders in such a range were
 to be counted (100-200 ms). Orders are numbered as they are placed, so each day's numbers lie in
 a narrow span: a day whose span lies inside a range holds the text in every order (its counts are
 the day tallies'), and any other day can hold only the part of the range its span meets
-(number_days.py reads them so).
+(numbers_way.py reads them so).
 
 A span only widens: an order deleted, or moved to another day, leaves the spans as they were. A
 day's span may then be wider than its numbers, never narrower, and every use above stays exact.

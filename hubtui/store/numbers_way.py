@@ -1,14 +1,15 @@
-"""The quick-filter counts of a "/" text that starts order numbers, cut at the days where every
-order holds it: the "numbers" way of quick_counts.py.
+"""The quick-filter counts of a "/" text that starts many order numbers, cut at the days where
+every order holds it: the "numbers" way of quick_counts.py.
 
 Orders are numbered as they are placed, so the orders whose number a text starts ("07":
 BT0700000-BT0799999, a tenth of them at 1,000,000 orders) were placed on a few days, and on the
 days whose span of numbers (day_numbers.py) lies inside one of the text's ranges every order
-holds the text. Those days are counted as if there were no text (indexed_counts.py: the day
-tallies). The rest of the period can hold only the part of each range its days' spans meet, a
-few hundred numbers where there were tens of thousands, and is counted by the other ways with
-the ranges so narrowed (Scope.numbers). Where orders were not numbered in that order (every day
-spanning most of the numbers) nothing is cut or narrowed and the other ways count as before.
+holds the text. The counts are then the orders holding the text by value over the period (the
+other ways, with Scope.by_value), plus the orders of those runs of days that do not (the day
+tallies, indexed_counts.py, less the runs' own orders holding it by value), plus, on the few days
+at a range's ends, the orders whose number holds it and nothing else does (read by number or by
+walking the day). Where orders were not numbered in that order (every day spanning most of the
+numbers) those days are too many, and the other ways count the text as before.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def plan(reader: RawRead, match: q.TextMatch, scope: q.Scope) -> Plan | None:
     """The runs of whole days every order of which holds the text, and the other days holding
     some of its numbers; None when that would not save reading the numbers' orders."""
     ranges = match.needles.numbers
-    if not ranges or scope.numbers is not None or not all(WELL_FORMED.fullmatch(end) for r in ranges for end in r):
+    if not ranges or scope.by_value or not all(WELL_FORMED.fullmatch(end) for r in ranges for end in r):
         return None
     numbered = spans_mod.number_share(reader, ranges) * _highest(reader)
     if numbered < MIN_NUMBERS:
@@ -111,10 +112,10 @@ def counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, plan:
     ways), plus those of the runs that do not (every order there holds it by number), plus those
     of the other days whose number holds it and nothing else does."""
     assert plan.text is not None
-    found = [rest(replace(scope, numbers=()))]
+    found = [rest(replace(scope, by_value=True))]
     for run in plan.whole_days:
         found.append(indexed(reader, run, days))
-        found.append({f: -n for f, n in rest(replace(run, numbers=())).items()})
+        found.append({f: -n for f, n in rest(replace(run, by_value=True)).items()})
     found += [_numbered_only(reader, query, plan.text, day, days) for day in plan.days]
     return {f: sum(part[f] for part in found) for f in QuickFilter}
 

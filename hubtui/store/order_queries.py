@@ -127,9 +127,9 @@ class Scope:
     microsite: str | None = None  # a microsite code, resolved inside the statement
     placed_from: datetime | None = None  # inclusive, UTC
     placed_to: datetime | None = None  # exclusive, UTC
-    # The text's order-number ranges narrowed to those the period's orders can hold (None: as
-    # the text gives them); set by the counts' numbers way (numbers_way.py).
-    numbers: tuple[tuple[str, str], ...] | None = None
+    # The text counted where it is held by value only, not at the start of order numbers (the
+    # counts' numbers way, numbers_way.py, counts those itself).
+    by_value: bool = False
 
 
 def prefix_end(prefix: str) -> str | None:
@@ -258,7 +258,7 @@ def text_terms(reader: RawRead, text: str | None, org_id: int) -> TextMatch | No
 
 
 def narrowed(match: TextMatch, numbers: tuple[tuple[str, str], ...]) -> TextMatch:
-    """The match with the text's number ranges replaced by `numbers` (a part of them)."""
+    """The match with the text's number ranges replaced by `numbers` (a part of them, or none)."""
     needles = replace(match.needles, numbers=numbers)
     if not match.kinds and not numbers:
         return TextMatch(needles, match.terms, "none")

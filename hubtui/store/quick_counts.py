@@ -124,14 +124,14 @@ def plan_counts(
 
     `outside`: whether a period may be counted as all time less the rest (not for the rest
     itself: that would count its own rest, and so on); `chars`: whether the character tallies
-    may count it (not for the hours they leave to the other ways, nor under narrowed number
-    ranges: its tallies count the text's own)."""
+    may count it (not for the hours they leave to the other ways, nor for a text held by value
+    only: its tallies count the numbers too)."""
     query = _without_quick_filter(query)
-    if chars and scope.numbers is None and (char := held_char(query)) is not None:
+    if chars and not scope.by_value and (char := held_char(query)) is not None:
         return Plan("chars", char=char)
     match = q.text_terms(reader, query.text, scope.org_id) if query.text else None
-    if match is not None and scope.numbers is not None:
-        match = q.narrowed(match, scope.numbers)
+    if match is not None and scope.by_value:
+        match = q.narrowed(match, ())
     indexed_ = not _has_fields(query)
     if match is None:
         return Plan("indexed" if indexed_ else "walk")
