@@ -57,6 +57,8 @@ from hubtui.store.tables import (
 )
 
 Progress = Callable[[int, int], None]
+# Payment states a zero total never reaches through the services.
+_NOTHING_TO_TAKE = (PaymentStatus.Authorized, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded)
 
 HISTORY_DAYS = 120
 CHUNK = 10_000
@@ -638,6 +640,9 @@ class _OrderBatch:
             self.discounts.append((order_id, promo_id, promo_code, "10% off everything", bp, discount_total, placed, "system"))
         shipping = 0 if zero_price or lines_total >= 5000 else 495
         order_total = lines_total - discount_total + shipping
+        if order_total == 0 and payment_status in _NOTHING_TO_TAKE:
+            # Nothing to pay, authorise or refund: recorded, it is paid (domain.orders.payment_status_for).
+            payment_status = PaymentStatus.Paid
         paid = order_total if payment_status in _PAID_LIKE else 0
         refunded = order_total if payment_status == PaymentStatus.Refunded else (
             order_total // 3 if payment_status == PaymentStatus.PartiallyRefunded else 0)
