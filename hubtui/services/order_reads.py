@@ -145,21 +145,26 @@ def list_orders(
 
 def count_orders(ctx: Context, query: OrderQuery = OrderQuery()) -> int:
     """How many orders the query matches (from the tallies when it is a plain quick filter, or
-    its text one character: 'w' this year 180 ms counted by the planner, 7 from the tallies)."""
+    its text one character: 'w' this year 180 ms counted by the planner, 7 from the tallies; or
+    the quick counts' numbers way)."""
     ctx.require(Permission.view_orders)
     query = _normalised(query)
     if quick_counts.held_char(query) is not None:
         return quick_filter_counts(ctx, query)[query.quick_filter]
     scope = _scope(ctx, query)
     with ctx.store.raw_read() as reader:
-        if not query.has_search and query.quick_filter not in DATE_FILTERS:
-            rows = q.tally_rows(reader, ctx.operator.org_id, scope.microsite)
-            result = q.tally_counts(rows)[query.quick_filter]
-        else:
-            result = q.count(reader, query, scope)
-        if result == 0:
-            _check_microsite(reader, ctx, scope.microsite)
-        return result
+        # A text starting many order numbers: the bar's counts take its days whose numbers it
+        # starts from the tallies ('07' all time, numbered as placed: 537 ms by the planner, 20).
+        if not quick_counts.by_numbers(reader, query, scope):
+            if not query.has_search and query.quick_filter not in DATE_FILTERS:
+                rows = q.tally_rows(reader, ctx.operator.org_id, scope.microsite)
+                result = q.tally_counts(rows)[query.quick_filter]
+            else:
+                result = q.count(reader, query, scope)
+            if result == 0:
+                _check_microsite(reader, ctx, scope.microsite)
+            return result
+    return quick_filter_counts(ctx, query)[query.quick_filter]
 
 
 def quick_filter_counts(

@@ -188,6 +188,16 @@ def plan_counts(
     return Plan("walk", replace(match, plan="dense"))
 
 
+def by_numbers(reader: RawRead, query: OrderQuery, scope: q.Scope) -> bool:
+    """Whether the numbers way counts `query` (a cheaper answer than the planner's count of the
+    list's header: count_orders asks; the other ways' probes are not made)."""
+    query = _without_quick_filter(query)
+    if not c.NUMBERS or not query.text or _has_fields(query) or held_char(query) is not None:
+        return False
+    match = q.text_terms(reader, query.text, scope.org_id)
+    return match is not None and match.plan != "none" and numbers_way.plan(reader, match, scope) is not None
+
+
 def held_char(query: OrderQuery) -> str | None:
     """The character whose tallies count `query` (a one-character text and no advanced-search
     field), or None."""
@@ -231,4 +241,4 @@ def _has_fields(query: OrderQuery) -> bool:
     )
 
 
-__all__ = ["Days", "Plan", "fold", "held_char", "plan_counts", "quick_counts"]
+__all__ = ["Days", "Plan", "by_numbers", "fold", "held_char", "plan_counts", "quick_counts"]

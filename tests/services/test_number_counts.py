@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hubtui.domain.order_query import OrderQuery
+from hubtui.domain.orders import QuickFilter
 from hubtui.domain.periods import Period
 from hubtui.services.context import open_context
-from hubtui.services.order_reads import _scope, quick_filter_counts
+from hubtui.services.order_reads import _scope, count_orders, quick_filter_counts
 from hubtui.store import count_costs, day_numbers, numbers_way, order_queries, quick_counts
 from hubtui.store.engine import Store
 
@@ -81,6 +82,26 @@ def setting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.describe() for q in QUERIES])
 def test_counts_of_number_texts(query: OrderQuery, setting: str, placed: SharedDemo, placed_facts: list[Fact]) -> None:
     assert quick_filter_counts(placed.context("alice"), query) == expected_counts(placed_facts, query), query.describe()
+
+
+def test_the_lists_count_of_each_quick_filter_comes_from_the_same_counts(
+    placed: SharedDemo, placed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """count_orders (the list's header) of a text the numbers way counts is the bar's count, and
+    the oracle's, without the planner's count of the orders."""
+    for name, value in SETTINGS["runs, by number"][0].items():
+        monkeypatch.setattr(numbers_way, name, value)
+
+    def planner_count(*_: object) -> int:
+        raise AssertionError("counted by the planner")
+
+    monkeypatch.setattr(order_queries, "count", planner_count)
+    ctx = placed.context("alice")
+    queries = (OrderQuery(text="10"), OrderQuery(text="00", period=Period.LAST_30_DAYS, microsite="bt-uk"))
+    expected = {(q.text, f): n for q in queries for f, n in expected_counts(placed_facts, q).items()}
+    got = {(q.text, f): count_orders(ctx, q.with_changes(quick_filter=f)) for q in queries for f in QuickFilter}
+    assert all(expected[(q.text, QuickFilter.ALL)] > 0 for q in queries), "counts worth comparing"
+    assert got == expected
 
 
 def test_the_numbers_way_cuts_where_it_should(placed: SharedDemo, monkeypatch: pytest.MonkeyPatch) -> None:
