@@ -24,12 +24,12 @@ from hubtui.store import count_costs as c
 from hubtui.store import day_numbers, day_tally
 from hubtui.store import lacking_orders as lo
 from hubtui.store import order_queries as q
-from hubtui.store import spans as spans_mod
 from hubtui.store.count_plan import Plan
 from hubtui.store.day_numbers import WELL_FORMED, DaySpan
 from hubtui.store.engine import RawRead
 from hubtui.store.grouped_counts import by_id, grouped, others, text_values
 from hubtui.store.indexed_counts import Days, indexed
+from hubtui.store.spans import number_value, numbers_in_use
 
 # Numbers in use a text's ranges must hold for this way: below, reading their orders by number
 # (2.5 µs each) costs less than the counts this way makes.
@@ -65,7 +65,7 @@ def plan(reader: RawRead, match: q.TextMatch, scope: q.Scope) -> Plan | None:
     ranges = match.needles.numbers
     if not ranges or scope.by_value or not all(WELL_FORMED.fullmatch(end) for r in ranges for end in r):
         return None
-    numbered = spans_mod.number_share(reader, ranges) * _highest(reader)
+    numbered = numbers_in_use(reader, ranges)
     if numbered < MIN_NUMBERS:
         return None
     low, high = scope.placed_from, scope.placed_to
@@ -92,7 +92,7 @@ def plan(reader: RawRead, match: q.TextMatch, scope: q.Scope) -> Plan | None:
         if span.day in in_runs or not cut:
             continue
         walk = _width([span]) * WALKED_ENTRY_COST
-        by_number = sum(_value(hi) - _value(lo) + 1 for lo, hi in cut) * NUMBERED_ROW_COST
+        by_number = sum(number_value(hi) - number_value(lo) + 1 for lo, hi in cut) * NUMBERED_ROW_COST
         cost += min(walk, by_number)
         start, stop = day_tally.day_start(span.day), day_tally.day_start(span.day + timedelta(days=1))
         days.append(Day(replace(scope, placed_from=max(start, low) if low else start,
@@ -136,15 +136,6 @@ def _numbered_only(reader: RawRead, query: OrderQuery, match: q.TextMatch, day: 
     return grouped(reader, access, where, params, days)
 
 
-def _highest(reader: RawRead) -> int:
-    highest = reader.remembered("highest_number", lambda: reader.scalar("SELECT MAX(number) FROM orders", {}))
-    return _value(highest) if highest and WELL_FORMED.fullmatch(highest) else 0
-
-
-def _value(number: str) -> int:
-    return int(number[2:])
-
-
 def _day_after(instant: datetime) -> date:
     """The day after the last UTC day [.., instant) touches."""
     utc = instant.astimezone(timezone.utc)
@@ -158,7 +149,7 @@ def _cut(ranges: tuple[tuple[str, str], ...], span: DaySpan) -> tuple[tuple[str,
 
 def _width(run: list[DaySpan]) -> int:
     """The numbers the spans hold at most (their orders, were every number used)."""
-    return sum(_value(span.high) - _value(span.low) + 1 for span in run)
+    return sum(number_value(span.high) - number_value(span.low) + 1 for span in run)
 
 
 __all__ = ["MIN_NUMBERS", "MIN_RUN", "Day", "counts", "plan"]

@@ -51,15 +51,24 @@ def number_share(reader: RawRead, ranges: tuple[tuple[str, str], ...]) -> float:
     sequence, so their spread is even enough to choose a way by)."""
     if not ranges:
         return 0.0
+    return min(1.0, numbers_in_use(reader, ranges) / (_highest(reader) + 1))
+
+
+def numbers_in_use(reader: RawRead, ranges: tuple[tuple[str, str], ...]) -> int:
+    """How many of the numbers up to the highest given the ranges hold."""
+    used = _highest(reader) + 1
+    return sum(max(0, min(number_value(high), used - 1) - number_value(low) + 1) for low, high in ranges)
+
+
+def _highest(reader: RawRead) -> int:
     highest = reader.remembered("highest_number", lambda: reader.scalar("SELECT MAX(number) FROM orders", {}))
-    used = _number_value(highest) + 1 if highest else 1
-    covered = sum(max(0, min(_number_value(high), used - 1) - _number_value(low) + 1) for low, high in ranges)
-    return min(1.0, covered / used)
+    return number_value(highest) if highest else 0
 
 
-def _number_value(number: str) -> int:
+def number_value(number: str) -> int:
+    """The sequence a number carries ("BT0000120": 120); 0 for a malformed one."""
     digits = number[2:].ljust(_NUMBER_DIGITS, "0")
     return int(digits) if digits.isdigit() else 0
 
 
-__all__ = ["number_share", "placed_bounds", "share_of_period"]
+__all__ = ["number_share", "number_value", "numbers_in_use", "placed_bounds", "share_of_period"]
