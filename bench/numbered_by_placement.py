@@ -3,11 +3,10 @@
     .venv/bin/python bench/numbered_by_placement.py SOURCE.db COPY.db
 
 The services number an order when it is placed, so in a working database the numbers rise
-with the dates; the demo gives its numbers without regard to the dates (every day of its
-orders spans nearly all of them). The quick counts under a text of digits (numbers_way.py)
-depend on which of the two the data is, so bench_quick_counts.py is run on both. Everything
-the numbers feed (the character tallies, the days' spans) is counted again afterwards; the
-copy passes `hubtui db check`.
+with the dates; the demo counts its numbers from the newest order back, so they fall as the
+dates rise. The quick counts under a text of digits (numbers_way.py) depend on how the numbers
+follow the dates, so bench_quick_counts.py is run on both. Everything the numbers feed (the
+character tallies, the days' spans) is counted again afterwards; the copy passes `hubtui db check`.
 """
 
 from __future__ import annotations

@@ -61,6 +61,8 @@ Progress = Callable[[int, int], None]
 _NOTHING_TO_TAKE = (PaymentStatus.Authorized, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded)
 
 HISTORY_DAYS = 120
+_FIRST_DAYS_ORDERS = 40  # placed today and yesterday, after every other order
+_FIRST_DAYS = 2 * 86400
 CHUNK = 10_000
 DEMO_USERS = (
     ("alice", Role.agent, "Alice Agent"),
@@ -427,7 +429,7 @@ def _produce(out, parent, rng, now, orgs, timestamp, ids, total) -> None:  # typ
         order_id, line_id, rma_id = ids
         done = 0
         while done < total:
-            batch = _OrderBatch(rng, now, orgs, timestamp, order_id, line_id, rma_id, done)
+            batch = _OrderBatch(rng, now, orgs, timestamp, order_id, line_id, rma_id, done, total)
             batch.build(min(CHUNK, total - done))
             order_id, line_id, rma_id = batch.next_order_id, batch.next_line_id, batch.next_rma_id
             done += len(batch.orders)
@@ -545,8 +547,9 @@ class _OrderBatch:
     customer part of each order row is prepared once per customer.
     """
 
-    def __init__(self, rng, now, orgs, timestamp, order_id, line_id, rma_id, offset):  # type: ignore[no-untyped-def]
+    def __init__(self, rng, now, orgs, timestamp, order_id, line_id, rma_id, offset, total):  # type: ignore[no-untyped-def]
         self.rng = rng
+        self.total = total
         self.now_epoch = int(now.timestamp())
         self.orgs = orgs
         self.ts = timestamp
@@ -572,8 +575,8 @@ class _OrderBatch:
         for k in range(size):
             index = self.offset + k
             org = self.orgs[0] if random_() < 0.8 else self.orgs[1]
-            age = int(random_() * HISTORY_DAYS * 86400)
-            if index < 40:
+            age = self._age(index, random_())
+            if index < _FIRST_DAYS_ORDERS:
                 age = int(random_() * 86400 * (index % 2 + 1))  # the first orders cover today and yesterday
             status = (_RECENT if age < 12 * 86400 else _OLD)[int(random_() * 1000)]
             order_type = _TYPES[int(random_() * 1000)]
@@ -588,6 +591,15 @@ class _OrderBatch:
             elif index in (16, 17):
                 order_type = OrderType.PreOrder
             self._order(org, age, status, order_type, channel)  # type: ignore[arg-type]
+
+    def _age(self, index: int, jitter: float) -> int:
+        """Seconds since an order after the first ones was placed: older as the index (and the
+        number) rises, so each day holds a narrow run of numbers, as it does where the services
+        number orders as they are placed (the numbers rise with the dates there: the demo counts
+        from the newest, which keeps its first orders, the ones every quick filter shows, at the
+        top of the list). The ages stay spread evenly over the history."""
+        later = max(1, self.total - _FIRST_DAYS_ORDERS)
+        return _FIRST_DAYS + int((index - _FIRST_DAYS_ORDERS + jitter) * (HISTORY_DAYS * 86400 - _FIRST_DAYS) / later)
 
     def _payment_status(self, status: OrderStatus) -> PaymentStatus:
         r = self.rng.random()

@@ -1,10 +1,11 @@
 """The quick-filter counts of a text that starts order numbers, on orders numbered as they were
 placed (as the services number them), against the oracle of test_quick_counts.
 
-The demo numbers its orders without regard to their dates; this module's copy of it is numbered
+The demo counts its numbers from the newest order back; this module's copy of it is numbered
 again in the order of placing, so that a text's number ranges fall on a few days and the numbers
 way (numbers_way.py) cuts the period at them: runs of days counted whole, the days at the ranges'
-ends read by number or walked, the rest counted by each of the other ways.
+ends read by number or walked, the rest counted by each of the other ways. Another copy numbered
+without regard to the dates shows the way standing aside.
 """
 
 from __future__ import annotations
@@ -47,21 +48,27 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(scope="module")
-def placed(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedDemo]:
-    path = tmp_path_factory.mktemp("numbered-as-placed") / "demo.db"
+def _renumbered(demo_template: Path, folder: Path, order: str) -> SharedDemo:
+    """A copy of the demo whose orders are numbered BT0000001 on in `order` (an ORDER BY)."""
+    path = folder / "demo.db"
     shutil.copyfile(demo_template, path)
     sql = Sql(path)
     # Out of the way of the unique index first; the triggers keep every tally right meanwhile.
     sql.execute("UPDATE orders SET number = 'X' || number")
     sql.execute("UPDATE orders SET number = (SELECT 'BT' || printf('%07d', n) FROM (SELECT id, ROW_NUMBER() OVER "
-                "(ORDER BY placed_at, id) AS n FROM orders) p WHERE p.id = orders.id)")
+                f"(ORDER BY {order}) AS n FROM orders) p WHERE p.id = orders.id)")
     store = Store(f"sqlite:///{path}")
     with store.engine.begin() as connection:
-        day_numbers.rebuild(connection)  # the renumbering widened every span: narrow, as placing makes them
-    yield SharedDemo(store, sql, Catalog.of(sql, "BTOOLS"))
-    sql.close()
-    store.dispose()
+        day_numbers.rebuild(connection)  # the renumbering widened every span: as narrow as the numbers allow
+    return SharedDemo(store, sql, Catalog.of(sql, "BTOOLS"))
+
+
+@pytest.fixture(scope="module")
+def placed(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedDemo]:
+    demo = _renumbered(demo_template, tmp_path_factory.mktemp("numbered-as-placed"), "placed_at, id")
+    yield demo
+    demo.sql.close()
+    demo.store.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +133,22 @@ def test_the_numbers_way_cuts_where_it_should(placed: SharedDemo, monkeypatch: p
         assert quick_counts.plan_counts(reader, OrderQuery(text="1234"), _scope(ctx, OrderQuery())).way != "numbers"
 
 
-def test_numbers_given_without_regard_to_dates_leave_the_other_ways(shared_demo: SharedDemo) -> None:
-    ctx = shared_demo.context("alice")
-    with shared_demo.store.raw_read() as reader:
-        assert quick_counts.plan_counts(reader, OrderQuery(text="1"), _scope(ctx, OrderQuery())).way != "numbers"
+def test_numbers_given_without_regard_to_dates_leave_the_other_ways(
+    placed: SharedDemo, demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in SETTINGS["runs, by number"][0].items():
+        monkeypatch.setattr(numbers_way, name, value)
+    shuffled = _renumbered(demo_template, tmp_path, "(id * 7919) % 2003, id")
+    query = OrderQuery(text="12")
+    ways = []
+    try:
+        for demo in (placed, shuffled):
+            with demo.store.raw_read() as reader:
+                ways.append(quick_counts.plan_counts(reader, query, _scope(demo.context("alice"), query)).way)
+    finally:
+        shuffled.sql.close()
+        shuffled.store.dispose()
+    assert ways[0] == "numbers" and ways[1] != "numbers", ways
 
 
 @pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/New_York"])

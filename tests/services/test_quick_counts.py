@@ -83,7 +83,7 @@ def _only(source: str) -> dict[str, float]:
 # (another when that one cannot answer: "gaps" needs a text that may be an order number).
 # The character tallies count a one-character text wherever they may ("chars", "chosen"); the
 # other settings turn them off so that such a text is counted their way too; likewise the numbers
-# way (test_number_counts.py), which the demo's numbering leaves unused anyway.
+# way (test_number_counts.py), which needs more orders than the demo has.
 WAYS = {
     "direct": {"TALLY": False, "FEW": 10**9, "NUMBERS_WEIGHT": 0, "CHARS": False, "NUMBERS": False},
     "complement": {"TALLY": False, "FEW": 0, "WALK_SHARE": 10**6, "COMPLEMENT_WEIGHT": 0, "CHARS": False, "NUMBERS": False},

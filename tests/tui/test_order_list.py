@@ -180,7 +180,7 @@ async def test_m_cycles_the_microsites_and_their_counts(make_app, alice):
 
 
 async def test_a_filter_with_no_matches_says_so_with_the_active_filters(make_app, alice):
-    empty = OrderQuery(quick_filter=QuickFilter.AWAITING_APPROVAL, microsite="bt-ie")
+    empty = OrderQuery(quick_filter=QuickFilter.TODAY, microsite="bt-ie")
     assert count_orders(alice, empty) == 0, "the demo data no longer has an empty filter here"
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -190,13 +190,13 @@ async def test_a_filter_with_no_matches_says_so_with_the_active_filters(make_app
             if screen.order_query.microsite == "bt-ie":
                 break
             await press_and_wait(pilot, screen, "m", what="the next microsite")
-        await press_and_wait(pilot, screen, "6", what="the awaiting-approval list")
+        await press_and_wait(pilot, screen, "2", what="today's list")
         assert screen.order_query == empty
         assert table_numbers(screen) == []
         assert list_orders(alice, empty).rows == ()
         status = list_status(screen)
-        assert status.strip() == "No orders match: filter awaiting-approval, microsite bt-ie."
-        assert "No orders match: filter awaiting-approval, microsite bt-ie." in visible_text(app)
+        assert status.strip() == "No orders match: filter today, microsite bt-ie."
+        assert "No orders match: filter today, microsite bt-ie." in visible_text(app)
         await pilot.press("enter", "j", "k")  # nothing to open or move to; nothing breaks
         assert app.screen is screen
         assert error_notifications(app) == []
