@@ -22,6 +22,7 @@ import os
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 from datetime import timezone
 from pathlib import Path
@@ -146,9 +147,9 @@ def main() -> None:
         (f"on the previous version ({args.old_db.name}, its schema) and on this one ({args.db.name}); both gave the "
          "same counts")
     body = [
-        "`bench/bench_quick_counts.py`: the twelve counts of the quick-filter bar under a \"/\" text, one service "
-        f"call, {compared}. Timed in turns run by run; medians of {REPEAT}. Load average at the end: "
-        f"{os.getloadavg()[0]:.1f}.",
+        *textwrap.wrap("`bench/bench_quick_counts.py`: the twelve counts of the quick-filter bar under a \"/\" text, "
+                       f"one service call, {compared}. Timed in turns run by run; medians of {REPEAT}. Load average at "
+                       f"the end: {os.getloadavg()[0]:.1f}.", 110),
         "",
         "| text | period | microsite | orders | before ms | after ms | after: way |",
         "|---|---|---|---:|---:|---:|---|",

@@ -61,8 +61,7 @@ Progress = Callable[[int, int], None]
 _NOTHING_TO_TAKE = (PaymentStatus.Authorized, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded)
 
 HISTORY_DAYS = 120
-_FIRST_DAYS_ORDERS = 40  # placed today and yesterday, after every other order
-_FIRST_DAYS = 2 * 86400
+_FIRST_DAYS_ORDERS = 40  # placed today and yesterday, whatever the demo's size
 CHUNK = 10_000
 DEMO_USERS = (
     ("alice", Role.agent, "Alice Agent"),
@@ -596,10 +595,10 @@ class _OrderBatch:
         """Seconds since an order after the first ones was placed: older as the index (and the
         number) rises, so each day holds a narrow run of numbers, as it does where the services
         number orders as they are placed (the numbers rise with the dates there: the demo counts
-        from the newest, which keeps its first orders, the ones every quick filter shows, at the
-        top of the list). The ages stay spread evenly over the history."""
+        from the newest, which keeps its first orders, the ones every quick filter shows, near
+        the top of the list). The ages are spread evenly over the history."""
         later = max(1, self.total - _FIRST_DAYS_ORDERS)
-        return _FIRST_DAYS + int((index - _FIRST_DAYS_ORDERS + jitter) * (HISTORY_DAYS * 86400 - _FIRST_DAYS) / later)
+        return int((index - _FIRST_DAYS_ORDERS + jitter) * HISTORY_DAYS * 86400 / later)
 
     def _payment_status(self, status: OrderStatus) -> PaymentStatus:
         r = self.rng.random()
