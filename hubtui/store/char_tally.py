@@ -106,7 +106,7 @@ _MICROSITE = " AND microsite_id = (SELECT id FROM microsites WHERE org_id = :org
 
 def tally_rows(reader: Any, org_id: int, microsite: str | None, char: str) -> list[tuple[Any, ...]]:
     """(status, payment_status, order_type, high_risk, orders holding `char`) of one organisation
-    or microsite over all time, as order_queries.tally_rows gives the orders."""
+    or microsite over all time, as tally_counts.tally_rows gives the orders."""
     column = column_of(char)
     params: dict[str, Any] = {"org_id": org_id}
     site = ""

@@ -24,8 +24,8 @@ from hubtui.store import char_tally, day_tally
 from hubtui.store import order_queries as q
 from hubtui.store.engine import RawRead
 from hubtui.store.spans import share_of_period
+from hubtui.store.tally_counts import DATE_FILTERS, tally_counts, tally_rows
 
-DATE_FILTERS = (QuickFilter.TODAY, QuickFilter.YESTERDAY)
 # The same pattern as engine.pyformat's: statement parameters are :name, never inside literals.
 _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -59,9 +59,9 @@ class Held:
 def tallies(reader: RawRead, scope: q.Scope, held: Held | None = None) -> dict[QuickFilter, int]:
     """The quick filters but today and yesterday, of the organisation or microsite, any time."""
     if held is not None:
-        return q.tally_counts(char_tally.tally_rows(reader, scope.org_id, scope.microsite, held.char))
+        return tally_counts(char_tally.tally_rows(reader, scope.org_id, scope.microsite, held.char))
     return dict(reader.remembered(("tallies", scope.org_id, scope.microsite),
-                                  lambda: q.tally_counts(q.tally_rows(reader, scope.org_id, scope.microsite))))
+                                  lambda: tally_counts(tally_rows(reader, scope.org_id, scope.microsite))))
 
 
 def indexed(

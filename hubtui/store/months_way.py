@@ -18,6 +18,7 @@ from hubtui.store.engine import RawRead
 from hubtui.store.grouped_counts import grouped
 from hubtui.store.indexed_counts import DATE_FILTERS, Days
 from hubtui.store.spans import share_of_period
+from hubtui.store.tally_counts import tally_counts
 
 
 def plan(reader: RawRead, match: q.TextMatch, scope: q.Scope, budget: float) -> Plan | None:
@@ -75,7 +76,7 @@ def counts(reader: RawRead, query: OrderQuery, scope: q.Scope, days: Days, plan:
     rows = (text_tally.scanned(reader, match, scope.org_id, scope.microsite, months=plan.months)
             if plan.source == "scan" else
             text_tally.holding(reader, match, scope.org_id, scope.microsite, months=plan.months))
-    counts = q.tally_counts(rows)
+    counts = tally_counts(rows)
     counts.update({f: 0 for f in DATE_FILTERS})
     for piece in plan.pieces:
         part = replace(scope, placed_from=piece.start, placed_to=piece.end)

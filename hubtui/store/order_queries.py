@@ -42,14 +42,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from hubtui.domain.order_query import OrderQuery, SortKey, email_key, name_key, postcode_key
-from hubtui.domain.orders import HIGH_RISK_SCORE, OrderStatus, QuickFilter, matches_quick_filter
+from hubtui.domain.orders import HIGH_RISK_SCORE, OrderStatus, QuickFilter
 from hubtui.store import spans, text_search
 from hubtui.store.engine import RawRead
+from hubtui.store.tally_counts import tally_counts, tally_rows
 from hubtui.store.tables import (
     EXCHANGE_ON_HOLD_SQL,
     HIGH_RISK_SQL,
@@ -93,7 +94,6 @@ _PARTIAL_INDEX = {
     QuickFilter.EXCHANGE_ON_HOLD: "ix_orders_exchange_on_hold",
 }
 _INDEXED_FILTERS = frozenset(_PARTIAL_INDEX) | {f for f, sql in _QUICK_SQL.items() if sql.startswith("status = ")}
-DATE_FILTERS = frozenset({QuickFilter.TODAY, QuickFilter.YESTERDAY})
 _EQUALS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
 
 # The unique constraint's index on orders.number, as SQLite names it. Named in the number
@@ -730,46 +730,6 @@ def count(reader: RawRead, query: OrderQuery, scope: Scope) -> int:
     return int(reader.scalar(sql, params))
 
 
-_TALLY_SQL = (
-    "SELECT status, payment_status, order_type, high_risk, SUM(n) FROM order_tallies "
-    "WHERE org_id = :org_id AND n <> 0{microsite} GROUP BY status, payment_status, order_type, high_risk"
-)
-_TALLY_MICROSITE = " AND microsite_id = (SELECT id FROM microsites WHERE org_id = :org_id AND code = :microsite)"
-
-
-def tally_rows(reader: RawRead, org_id: int, microsite: str | None) -> list[tuple[Any, ...]]:
-    """(status, payment_status, order_type, high_risk, n) for one org, or one microsite."""
-    if microsite:
-        return reader.all(_TALLY_SQL.format(microsite=_TALLY_MICROSITE), {"org_id": org_id, "microsite": microsite})
-    return reader.all(_TALLY_SQL.format(microsite=""), {"org_id": org_id})
-
-
-@lru_cache(maxsize=4096)
-def _tally_filters(status: str, payment_status: str, order_type: str, high_risk: bool) -> frozenset[QuickFilter]:
-    """The quick filters (other than today/yesterday) a tally row counts towards.
-
-    Asked of the domain's one definition once per distinct row, not once per row and
-    filter on every call.
-    """
-    day = date(2000, 1, 1)  # these filters do not look at dates
-    return frozenset(
-        f for f in QuickFilter
-        if f not in DATE_FILTERS and matches_quick_filter(
-            f, status=status, payment_status=payment_status, order_type=order_type,  # type: ignore[arg-type]
-            fraud_score=100 if high_risk else 0, placed_on=day, today=day,
-        )
-    )
-
-
-def tally_counts(rows: list[tuple[Any, ...]]) -> dict[QuickFilter, int]:
-    """Orders per quick filter (all but today and yesterday) from tally_rows."""
-    counts = {f: 0 for f in QuickFilter if f not in DATE_FILTERS}
-    for status, payment_status, order_type, high_risk, n in rows:
-        for f in _tally_filters(status, payment_status, order_type, bool(high_risk)):
-            counts[f] += int(n)
-    return counts
-
-
 def microsite_exists(reader: RawRead, org_id: int, code: str) -> bool:
     return reader.scalar(
         "SELECT 1 FROM microsites WHERE org_id = :org_id AND code = :code", {"org_id": org_id, "code": code}
@@ -800,8 +760,6 @@ __all__ = [
     "resolve_text",
     "sort_key_of",
     "statement_for",
-    "tally_counts",
-    "tally_rows",
     "term_branch_sql",
     "text_terms",
     "text_test_sql",

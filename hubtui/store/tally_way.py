@@ -19,6 +19,7 @@ from hubtui.store.engine import RawRead
 from hubtui.store.grouped_counts import by_id, grouped, others, text_values
 from hubtui.store.indexed_counts import DATE_FILTERS, Days, day_counts, holds_orders, tallies
 from hubtui.store.spans import number_share, share_of_period
+from hubtui.store.tally_counts import tally_counts
 
 CountRest = Callable[[RawRead, OrderQuery, q.Scope, Days], dict[QuickFilter, int]]
 
@@ -125,7 +126,7 @@ def _all_time(reader: RawRead, query: OrderQuery, whole: q.Scope, plan: Plan) ->
     if plan.source in ("holding", "scan"):
         rows = (text_tally.holding(reader, match, whole.org_id, whole.microsite) if plan.source == "holding" else
                 text_tally.scanned(reader, match, whole.org_id, whole.microsite, whole_table=plan.whole_table))
-        counts = q.tally_counts(rows)
+        counts = tally_counts(rows)
         if ranges:  # the orders it starts the number of, holding it nowhere else
             where += [f"o.id IN ({lo.number_ids(reader, len(ranges))})", f"NOT {holds}"]
             started = grouped(reader, by_id(reader), where, params, None)
@@ -134,7 +135,7 @@ def _all_time(reader: RawRead, query: OrderQuery, whole: q.Scope, plan: Plan) ->
     known = plan.tallies if plan.tallies is not None else tallies(reader, whole)
     if plan.source == "lacking":
         assert plan.lacking is not None
-        lacking = q.tally_counts(plan.lacking.rows())
+        lacking = tally_counts(plan.lacking.rows())
         counts = {f: known[f] - lacking[f] for f in lacking}
         narrowest = plan.lacking.narrowest() if ranges else None
         if narrowest is not None:  # the lacking orders whose number it starts hold it after all

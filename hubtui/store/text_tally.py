@@ -84,7 +84,7 @@ MONTH_TRIGGERS_OF = TallyTriggers(
 #
 # `reader` is an engine.RawRead; `match` a TextMatch of order_queries (its terms of each kind,
 # its needles). Rows are (status, payment_status, order_type, high_risk, n), as
-# order_queries.tally_rows gives them, so tally_counts folds both.
+# tally_counts.tally_rows gives them, so tally_counts folds both.
 
 _GROUP = "GROUP BY status, payment_status, order_type, high_risk"
 _SUMS = "SELECT status, payment_status, order_type, high_risk, SUM(n)"
