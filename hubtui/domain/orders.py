@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from hubtui.domain.errors import DomainError, MoneyError, TransitionError
+from hubtui.domain.errors import DomainError, TransitionError
 
 
 class OrderStatus(StrEnum):
@@ -308,63 +308,6 @@ def status_after_payment(
     if fraud_score is not None and fraud_score >= HIGH_RISK_SCORE:
         return _S.AwaitingApproval
     return _S.Approved
-
-
-def payment_status_for(
-    order_total: int,
-    paid: int,
-    authorized: int,
-    refunded: int,
-    last_recorded: PaymentStatus | None,
-) -> PaymentStatus:
-    """The order's payment status, derived from its payment totals.
-
-    The first rule that holds wins:
-
-    1. Refunded: something was refunded and refunds cover everything paid.
-    2. PartiallyRefunded: something was refunded.
-    3. Paid: payments cover the total. A zero total counts as paid once a
-       Paid or Authorized payment is recorded (FOC records a zero payment);
-       with nothing recorded it stays Pending.
-    4. Authorized: authorisations, with payments, cover the total.
-    5. Declined: the most recently recorded payment was declined.
-    6. Pending: anything else, including a part payment (see balance_due).
-    """
-    for name, amount in (
-        ("order total", order_total),
-        ("paid", paid),
-        ("authorized", authorized),
-        ("refunded", refunded),
-    ):
-        if amount < 0:
-            raise MoneyError(f"The {name} amount cannot be negative ({amount})")
-    if refunded > 0 and paid > 0 and refunded >= paid:
-        return PaymentStatus.Refunded
-    if refunded > 0:
-        return PaymentStatus.PartiallyRefunded
-    recorded_ok = last_recorded in (PaymentStatus.Paid, PaymentStatus.Authorized)
-    if order_total == 0:
-        return PaymentStatus.Paid if recorded_ok or paid > 0 else _fallback(last_recorded)
-    if paid >= order_total:
-        return PaymentStatus.Paid
-    if authorized > 0 and authorized + paid >= order_total:
-        return PaymentStatus.Authorized
-    return _fallback(last_recorded)
-
-
-def _fallback(last_recorded: PaymentStatus | None) -> PaymentStatus:
-    if last_recorded == PaymentStatus.Declined:
-        return PaymentStatus.Declined
-    return PaymentStatus.Pending
-
-
-def balance_due(order_total: int, paid: int, refunded: int) -> int:
-    """What the customer still owes.
-
-    ``refunded`` is accepted but deliberately unused: a refund gives money
-    back for returned goods, it does not make the customer owe it again.
-    """
-    return max(0, order_total - paid)
 
 
 def owed_to_customer(status: OrderStatus | str, order_total: int, paid: int, refunded: int) -> int:

@@ -282,7 +282,7 @@ class OrderBatch:
         shipping = 0 if zero_price or lines_total >= 5000 else 495
         order_total = lines_total - discount_total + shipping
         if order_total == 0 and payment_status in _NOTHING_TO_TAKE:
-            # Nothing to pay, authorise or refund: recorded, it is paid (domain.orders.payment_status_for).
+            # Nothing to pay, authorise or refund: recorded, it is paid (domain.order_money.payment_status_for).
             payment_status = PaymentStatus.Paid
         paid = order_total if payment_status in _PAID_LIKE else 0
         refunded = order_total if payment_status == PaymentStatus.Refunded else (

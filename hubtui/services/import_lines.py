@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from hubtui.domain.import_rows import ItemRecord, PaymentRecord, Problem
-from hubtui.domain.orders import PaymentStatus, payment_status_for
+from hubtui.domain.order_money import payment_status_for
+from hubtui.domain.orders import PaymentStatus
 from hubtui.services import audit
 from hubtui.services.import_orders import TAKEN
 from hubtui.services.imports import Importer, batched, find_order_ids, unknown

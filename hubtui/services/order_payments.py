@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 from hubtui.domain.errors import MoneyError
 from hubtui.domain.limits import text_problem
 from hubtui.domain.money import check_symbol, format_money
+from hubtui.domain.order_money import balance_due, payment_status_for
 from hubtui.domain.orders import (
     OFFLINE_PAYMENT_METHODS,
     OPERATOR_PAYMENT_STATUSES,
     OrderStatus,
     PaymentMethod,
     PaymentStatus,
-    balance_due,
-    payment_status_for,
     status_after_payment,
 )
 from hubtui.domain.payments import correction_refusal

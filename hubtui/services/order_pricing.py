@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from hubtui.domain.discounts import Promotion as PromotionRule
 from hubtui.domain.money import format_money
 from hubtui.domain.order_edits import AppliedDiscount, EditLine, LinesPreview, Money, Product, preview
-from hubtui.domain.orders import PaymentStatus, edit_refusal, payment_status_for
+from hubtui.domain.order_money import payment_status_for
+from hubtui.domain.orders import PaymentStatus, edit_refusal
 from hubtui.services.context import Context
 from hubtui.services.errors import InvalidInput
 from hubtui.services.order_reads import settled_free_of_charge

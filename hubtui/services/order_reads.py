@@ -9,13 +9,8 @@ from sqlalchemy.orm import Session
 
 from hubtui.domain.numbers import parse_order_number
 from hubtui.domain.order_query import OrderQuery
-from hubtui.domain.orders import (
-    PaymentMethod,
-    PaymentStatus,
-    QuickFilter,
-    balance_due,
-    channel_label,
-)
+from hubtui.domain.order_money import balance_due
+from hubtui.domain.orders import PaymentMethod, PaymentStatus, QuickFilter, channel_label
 from hubtui.domain.periods import period_range
 from hubtui.domain.permissions import Permission
 from hubtui.services import audit

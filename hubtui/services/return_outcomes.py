@@ -16,13 +16,8 @@ from sqlalchemy.orm import Session
 from hubtui.domain.errors import PermissionDenied
 from hubtui.domain.money import format_money
 from hubtui.domain.numbers import format_order_number
-from hubtui.domain.orders import (
-    OrderStatus,
-    OrderType,
-    PaymentMethod,
-    PaymentStatus,
-    payment_status_for,
-)
+from hubtui.domain.order_money import payment_status_for
+from hubtui.domain.orders import OrderStatus, OrderType, PaymentMethod, PaymentStatus
 from hubtui.domain.permissions import Permission, can
 from hubtui.domain.refunds import RefundQuote, RefundRefused
 from hubtui.domain.returns import OUTCOME_READY, RmaStatus

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hubtui.domain.errors import DomainError, MoneyError
+from hubtui.domain.order_money import balance_due, payment_status_for
 from hubtui.domain.orders import (
     CHANNEL_LABELS,
     FULFILMENT_PATH,
@@ -17,7 +18,6 @@ from hubtui.domain.orders import (
     PaymentMethod,
     PaymentStatus,
     QuickFilter,
-    balance_due,
     can_raise_return,
     can_set_tracking,
     channel_label,
@@ -25,7 +25,6 @@ from hubtui.domain.orders import (
     is_unfulfilled,
     is_unpaid,
     matches_quick_filter,
-    payment_status_for,
     status_after_payment,
 )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from hubtui.domain.orders import PaymentStatus, payment_status_for
+from hubtui.domain.order_money import payment_status_for
+from hubtui.domain.orders import PaymentStatus
 
 from .support import Sql
 
