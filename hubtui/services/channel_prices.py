@@ -16,7 +16,7 @@ from hubtui.services.price_match import currency_of, find_product, refresh_board
 from hubtui.services.price_match_views import PriceMatchRow
 from hubtui.services.refusals import refusals_recorded
 from hubtui.store import price_match_queries as pq
-from hubtui.store.tables import ChannelPrice
+from hubtui.store.price_tables import ChannelPrice
 
 # An observation may be dated this far ahead of the clock (another machine's clock), no further.
 CLOCK_SLACK = timedelta(hours=1)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from hubtui.domain.price_match import COMPARED_CHANNELS, OWN_CHANNEL
 from hubtui.store import price_board
-from hubtui.store.tables import ChannelPrice, PriceMatchRule
+from hubtui.store.price_tables import ChannelPrice, PriceMatchRule
 
 NO_PRICES_EVERY = 11  # every 11th product has never been observed anywhere: no rule decides it
 HISTORY_DAYS = (70, 35)  # the older observations; the latest is 0-4 days old

@@ -25,7 +25,8 @@ from hubtui.services.channel_prices import observed_at_problem
 from hubtui.services.imports import Importer, batched
 from hubtui.services.price_match import refresh_board
 from hubtui.store.row_writer import insert_rows
-from hubtui.store.tables import ChannelPrice, Product
+from hubtui.store.price_tables import ChannelPrice
+from hubtui.store.tables import Product
 
 PRICE_INSERT = ("product_id", "channel", "price", "observed_at", "source", "recorded_by")
 SOURCE = "import"  # channel_prices.source: where an observation came from

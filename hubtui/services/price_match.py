@@ -40,7 +40,8 @@ from hubtui.services.refusals import refusals_recorded
 from hubtui.services.views import Cursor, Page
 from hubtui.store import price_board
 from hubtui.store import price_match_queries as pq
-from hubtui.store.tables import ChannelPrice, Product
+from hubtui.store.price_tables import ChannelPrice
+from hubtui.store.tables import Product
 
 HISTORY_LIMIT = 200  # observations shown per channel
 MAX_PAGE = 500

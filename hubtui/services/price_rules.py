@@ -29,7 +29,7 @@ from hubtui.services.price_match_views import RuleView
 from hubtui.services.refusals import refusals_recorded
 from hubtui.store import price_board
 from hubtui.store.price_board import board, join_values, rule_of
-from hubtui.store.tables import PriceMatchRule
+from hubtui.store.price_tables import PriceMatchRule
 
 PRIORITY_STEP = 10
 

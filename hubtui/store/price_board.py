@@ -28,7 +28,8 @@ from hubtui.domain.price_match import (
     evaluate_prepared,
     prepare,
 )
-from hubtui.store.tables import BOARD_CHANNELS, Microsite, PriceBoard, PriceMatchRule, Product
+from hubtui.store.price_tables import BOARD_CHANNELS, PriceBoard, PriceMatchRule
+from hubtui.store.tables import Microsite, Product
 
 assert BOARD_CHANNELS == COMPARED_CHANNELS  # one column pair per compared channel
 

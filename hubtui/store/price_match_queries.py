@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from hubtui.domain.price_match import COMPARED_CHANNELS, PriceMatchQuery
 from hubtui.store.price_board import board
 from hubtui.store.price_board import Db
-from hubtui.store.tables import PriceMatchRule, Product
+from hubtui.store.price_tables import PriceMatchRule
+from hubtui.store.tables import Product
 
 products = Product.__table__  # type: ignore[attr-defined]
 rules = PriceMatchRule.__table__  # type: ignore[attr-defined]

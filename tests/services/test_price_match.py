@@ -203,7 +203,7 @@ def test_refresh_board_after_rows_written_in_the_callers_transaction(sam: Contex
     from sqlalchemy import insert
 
     from hubtui.services.price_match import refresh_board
-    from hubtui.store.tables import ChannelPrice
+    from hubtui.store.price_tables import ChannelPrice
 
     ids = [r[0] for r in sql.rows("SELECT id FROM products WHERE org_id = ? AND active ORDER BY id LIMIT 3",
                                   (_org(sql),))]
