@@ -19,7 +19,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "hubtui.services": ("hubtui.domain", "hubtui.store", "hubtui.services"),
 }
 NO_STORE = ("hubtui.screens", "hubtui.widgets", "hubtui.app", "hubtui.cli", "hubtui.startup", "hubtui.config",
-            "hubtui.__main__", "hubtui.early_keys")
+            "hubtui.__main__", "hubtui.early_keys", "hubtui.escape_key")
 
 
 def _module_name(path: Path) -> str:

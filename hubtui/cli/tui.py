@@ -40,6 +40,9 @@ def root(
             store = session.open_store(settings)
             context = session.sign_in(store, settings) if database.has_organisations(store) else None
             app = HubApp(store=store, context=context, settings=settings)
+    from hubtui.escape_key import keep_escapes_apart
+
+    keep_escapes_apart()
     app.run()
     if app.startup_error:  # e.g. an unknown operator, found by the start-up process
         fail(app.startup_error)

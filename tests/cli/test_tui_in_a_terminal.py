@@ -94,3 +94,21 @@ def test_a_whole_phone_order_typed_as_hubtui_starts_is_placed_and_paid(demo_db, 
         _stop(pid, fd)
     payments = query(demo_db, "SELECT method, status, reference FROM payments WHERE reference = 'AUTH-PTY'")
     assert [tuple(p) for p in payments] == [("CardOverPhone", "Paid", "AUTH-PTY")]
+
+
+@pytest.mark.slow
+def test_an_escape_and_the_key_after_it_in_one_read_are_two_keys(demo_db, env):
+    """esc then D typed while the program was busy reach it in one read: the filter closes and
+    the period changes (Textual alone read the pair as alt+shift+d, and did nothing)."""
+    pid, fd = _start(demo_db, env)
+    try:
+        _wait_for_line_mode_off(fd)
+        os.write(fd, b"/07\r")
+        shown = _read_until(fd, b"07", limit_s=20)
+        assert b"07" in shown, shown[-2000:]
+        time.sleep(0.5)
+        os.write(fd, b"\x1bD")
+        shown = _read_until(fd, "today · all microsites".encode(), limit_s=10)
+        assert "today · all microsites".encode() in shown, shown[-2000:]
+    finally:
+        _stop(pid, fd)

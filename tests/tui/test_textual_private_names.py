@@ -1,8 +1,8 @@
 """Textual's private names hubtui relies on are still there, and still of the same kind.
 
-Key delivery (hubtui.widgets.key_delivery) and the app read and write a few of Textual's
-underscored names; an upgrade that renames or reshapes one would misplace keys without an
-error. Each check names the name that went. No app is run: this is a look at the classes.
+Key delivery (hubtui.widgets.key_delivery), the escape key's parser (hubtui.escape_key) and the
+app read and write a few of Textual's underscored names; an upgrade that renames or reshapes one
+would misplace keys without an error. Each check names the name that went. No app is run: this is a look at the classes.
 """
 
 from __future__ import annotations
@@ -86,3 +86,22 @@ def test_the_public_hooks_holds_end_on_are_still_what_they_were() -> None:
     assert inspect.iscoroutinefunction(inspect.getattr_static(App, "push_screen", None)) is False
     assert "wait_for_dismiss" in inspect.signature(App.push_screen).parameters, "App.push_screen lost wait_for_dismiss"
 
+
+def test_the_parser_the_escape_key_module_replaces_is_still_built_and_timed_as_it_was() -> None:
+    """hubtui.escape_key puts its parser where the Linux driver looks up XTermParser, and makes
+    the parser's wait for the rest of a sequence run out by setting its _timeout_time."""
+    import textual._xterm_parser as xterm_parser
+
+    parser_class = getattr(xterm_parser, "XTermParser", None)
+    assert parser_class is not None, "textual._xterm_parser.XTermParser is gone"
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:
+        pytest.skip("no Linux driver here")
+    assert "XTermParser(" in inspect.getsource(linux_driver.LinuxDriver), \
+        "the Linux driver no longer builds its parser from the name XTermParser"
+    parser = parser_class()
+    list(parser.feed("\x1b"))
+    assert parser._timeout_time is not None, "after an ESC the parser no longer waits with _timeout_time"  # noqa: SLF001
+    parser._timeout_time = 0.0  # noqa: SLF001
+    assert [event.key for event in parser.tick()] == ["escape"], "tick() no longer ends the wait"
