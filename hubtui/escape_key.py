@@ -1,12 +1,12 @@
 """An escape typed just before another key is an escape, however fast the two arrive.
 
 A terminal sends the escape key as the byte ESC, and alt+x as ESC then x. Textual tells them
-apart by time: an ESC with nothing after it within a few milliseconds is the escape key. When
-the program is busy, or the keys cross a slow link, an agent's escape and the key after it
-reach it in one read, and Textual reads the pair as one key: esc D became alt+shift+d (the
-filter stayed open, D did nothing), esc / a bare "/" (the escape lost), esc 1 a "¡" typed into
-the field. hubtui binds no alt key, so here an ESC followed by anything that cannot continue an
-escape sequence is the escape key, and the key after it is itself.
+apart by time: an ESC with nothing after it within a tenth of a second (ESCDELAY) is the escape
+key. When the program is busy, or the keys cross a slow link, an agent's escape and the key
+after it reach it in one read, and Textual reads the pair as one key: esc D became alt+shift+d
+(the filter stayed open, D did nothing), esc / a bare "/" (the escape lost), esc 1 a "¡" typed
+into the field. hubtui binds no alt key, so here an ESC followed by anything that cannot
+continue an escape sequence is the escape key, and the key after it is itself.
 
 Textual's private names relied on (tests/tui/test_textual_private_names.py checks them):
 `textual._xterm_parser.XTermParser`, the name the Linux driver builds its parser from
