@@ -33,23 +33,42 @@ resolve_text from a capped count of the candidates (index-only) and the tallies:
 A lone prefix search of the advanced search (e-mail, post code, name) uses the top plan's
 way too (`_prefix_top`).
 
-The quick-filter bar's twelve counts under the other filters (quick_counts.py) are read
-with the pieces here: text_terms, count_candidates, filter_terms and text_test_sql.
+The candidates' terms, number ranges and index branches are text_candidates.py's (its names
+used by the quick-filter counts are re-exported here with Scope, order_scope.py's); the
+quick-filter bar's twelve counts under the other filters (quick_counts.py) read them with
+filter_terms.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from hubtui.domain.order_query import OrderQuery, SortKey, email_key, name_key, postcode_key
 from hubtui.domain.orders import HIGH_RISK_SCORE, OrderStatus, QuickFilter
-from hubtui.store import spans, text_search
+from hubtui.store import text_search
 from hubtui.store.engine import RawRead
+from hubtui.store.order_scope import Scope, bind_period
+from hubtui.store.text_candidates import (
+    NUMBER_INDEX,
+    TERM_CAP,
+    TextMatch,
+    index_branches,
+    candidates_sql,
+    count_candidates,
+    narrowed,
+    newest_candidates,
+    numbers_outweigh_period,
+    range_sql,
+    term_branch_sql,
+    text_params,
+    text_terms,
+    text_test_sql,
+)
 from hubtui.store.tally_counts import tally_counts, tally_rows
 from hubtui.store.tables import (
     EXCHANGE_ON_HOLD_SQL,
@@ -96,12 +115,6 @@ _PARTIAL_INDEX = {
 _INDEXED_FILTERS = frozenset(_PARTIAL_INDEX) | {f for f, sql in _QUICK_SQL.items() if sql.startswith("status = ")}
 _EQUALS = ("status", "order_type", "channel", "payment_method", "payment_status", "number")
 
-# The unique constraint's index on orders.number, as SQLite names it. Named in the number
-# branches: the searched-column indexes carry the number too (since revision 0005), and with
-# a period the planner took one of them, skipping through every e-mail, for a covering read.
-NUMBER_INDEX = "sqlite_autoindex_orders_1"
-# Free text: at most this many terms per kind go into an IN list; beyond it, dense plan.
-TERM_CAP = 500
 # Candidates (orders holding a matching term or number) up to which the top plan beats
 # walking the date index: measured on 1,000,000 orders, both cost ~5 ms around 30,000.
 TOP_LIMIT = 30_000
@@ -119,17 +132,6 @@ ORDERED_CHUNK = 4
 DENSE_BIAS = 0.5
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The resolved parts of a query the store cannot work out itself."""
-
-    org_id: int
-    microsite: str | None = None  # a microsite code, resolved inside the statement
-    placed_from: datetime | None = None  # inclusive, UTC
-    placed_to: datetime | None = None  # exclusive, UTC
-    # The text counted where it is held by value only, not at the start of order numbers (the
-    # counts' numbers way, numbers_way.py, counts those itself).
-    by_value: bool = False
 
 
 def prefix_end(prefix: str) -> str | None:
@@ -146,21 +148,6 @@ def prefix_end(prefix: str) -> str | None:
 
 # --- free text --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TextMatch:
-    """What a filter-bar text resolved to, and the plan that reads its orders."""
-
-    needles: text_search.Needles
-    terms: tuple[tuple[str, tuple[str, ...] | None], ...]  # (kind, terms or None: over the cap)
-    plan: str  # "none" | "top" | "ordered" | "sparse" | "dense"
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """Kinds with at least one matching term (in KINDS order)."""
-        return tuple(kind for kind, found in self.terms if found is None or found)
-
-    def shape(self) -> tuple[Any, ...]:
-        return (self.plan, self.kinds, len(self.needles.numbers))
 
 
 def _has_row_filters(query: OrderQuery, scope: Scope) -> bool:
@@ -222,60 +209,12 @@ def resolve_text(
     return TextMatch(match.needles, match.terms, plan)
 
 
-def numbers_outweigh_period(reader: RawRead, match: TextMatch, scope: Scope, weight: float = 1.0) -> bool:
-    """Whether the text's number ranges hold more of the orders than the scope's period.
-
-    The index on number has no placed_at, so a number branch reads the row of every order in
-    its ranges to test the period: "0" (every number below BT1000000) over today read
-    1,000,000 rows, 540 ms, where walking today's orders reads a few thousand. Such a text is
-    read by walking the period (the dense plan). `weight` multiplies the ranges' share (tests
-    force a way with 0)."""
-    if not match.needles.numbers or (scope.placed_from is None and scope.placed_to is None) or weight == 0:
-        return False
-    return spans.number_share(reader, match.needles.numbers) * weight > spans.share_of_period(reader, scope)
 
 
-def text_terms(reader: RawRead, text: str | None, org_id: int) -> TextMatch | None:
-    """The terms holding a filter-bar text, before a plan is chosen; None when the text is blank.
-
-    The plan says what the terms allow: "none" (nothing can match), "dense" (more terms than
-    TERM_CAP: only a walk testing each row will do), else "sparse" (the candidates can be
-    read through the term indexes; resolve_text picks the cheapest way).
-    """
-    needles = text_search.needles(text)
-    if needles.empty:
-        return None
-    terms = tuple(
-        (kind, text_search.matching_terms(reader, org_id, kind, needles.of(kind), TERM_CAP))
-        for kind, _ in text_search.KINDS
-    )
-    match = TextMatch(needles, terms, "none")
-    if not match.kinds and not needles.numbers:
-        return match
-    if any(found is None for _, found in terms):
-        return TextMatch(needles, terms, "dense")
-    return TextMatch(needles, terms, "sparse")
 
 
-def narrowed(match: TextMatch, numbers: tuple[tuple[str, str], ...]) -> TextMatch:
-    """The match with the text's number ranges replaced by `numbers` (a part of them, or none)."""
-    needles = replace(match.needles, numbers=numbers)
-    if not match.kinds and not numbers:
-        return TextMatch(needles, match.terms, "none")
-    return TextMatch(needles, match.terms, match.plan)
 
 
-def count_candidates(
-    reader: RawRead, match: TextMatch, scope: Scope, limit: int, *, keyset: Sequence[Any] | None = None,
-    descending: bool = True,
-) -> int:
-    """How many orders hold a matching term or number (the same order once per term kind it
-    matches by), counted up to `limit` from the indexes alone."""
-    sql = _probe_sql(reader.dialect, match.kinds, len(match.needles.numbers), scope.placed_from is not None,
-                     scope.placed_to is not None, keyset is not None, descending)
-    params = _text_params(reader, match, scope, keyset)
-    params["probe"] = limit
-    return int(reader.scalar(sql, params))
 
 
 def _filter_sizes(reader: RawRead, query: OrderQuery, scope: Scope) -> tuple[int, int]:
@@ -285,16 +224,6 @@ def _filter_sizes(reader: RawRead, query: OrderQuery, scope: Scope) -> tuple[int
     return everyone, counts.get(query.quick_filter, everyone)
 
 
-def _range_sql(placed_from: bool, placed_to: bool, keyset: bool, descending: bool) -> str:
-    """The period and keyset, on the placed_at and id of an index branch."""
-    extra = ""
-    if placed_from:
-        extra += " AND placed_at >= :placed_from"
-    if placed_to:
-        extra += " AND placed_at < :placed_to"
-    if keyset:
-        extra += f" AND (placed_at, id) {'<' if descending else '>'} (:k0, :k1)"
-    return extra
 
 
 _KIND_OF_COLUMN = {column: kind for kind, column in text_search.KINDS}
@@ -323,71 +252,22 @@ def _prefix_top(
     ):
         return False
     column, low, high = prefixes[0]
-    extra = _range_sql(scope.placed_from is not None, scope.placed_to is not None, keyset is not None, descending)
+    extra = range_sql(scope.placed_from is not None, scope.placed_to is not None, keyset is not None, descending)
     branch = _prefix_branch(reader.dialect, column, high is not None, extra, "1")
     sql = f"SELECT COUNT(*) FROM ({branch} LIMIT :probe) AS c"
     params: dict[str, Any] = {"org_id": scope.org_id, f"{column}_lo": low, "probe": TOP_LIMIT}
     if high is not None:
         params[f"{column}_hi"] = high
-    _bind_period(reader, scope, keyset, params)
+    bind_period(reader, scope, keyset, params)
     return int(reader.scalar(sql, params)) < TOP_LIMIT
 
 
-def _bind_period(reader: RawRead, scope: Scope, keyset: Sequence[Any] | None, params: dict[str, Any]) -> None:
-    """The date range, and the date keyset when there is one, as statement parameters."""
-    if scope.placed_from is not None:
-        params["placed_from"] = reader.timestamp(scope.placed_from)
-    if scope.placed_to is not None:
-        params["placed_to"] = reader.timestamp(scope.placed_to)
-    if keyset is not None:
-        _bind_keyset(reader, SortKey.PLACED, keyset, params)
 
 
-def _branches(
-    dialect: str, kinds: tuple[str, ...], n_ranges: int, placed_from: bool, placed_to: bool,
-    keyset: bool, descending: bool, columns: str,
-) -> list[str]:
-    """One SELECT per kind with terms and per number range, each served by one index."""
-    extra = _range_sql(placed_from, placed_to, keyset, descending)
-    branches = []
-    for kind in kinds:
-        column = text_search.COLUMN_OF[kind]
-        if dialect == "postgresql":
-            source, within = "orders", f"{column} = ANY(:t_{kind})"
-        else:
-            # The covering index (org_id, column, placed_at, id), whatever the statistics say.
-            source = f"orders INDEXED BY {text_search.INDEX_OF[kind]}"
-            within = f"{column} IN (SELECT value FROM json_each(:t_{kind}))"
-        branches.append(f"SELECT {columns} FROM {source} WHERE org_id = :org_id AND {within}{extra}")
-    source = "orders" if dialect == "postgresql" else f"orders INDEXED BY {NUMBER_INDEX}"
-    for i in range(n_ranges):
-        # Unary + keeps org_id from tempting the planner away from the unique index on number.
-        branches.append(
-            f"SELECT {columns} FROM {source} WHERE number BETWEEN :n{i}_lo AND :n{i}_hi AND +org_id = :org_id{extra}"
-        )
-    return branches
 
 
-@lru_cache(maxsize=256)
-def _probe_sql(
-    dialect: str, kinds: tuple[str, ...], n_ranges: int, placed_from: bool, placed_to: bool, keyset: bool,
-    descending: bool,
-) -> str:
-    """How many candidates, counted up to :probe from the indexes alone."""
-    union = " UNION ALL ".join(_branches(dialect, kinds, n_ranges, placed_from, placed_to, keyset, descending, "1"))
-    return f"SELECT COUNT(*) FROM ({union} LIMIT :probe) AS candidates"
 
 
-def _text_params(reader: RawRead, match: TextMatch, scope: Scope, keyset: Sequence[Any] | None) -> dict[str, Any]:
-    params: dict[str, Any] = {"org_id": scope.org_id}
-    for kind, found in match.terms:
-        if found:
-            params[f"t_{kind}"] = list(found) if reader.dialect == "postgresql" else json.dumps(found)
-        params[f"x_{kind}"] = match.needles.of(kind)
-    for i, (low, high) in enumerate(match.needles.numbers):
-        params[f"n{i}_lo"], params[f"n{i}_hi"] = low, high
-    _bind_period(reader, scope, keyset, params)
-    return params
 
 
 # --- statements -------------------------------------------------------------------------------
@@ -490,7 +370,7 @@ def _where(shape: _Shape) -> list[str]:
         plan, kinds, n_ranges = shape.text
         if plan == "sparse":
             keyset = shape.keyset and shape.sort is SortKey.PLACED
-            branches = _branches(shape.dialect, kinds, n_ranges, shape.placed_from, shape.placed_to, keyset,
+            branches = index_branches(shape.dialect, kinds, n_ranges, shape.placed_from, shape.placed_to, keyset,
                                  shape.descending, "id")
             where.append(f"o.id IN ({' UNION '.join(branches)})")
         elif plan == "ordered":  # this chunk's candidates, given as :ids
@@ -505,35 +385,10 @@ def _where(shape: _Shape) -> list[str]:
     return where
 
 
-def text_test_sql(dialect: str, kinds: tuple[str, ...], n_ranges: int) -> str:
-    """Whether the row `o` holds the text (parameters :x_<kind>, :n<i>_lo/hi of _text_params)."""
-    contains = "strpos" if dialect == "postgresql" else "instr"
-    tests = [f"{contains}(o.{text_search.COLUMN_OF[kind]}, :x_{kind}) > 0" for kind in kinds]
-    tests += [f"o.number BETWEEN :n{i}_lo AND :n{i}_hi" for i in range(n_ranges)]
-    return "(" + " OR ".join(tests) + ")"
 
 
-def _newest_candidates(branches: list[str], direction: str, limit: str) -> str:
-    """(id, placed_at) of the first :limit candidates in date order.
-
-    Each branch's own first rows (a sort that keeps only :limit rows), then the first rows
-    of their union: an order among the overall first is among the first of its branch, and
-    the union (which drops orders found twice) sorts a few rows instead of all of them.
-    """
-    order = f"ORDER BY placed_at{direction}, id{direction} LIMIT :{limit}"
-    tops = " UNION ".join(
-        f"SELECT id, placed_at FROM ({branch} {order}) AS b{i}" for i, branch in enumerate(branches)
-    )
-    return f"SELECT id, placed_at FROM ({tops}) AS candidates {order}"
 
 
-@lru_cache(maxsize=256)
-def _candidates_sql(
-    dialect: str, kinds: tuple[str, ...], n_ranges: int, placed_from: bool, placed_to: bool, keyset: bool,
-    descending: bool,
-) -> str:
-    branches = _branches(dialect, kinds, n_ranges, placed_from, placed_to, keyset, descending, "id, placed_at")
-    return _newest_candidates(branches, " DESC" if descending else "", "chunk")
 
 
 @lru_cache(maxsize=1024)
@@ -542,18 +397,18 @@ def _statement(shape: _Shape) -> str:
     if shape.text is not None and shape.text[0] == "top":
         # The page's ids from the covering indexes alone, then only those rows.
         _, kinds, n_ranges = shape.text
-        branches = _branches(shape.dialect, kinds, n_ranges, shape.placed_from, shape.placed_to, shape.keyset,
+        branches = index_branches(shape.dialect, kinds, n_ranges, shape.placed_from, shape.placed_to, shape.keyset,
                              shape.descending, "id, placed_at")
         if shape.count:
             return f"SELECT COUNT(*) FROM ({' UNION '.join(branches)}) AS candidates"
-        ids = f"SELECT id FROM ({_newest_candidates(branches, direction, 'limit')}) AS newest"
+        ids = f"SELECT id FROM ({newest_candidates(branches, direction, 'limit')}) AS newest"
         return (
             f"SELECT {_SELECT} FROM {_FROM.format(hint=_access(shape))} WHERE o.id IN ({ids}) "
             f"ORDER BY o.placed_at{direction}, o.id{direction}"
         )
     if shape.prefix_top and not shape.count:
         ((column, bounded),) = shape.prefixes
-        extra = _range_sql(shape.placed_from, shape.placed_to, shape.keyset, shape.descending)
+        extra = range_sql(shape.placed_from, shape.placed_to, shape.keyset, shape.descending)
         branch = _prefix_branch(shape.dialect, column, bounded, extra, "id, placed_at")
         ids = f"SELECT id FROM ({branch} ORDER BY placed_at{direction}, id{direction} LIMIT :limit) AS newest"
         return (
@@ -596,10 +451,10 @@ def _shaped(
     )
     if text is not None:
         by_date = keyset if query.sort is SortKey.PLACED else None
-        params = _text_params(reader, text, scope, by_date)
+        params = text_params(reader, text, scope, by_date)
     else:
         params = {"org_id": scope.org_id}
-        _bind_period(reader, scope, None, params)
+        bind_period(reader, scope, None, params)
     if scope.microsite:
         params["microsite"] = scope.microsite
     for name in equals:
@@ -631,10 +486,6 @@ def filter_terms(
     return _access(shape), _where(shape), params
 
 
-def term_branch_sql(dialect: str, kind: str, placed_from: bool, placed_to: bool) -> str:
-    """The ids of the orders whose `kind` column is one of :t_<kind>, from its covering index."""
-    (branch,) = _branches(dialect, (kind,), 0, placed_from, placed_to, False, True, "id")
-    return branch
 
 
 def sort_key_of(row: Sequence[Any], sort: SortKey) -> tuple[Any, ...]:
@@ -700,9 +551,9 @@ def _fetch_ordered(
     chunk = ORDERED_CHUNK * wanted
     found: list[Any] = []
     key = keyset
-    candidates_params = _text_params(reader, text, scope, key)
+    candidates_params = text_params(reader, text, scope, key)
     while True:
-        sql = _candidates_sql(reader.dialect, text.kinds, len(text.needles.numbers), scope.placed_from is not None,
+        sql = candidates_sql(reader.dialect, text.kinds, len(text.needles.numbers), scope.placed_from is not None,
                               scope.placed_to is not None, key is not None, descending)
         candidates_params["chunk"] = chunk
         candidates = reader.all(sql, candidates_params)
@@ -749,6 +600,8 @@ def statement_for(reader: RawRead, query: OrderQuery, scope: Scope, *, limit: in
 __all__ = [
     "HIGH_RISK_SCORE",
     "LIST_COLUMNS",
+    "NUMBER_INDEX",
+    "TERM_CAP",
     "Scope",
     "TextMatch",
     "count",
@@ -757,6 +610,9 @@ __all__ = [
     "fetch_page",
     "filter_terms",
     "microsite_exists",
+    "narrowed",
+    "numbers_outweigh_period",
+    "prefix_end",
     "resolve_text",
     "sort_key_of",
     "statement_for",
