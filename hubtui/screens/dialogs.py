@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList
 
 from hubtui.domain.limits import NOTE_LIMIT
 from hubtui.domain.orders import CancelReason, OrderStatus
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.pick_list import PickList
 from hubtui.widgets.safe_text import SafeInput, safe
 

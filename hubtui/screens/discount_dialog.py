@@ -24,7 +24,7 @@ from hubtui.domain.money import format_money
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.services.views import OrderDetail
 from hubtui.widgets.form_field import FormField
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.safe_text import safe, shown
 
 

@@ -28,7 +28,7 @@ from hubtui.domain.order_query import OrderQuery
 from hubtui.domain.periods import Period, parse_date
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.widgets.choice_row import ChoiceRow
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.path_completion import complete_field
 from hubtui.widgets.safe_text import SafeInput, safe, shown
 from hubtui.widgets.worker_errors import ReportsWorkerErrors

@@ -36,7 +36,7 @@ from hubtui.domain.order_draft import (
 )
 from hubtui.services.context import Context
 from hubtui.services.views import ProductChoice
-from hubtui.widgets.key_delivery import EagerInput, TypeAhead
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead
 from hubtui.widgets.safe_text import safe, shown
 from hubtui.widgets.search_picker import SearchPicker
 from hubtui.widgets.worker_errors import ReportsWorkerErrors

@@ -20,7 +20,7 @@ from hubtui.domain.orders import Channel
 from hubtui.domain.payments import default_method
 from hubtui.services.views import Address, CustomerChoice
 from hubtui.widgets.form_field import FormField
-from hubtui.widgets.key_delivery import TypeAhead
+from hubtui.widgets.type_ahead import TypeAhead
 from hubtui.widgets.payment_fields import PaymentFields
 from hubtui.widgets.safe_text import safe
 

@@ -21,7 +21,8 @@ from hubtui.services.return_quotes import ReturnStart
 from hubtui.widgets.choice_row import ChoiceRow
 from hubtui.widgets.commands import APP_COMMANDS, NEW_RETURN_COMMANDS, bindings
 from hubtui.widgets.hub_footer import HubFooter
-from hubtui.widgets.key_delivery import EagerInput, hold_keys
+from hubtui.widgets.key_delivery import hold_keys
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.quantity_rows import QuantityRow, QuantityRows
 from hubtui.widgets.safe_text import safe
 from hubtui.widgets.worker_errors import ReportsWorkerErrors

@@ -20,7 +20,7 @@ from hubtui.domain.limits import NOTE_LIMIT
 from hubtui.domain.payments import correction_targets
 from hubtui.screens.dialogs import CANCEL_BINDINGS
 from hubtui.services.views import PaymentView
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.pick_list import PickList
 from hubtui.widgets.safe_text import safe
 

@@ -16,7 +16,8 @@ from textual.widgets import Input, Label, Static
 
 from hubtui.services.context import Context
 from hubtui.services.return_views import ReturnDetail
-from hubtui.widgets.key_delivery import EagerInput, hold_keys
+from hubtui.widgets.key_delivery import hold_keys
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.quantity_rows import QuantityRow, QuantityRows
 from hubtui.widgets.safe_text import safe
 

@@ -18,7 +18,7 @@ from hubtui.domain.money import check_symbol, money_symbol, parse_money
 from hubtui.services.return_views import ReturnDetail
 from hubtui.widgets import return_view as view
 from hubtui.widgets.choice_row import ChoiceRow
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.safe_text import safe
 
 BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"), Binding("ctrl+s", "save", "Save", id="dialog.save")]

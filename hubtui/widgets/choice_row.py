@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from hubtui.widgets.commands import CHOICE_COMMANDS, bindings
-from hubtui.widgets.key_delivery import TypeAhead
+from hubtui.widgets.type_ahead import TypeAhead
 
 
 class ChoiceRow(TypeAhead, can_focus=True):

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.safe_text import safe
 
 

@@ -6,9 +6,9 @@ product the enter picks; "5 j j p" pays the third order of the Unpaid list; "Zed
 fills two fields, not one. Textual hands each key to whatever has focus when the app reads
 it, and runs most bindings only once the key has bubbled back up to the app, behind every key
 queued meanwhile. So the app (`HoldsKeys`) holds keys while something they depend on is still
-coming (a `KeyHold`), and hands them on one at a time, each once the one before it has been
-handled; the widgets (`TypeAhead`, `EagerInput`) act on the keys that move focus as they
-arrive. The sequence of keys then means the same whether the computer was quick or slow.
+coming (a `KeyHold`, key_holds.py), and hands them on one at a time, each once the one before
+it has been handled; the widgets (`TypeAhead`, `EagerInput`, type_ahead.py) act on the keys
+that move focus as they arrive. The sequence of keys then means the same whether the computer was quick or slow.
 
 Keys contract: what a screen or widget does so that typed-ahead keys land right
 -------------------------------------------------------------------------------
@@ -43,15 +43,14 @@ Keys contract: what a screen or widget does so that typed-ahead keys land right
    `hold_keys(self, until=worker)` on the worker that pushes it. Its `check_action` refuses it
    (False) while a text field has focus: there the key is a character to type.
 
-Textual's private names this module relies on (tests/tui/test_textual_private_names.py
-fails, naming the name, should one go or change kind): `App._check_bindings`,
-`Widget._forward_event`, and a message's `_stop_propagation` and `_sender` slots.
+Textual's private names key delivery relies on (tests/tui/test_textual_private_names.py
+fails, naming the name, should one go or change kind): a message's `_stop_propagation` and
+`_sender` slots here, `App._check_bindings` and `Widget._forward_event` in type_ahead.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import monotonic
 from typing import Any
@@ -64,71 +63,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
-from textual.worker import Worker
 
-from hubtui.widgets.safe_text import SafeInput
+from hubtui.widgets.key_holds import KeyHold, Until
 
-Until = Worker[Any] | Awaitable[object]
-_WAITING: set[asyncio.Task[None]] = set()  # the tasks that end holds on a worker or awaitable, kept alive
 
 
 # ---------------------------------------------------------------------- holds
-
-class KeyHold:
-    """Keys typed from the moment a hold starts wait until it ends (see the keys contract, 3).
-
-    `release()` ends it; so does what it was started `until`, its node's screen leaving the
-    stack, or its deadline. Releasing it again, or a hold in an app that does not hold keys
-    (`KeyHold()`, what a widget tried out in a plain App gets), does nothing.
-    """
-
-    def __init__(self, app: HoldsKeys | None = None, node: DOMNode | None = None, limit_s: float = 0.0,
-                 waiting: Callable[[], bool] | None = None, heard: Screen[Any] | None = None) -> None:
-        self._app = app
-        self.node = node
-        self.deadline = monotonic() + limit_s
-        # A condition (a screen's focus, an older caller's predicate): looked at when something
-        # it depends on has happened, never on a clock.
-        self._waiting = waiting
-        self._heard = heard  # the screen whose messages may end the condition
-        self._released = app is None
-
-    @property
-    def released(self) -> bool:
-        return self._released
-
-    def release(self) -> None:
-        if self._released:
-            return
-        self._released = True
-        if self._app is not None:
-            self._app._hold_ended(self)
-
-    def _holding(self, now: float) -> bool:
-        return not self._released and now < self.deadline and (self._waiting is None or self._waiting())
-
-    def _end_with(self, until: Until) -> None:
-        async def wait() -> None:
-            try:
-                if isinstance(until, Worker):
-                    if not until.is_finished:
-                        await until.wait()
-                else:
-                    await until
-            except Exception:  # noqa: BLE001  # failed or cancelled: over all the same
-                pass
-            # What a worker posted its node (an answer, a refusal) is handled first: a callback
-            # queued there now comes after it. A node that is closing takes no more messages.
-            if isinstance(until, Worker) and until.node.call_later(self.release):
-                return
-            self.release()
-
-        # Never cancelled: cancelling a task cancels what it awaits, here the worker itself. Once
-        # the hold has ended some other way, its release() at the end does nothing.
-        task = asyncio.get_running_loop().create_task(wait())
-        _WAITING.add(task)
-        task.add_done_callback(_WAITING.discard)
-
 
 def hold_keys(node: DOMNode, *, until: Until | None = None, writing: bool = False) -> KeyHold:
     """Hold the keys typed from now on for what `node` is waiting for: until `until` (a worker,
@@ -432,88 +372,4 @@ class HoldsKeys(App[Any]):
             self._arm_limit()
 
 
-# ---------------------------------------------------------------------- the widgets
-
-class TypeAhead(Widget):
-    """Mix in *after* a Textual widget class, `class X(OptionList, TypeAhead)`: Textual takes a
-    widget's default CSS from its first base, and none of them defines `on_event`."""
-
-    on_enter_now: Callable[[], None] | None = None  # None: enter does what the widget itself does
-    # Other keys acted on as they arrive, e.g. the arrows of a search box that move its list:
-    # as screen bindings they would run after an enter typed just behind them. A callable that
-    # returns False leaves the key to the widget (e.g. "+" is text unless the box is empty).
-    inline_keys: dict[str, Callable[[], bool | None]] = {}
-
-    async def on_event(self, event: events.Event) -> None:
-        if not isinstance(event, events.Key):
-            await super().on_event(event)
-            return
-        await self._on_key_event(event)
-        app = self.app
-        if event._stop_propagation and isinstance(app, HoldsKeys):  # noqa: SLF001  # kept here
-            app.key_handled()
-
-    async def _on_key_event(self, event: events.Key) -> None:
-        # The focus of the screen on top: a key typed behind an esc can reach a field of the
-        # dialog that esc closed.
-        app = self.app
-        focused = app.focused
-        if focused is not None and focused is not self:
-            focused._forward_event(event)  # noqa: SLF001  # the same key: the app follows it until it is handled
-            if isinstance(app, HoldsKeys):
-                app.key_redirected(event, focused)
-            return
-        if not self.is_attached:
-            event.stop()  # its screen has closed: nobody is left to hear it
-            return
-        inline = self.inline_keys.get(event.key)
-        if inline is not None and inline() is not False:
-            event.stop()
-            event.prevent_default()
-            return
-        if event.key in ("tab", "shift+tab") or (event.key == "enter" and self.on_enter_now is not None):
-            event.stop()
-            event.prevent_default()
-            if event.key == "tab":
-                self.screen.focus_next()
-            elif event.key == "shift+tab":
-                self.screen.focus_previous()
-            else:
-                self.on_enter_now()  # type: ignore[misc]
-            return
-        if not event.is_printable and await self._run_binding_now(event.key):
-            event.stop()
-            event.prevent_default()
-            return
-        await super().on_event(event)
-
-    async def _run_binding_now(self, key: str) -> bool:
-        """Run the binding of `key` (this widget's, then its screen's) as the key arrives.
-
-        Textual would run it once the key has bubbled back up to the app, behind every key
-        queued meanwhile: "ctrl+s" then "p" would type the p into this field before ctrl+s
-        places the order. Printable keys stay with the widget: in a field they are text.
-        """
-        # The same look-up the app makes when the key comes back up (textual 8.2, pinned).
-        return await self.app._check_bindings(key)  # noqa: SLF001
-
-
-class EagerInput(SafeInput, TypeAhead):
-    """An Input (shown safely) whose enter calls `on_enter(value)` at once (default: on to the next field)."""
-
-    def __init__(self, *args: Any, on_enter: Callable[[str], None] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.on_enter = on_enter
-        self.on_enter_now = self._entered
-
-    def _entered(self) -> None:
-        if self.on_enter is None:
-            self.screen.focus_next()
-        else:
-            self.on_enter(self.value)
-
-    async def action_submit(self) -> None:  # enter arriving another way than as a key
-        self._entered()
-
-
-__all__ = ["EagerInput", "HoldsKeys", "KeyHold", "TypeAhead", "hold_keys"]
+__all__ = ["HoldsKeys", "KeyHold", "hold_keys"]

@@ -28,7 +28,7 @@ from hubtui.domain.payments import (
     reference_expected,
 )
 from hubtui.widgets.choice_row import ChoiceRow
-from hubtui.widgets.key_delivery import EagerInput
+from hubtui.widgets.type_ahead import EagerInput
 from hubtui.widgets.safe_text import safe
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from textual import events
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from hubtui.widgets.key_delivery import TypeAhead
+from hubtui.widgets.type_ahead import TypeAhead
 
 
 class PickList(OptionList, TypeAhead):

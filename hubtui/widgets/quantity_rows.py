@@ -17,7 +17,7 @@ from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 
-from hubtui.widgets.key_delivery import TypeAhead
+from hubtui.widgets.type_ahead import TypeAhead
 from hubtui.widgets.safe_text import shown
 
 MOVE_KEYS = {"up": -1, "k": -1, "down": 1, "j": 1}

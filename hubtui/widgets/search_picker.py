@@ -18,7 +18,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from hubtui.widgets.key_delivery import EagerInput, KeyHold, TypeAhead, hold_keys
+from hubtui.widgets.key_delivery import KeyHold, hold_keys
+from hubtui.widgets.type_ahead import EagerInput, TypeAhead
 
 
 class ResultList(OptionList, TypeAhead):

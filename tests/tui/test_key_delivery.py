@@ -13,7 +13,8 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Input
 
-from hubtui.widgets.key_delivery import EagerInput, HoldsKeys, KeyHold, hold_keys
+from hubtui.widgets.key_delivery import HoldsKeys, KeyHold, hold_keys
+from hubtui.widgets.type_ahead import EagerInput
 
 from .helpers import type_text, wait_for
 

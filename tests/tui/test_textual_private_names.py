@@ -1,7 +1,7 @@
 """Textual's private names hubtui relies on are still there, and still of the same kind.
 
-Key delivery (hubtui.widgets.key_delivery), the escape key's parser (hubtui.escape_key) and the
-app read and write a few of Textual's underscored names; an upgrade that renames or reshapes one
+Key delivery (hubtui.widgets.key_delivery and type_ahead), the escape key's parser
+(hubtui.escape_key) and the app read and write a few of Textual's underscored names; an upgrade that renames or reshapes one
 would misplace keys without an error. Each check names the name that went. No app is run: this is a look at the classes.
 """
 
@@ -49,7 +49,7 @@ def _slot(name: str) -> list[str]:
 
 
 CHECKS = {
-    # hubtui.widgets.key_delivery: TypeAhead runs a key's binding as it arrives, the same look-up the
+    # hubtui.widgets.type_ahead: TypeAhead runs a key's binding as it arrives, the same look-up the
     # app makes when the key comes back up.
     "App._check_bindings": lambda: _method(App, "_check_bindings", coroutine=True, parameters=("key", "priority")),
     # TypeAhead passes a key that reached it after focus moved on to the widget now focused.
