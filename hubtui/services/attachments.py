@@ -27,7 +27,8 @@ from hubtui.services.order_access import lock_order
 from hubtui.services.order_lookup import find_order
 from hubtui.services.refusals import refusals_recorded
 from hubtui.store.engine import Store
-from hubtui.store.tables import Attachment, OrgSetting
+from hubtui.store.org_tables import OrgSetting
+from hubtui.store.tables import Attachment
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from hubtui.services.context import Context
 from hubtui.services.views import Address, CompanyChoice, CustomerChoice, ProductChoice
 from hubtui.store import customer_search
 from hubtui.store.order_queries import prefix_end
-from hubtui.store.tables import Company, Customer, Microsite, Product
+from hubtui.store.org_tables import Microsite
+from hubtui.store.tables import Company, Customer, Product
 
 DEFAULT_LIMIT = 20
 # Customers merely containing the text are read newest first, at most this many, and the

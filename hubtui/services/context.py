@@ -15,7 +15,7 @@ from hubtui.domain.text import printable
 from hubtui.services.errors import NotFound, PermissionDenied, UnknownUser
 from hubtui.services.refusals import record_refusal
 from hubtui.store.engine import Store
-from hubtui.store.tables import Organisation, User, UserOrganisation
+from hubtui.store.org_tables import Organisation, User, UserOrganisation
 
 
 def utc_now() -> datetime:

@@ -107,7 +107,7 @@ def has_orders(store: Store) -> bool:
 
 
 def has_organisations(store: Store) -> bool:
-    from hubtui.store.tables import Organisation
+    from hubtui.store.org_tables import Organisation
 
     with store.read() as session:
         return session.execute(select(Organisation.id).limit(1)).first() is not None

@@ -43,17 +43,8 @@ from hubtui.services.demo_promotions import add_promotions
 from hubtui.services.demo_worker import worker_batches
 from hubtui.store.bulk import BulkLoader
 from hubtui.store.engine import Store
-from hubtui.store.tables import (
-    Company,
-    Customer,
-    Microsite,
-    Organisation,
-    OrgChannel,
-    OrgSetting,
-    Product,
-    User,
-    UserOrganisation,
-)
+from hubtui.store.org_tables import Microsite, Organisation, OrgChannel, OrgSetting, User, UserOrganisation
+from hubtui.store.tables import Company, Customer, Product
 
 Progress = Callable[[int, int], None]
 DEMO_USERS = (

@@ -16,9 +16,10 @@ from hubtui.domain.orders import PaymentStatus
 from hubtui.services import audit
 from hubtui.services.catalogue import phone_key
 from hubtui.services.imports import Importer, batched, unknown
+from hubtui.store.org_tables import Microsite, OrgChannel
 from hubtui.store.row_writer import insert_rows, reserve_ids
 from hubtui.store.sequences import ORDER_NUMBERS, set_at_least, take_next
-from hubtui.store.tables import Customer, Microsite, Order, OrgChannel
+from hubtui.store.tables import Customer, Order
 
 # What an orders import may change on an order that is there already.
 UPDATABLE = ("status", "payment_status", "tags", "customer_reference", "fraud_score")

@@ -33,16 +33,9 @@ from hubtui.services.views import (
 from hubtui.store import order_queries as q
 from hubtui.store import quick_counts
 from hubtui.store.engine import RawRead
-from hubtui.store.tables import (
-    Activity,
-    Microsite,
-    Order,
-    OrderDiscount,
-    OrderLine,
-    Payment,
-    Refund,
-    Return,
-)
+from hubtui.store.org_tables import Microsite
+from hubtui.store.return_tables import Refund, Return
+from hubtui.store.tables import Activity, Order, OrderDiscount, OrderLine, Payment
 from hubtui.store.tally_counts import tally_counts, tally_rows
 
 PAGE_SIZE = 50

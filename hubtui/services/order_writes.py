@@ -33,8 +33,9 @@ from hubtui.services.order_access import check_version, lock_order, read_back, t
 from hubtui.services.drafts import NewLine, NewOrder, OrderChanges, PaymentDraft
 from hubtui.services.order_payments import apply_payment, payment_kind
 from hubtui.services.views import Address, OrderDetail
+from hubtui.store.org_tables import Microsite, OrgChannel
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
-from hubtui.store.tables import Company, Customer, Microsite, Order, OrderLine, OrgChannel, Product
+from hubtui.store.tables import Company, Customer, Order, OrderLine, Product
 
 
 def _default_microsite(session: Session, ctx: Context, code: str | None) -> Microsite:

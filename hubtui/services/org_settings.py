@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hubtui.domain.returns import DEFAULT_ELIGIBLE_FROM
-from hubtui.store.tables import OrgSetting
+from hubtui.store.org_tables import OrgSetting
 
 RETURN_ELIGIBLE_FROM = "return_eligible_from"  # the order status returns open from
 REFUND_SUPERVISOR_ABOVE = "refund_supervisor_above"  # minor units; a bigger refund needs a supervisor

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hubtui.domain.orders import channel_label
 from hubtui.services.context import Context
-from hubtui.store.tables import Microsite, Organisation, OrgChannel
+from hubtui.store.org_tables import Microsite, Organisation, OrgChannel
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hubtui.domain.errors import PermissionDenied
 from hubtui.store.engine import Store
-from hubtui.store.tables import Refusal
+from hubtui.store.org_tables import Refusal
 
 if TYPE_CHECKING:
     from hubtui.services.context import Context

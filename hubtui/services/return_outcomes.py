@@ -32,7 +32,8 @@ from hubtui.services.return_reads import REFUND_FAILED, REFUND_PROCESSED, get_re
 from hubtui.services.return_views import ReturnDetail
 from hubtui.services.returns import clean_text, lock_return, record_move, refuse_if_closed
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
-from hubtui.store.tables import Order, OrderLine, Payment, Product, Refund, Return, ReturnLine
+from hubtui.store.return_tables import Refund, Return, ReturnLine
+from hubtui.store.tables import Order, OrderLine, Payment, Product
 
 # Refunds go back the way the money came, or by an offline method with a reference.
 REFUND_METHODS = (PaymentMethod.Bacs, PaymentMethod.Cheque, PaymentMethod.Cash, PaymentMethod.CardOverPhone,

@@ -21,7 +21,8 @@ from hubtui.domain.returns import RmaStatus, returnable_quantity
 from hubtui.services.context import Context
 from hubtui.services.errors import InvalidInput
 from hubtui.services.order_lookup import find_order
-from hubtui.store.tables import Order, OrderLine, Return, ReturnLine
+from hubtui.store.return_tables import Return, ReturnLine
+from hubtui.store.tables import Order, OrderLine
 
 # Returns that ended without taking any unit back: their lines claim nothing.
 CLAIM_NOTHING = frozenset({RmaStatus.RejectRequest, RmaStatus.ExchangeDenied, RmaStatus.ReturnPickupCancelled})

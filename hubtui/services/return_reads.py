@@ -34,7 +34,8 @@ from hubtui.services.return_quotes import CLAIM_NOTHING, still_refundable
 from hubtui.services.return_views import RefundView, ReturnDetail, ReturnLineView, ReturnRow
 from hubtui.services.views import ActivityView, Cursor, Page
 from hubtui.store import return_queries as rq
-from hubtui.store.tables import Activity, Order, OrderLine, Refund, Return, ReturnLine
+from hubtui.store.return_tables import Refund, Return, ReturnLine
+from hubtui.store.tables import Activity, Order, OrderLine
 
 REFUND_PROCESSED = "Processed"
 REFUND_FAILED = "Failed"

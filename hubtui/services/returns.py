@@ -41,7 +41,8 @@ from hubtui.services.return_quotes import CLAIM_NOTHING, ReturnableLine, returna
 from hubtui.services.return_reads import find_return, get_return
 from hubtui.services.return_views import ReturnDetail
 from hubtui.store.sequences import RMA_NUMBERS, take_next
-from hubtui.store.tables import Order, OrderLine, Return, ReturnLine
+from hubtui.store.return_tables import Return, ReturnLine
+from hubtui.store.tables import Order, OrderLine
 
 OUTCOME_WORDS = {"refund": "recording the refund (f)", "replace": "creating the replacement order (r)",
                  "credit": "recording the credit note (c)"}

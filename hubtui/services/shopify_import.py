@@ -34,8 +34,9 @@ from hubtui.services.csv_reader import check_header, open_rows
 from hubtui.services.imports import SIZE_LIMIT, ImportReport, Progress, _sha256, already_imported, batched, \
     record_import
 from hubtui.services.price_match import refresh_board
+from hubtui.store.org_tables import Microsite, OrgChannel
 from hubtui.store.sequences import ORDER_NUMBERS, take_next
-from hubtui.store.tables import Customer, Microsite, Order, OrderLine, OrgChannel, Payment, Product
+from hubtui.store.tables import Customer, Order, OrderLine, Payment, Product
 
 KIND = "shopify"
 

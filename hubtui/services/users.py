@@ -16,7 +16,7 @@ from hubtui.services.context import may_act_as
 from hubtui.services.errors import InvalidInput, PermissionDenied
 from hubtui.services.refusals import record_refusal
 from hubtui.store.engine import Store
-from hubtui.store.tables import Organisation, User, UserOrganisation
+from hubtui.store.org_tables import Organisation, User, UserOrganisation
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,%d}" % (LIMITS["user_name"] - 1))
 

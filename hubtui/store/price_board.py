@@ -28,8 +28,9 @@ from hubtui.domain.price_match import (
     evaluate_prepared,
     prepare,
 )
+from hubtui.store.org_tables import Microsite
 from hubtui.store.price_tables import BOARD_CHANNELS, PriceBoard, PriceMatchRule
-from hubtui.store.tables import Microsite, Product
+from hubtui.store.tables import Product
 
 assert BOARD_CHANNELS == COMPARED_CHANNELS  # one column pair per compared channel
 

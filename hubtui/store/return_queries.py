@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from hubtui.store.tables import Order, Return, ReturnLine
+from hubtui.store.return_tables import Return, ReturnLine
+from hubtui.store.tables import Order
 
 
 @dataclass(frozen=True)

@@ -23,83 +23,6 @@ PRE_ORDER_SQL = "order_type = 'PreOrder'"
 EXCHANGE_ON_HOLD_SQL = "order_type = 'Exchange' AND status = 'OnHold'"
 
 
-class Organisation(SQLModel, table=True):
-    __tablename__ = "organisations"
-
-    id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(max_length=16, unique=True)
-    name: str = Field(max_length=120)
-
-
-class Microsite(SQLModel, table=True):
-    __tablename__ = "microsites"
-    __table_args__ = (UniqueConstraint("org_id", "code"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    org_id: int = Field(foreign_key="organisations.id")
-    code: str = Field(max_length=32)
-    name: str = Field(max_length=120)
-    currency: str = Field(max_length=3)
-    is_default: bool = False
-
-
-class OrgChannel(SQLModel, table=True):
-    """A channel configured for an organisation; only these may be used."""
-
-    __tablename__ = "org_channels"
-    __table_args__ = (UniqueConstraint("org_id", "code"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    org_id: int = Field(foreign_key="organisations.id")
-    code: str = Field(max_length=16)
-    enabled: bool = True
-
-
-class OrgSetting(SQLModel, table=True):
-    __tablename__ = "org_settings"
-
-    org_id: int = Field(foreign_key="organisations.id", primary_key=True)
-    key: str = Field(max_length=64, primary_key=True)
-    value: str = Field(max_length=400)
-
-
-class User(SQLModel, table=True):
-    __tablename__ = "users"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=64, unique=True)
-    full_name: str = Field(default="", max_length=120)
-    role: str = Field(max_length=16)
-    default_org_id: int | None = Field(default=None, foreign_key="organisations.id")
-    active: bool = True
-    created_at: datetime
-
-
-class UserOrganisation(SQLModel, table=True):
-    """The organisations a user may act in (SPEC 8); `--org` chooses only among these."""
-
-    __tablename__ = "user_organisations"
-
-    user_id: int = Field(foreign_key="users.id", primary_key=True)
-    org_id: int = Field(foreign_key="organisations.id", primary_key=True)
-
-
-class Refusal(SQLModel, table=True):
-    """An action refused for want of permission or identity: it changed nothing, but it is
-    written down (SPEC 8). Append-only, like the activity log."""
-
-    __tablename__ = "refusals"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime
-    login: str = Field(max_length=64)  # the account at the keyboard
-    user_name: str = Field(max_length=64)  # who they acted, or asked to act, as
-    org_code: str = Field(default="", max_length=16)
-    action: str = Field(max_length=32)
-    subject: str = Field(default="", max_length=64)
-    reason: str = Field(max_length=400)
-
-
 class Company(SQLModel, table=True):
     __tablename__ = "companies"
     __table_args__ = (Index("ix_companies_org_name", "org_id", "name_key"),)
@@ -365,62 +288,6 @@ class Attachment(SQLModel, table=True):
     created_by: str = Field(max_length=64)
 
 
-class Return(SQLModel, table=True):
-    """A return merchandise authorisation (RMA)."""
-
-    __tablename__ = "returns"
-    __table_args__ = (
-        Index("ix_returns_org_status", "org_id", "status", "id"),
-        Index("ix_returns_order", "order_id"),
-        Index("ix_returns_org_id", "org_id", "id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    org_id: int = Field(foreign_key="organisations.id")
-    number: str = Field(max_length=12, unique=True)
-    order_id: int = Field(foreign_key="orders.id")
-    status: str = Field(max_length=32)
-    action: str = Field(max_length=16)
-    reason: str = Field(max_length=24)
-    raised_from: str = Field(max_length=24)
-    note: str = Field(default="", max_length=400)
-    replacement_order_id: int | None = Field(default=None, foreign_key="orders.id")
-    credit_note_number: str = Field(default="", max_length=32)
-    credit_note_amount: int = 0
-    created_at: datetime
-    created_by: str = Field(max_length=64)
-    updated_at: datetime
-    updated_by: str = Field(max_length=64)
-    version: int = 1
-
-
-class ReturnLine(SQLModel, table=True):
-    __tablename__ = "return_lines"
-    __table_args__ = (Index("ix_return_lines_rma", "rma_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    rma_id: int = Field(foreign_key="returns.id")
-    order_line_id: int = Field(foreign_key="order_lines.id")
-    quantity: int
-    reason: str = Field(max_length=24)
-    received_quantity: int | None = None  # what the warehouse confirmed; None until received
-
-
-class Refund(SQLModel, table=True):
-    __tablename__ = "refunds"
-    __table_args__ = (Index("ix_refunds_order", "order_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id")
-    rma_id: int | None = Field(default=None, foreign_key="returns.id")
-    amount: int
-    method: str = Field(max_length=24)
-    reference: str = Field(default="", max_length=120)
-    status: str = Field(default="Processed", max_length=24)
-    created_at: datetime
-    created_by: str = Field(max_length=64)
-
-
 class ImportedFile(SQLModel, table=True):
     """A file imported once: importing the same bytes again as the same kind changes nothing."""
 
@@ -465,7 +332,9 @@ class SearchTerm(SQLModel, table=True):
     term: str = Field(max_length=254)
 
 
-# The tally and price-match tables live apart (one job each); imported here so that this module's
-# metadata holds them.
+# The organisation and user, tally, price-match and return tables live apart (one job each);
+# imported here so that this module's metadata holds them.
+from hubtui.store import org_tables as org_tables  # noqa: E402,F401
 from hubtui.store import price_tables as price_tables  # noqa: E402,F401
+from hubtui.store import return_tables as return_tables  # noqa: E402,F401
 from hubtui.store import tally_tables as tally_tables  # noqa: E402,F401

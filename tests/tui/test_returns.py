@@ -23,7 +23,8 @@ def returnable_order(ctx, lines: int = 2) -> str:
     """A dispatched, fully paid order with at least `lines` returnable lines and no return yet."""
     from sqlalchemy import select
 
-    from hubtui.store.tables import Order, Return
+    from hubtui.store.return_tables import Return
+    from hubtui.store.tables import Order
 
     with ctx.store.read() as session:
         numbers = session.scalars(select(Order.number).where(
