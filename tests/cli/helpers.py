@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,16 +89,41 @@ def without_rules(lines: list[str]) -> list[str]:
     return [line for line in lines if not is_rule(line)]
 
 
-def popen(args: list[str] | tuple[str, ...], env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "hubtui.cli", *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
+def popen(args: list[str] | tuple[str, ...], env: dict[str, str], *, ctrl_c: bool = False) -> subprocess.Popen[str]:
+    """The program started in the background; `ctrl_c`: with Ctrl-C (SIGINT) handled as in a
+    terminal, whatever the test run inherited (see _ctrl_c_as_in_a_terminal)."""
+    with _ctrl_c_as_in_a_terminal() if ctrl_c else _unchanged():
+        return subprocess.Popen(
+            [sys.executable, "-m", "hubtui.cli", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+
+
+@contextmanager
+def _ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """A test run started as a background job of a shell without job control (`make test &` in
+    a script) ignores SIGINT, and so would the program it starts, which then rightly goes on
+    loading (hubtui.cli.demo keeps an ignored Ctrl-C ignored). For as long as the child is
+    started, this process handles SIGINT as Python does by default, which the child starts with."""
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if not ignored or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _unchanged() -> Iterator[None]:
+    yield
 
 
 def finish(process: subprocess.Popen[str], args: list[str] | tuple[str, ...]) -> Ran:

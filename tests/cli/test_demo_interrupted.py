@@ -169,7 +169,7 @@ def test_kill_9_while_the_worker_builds_orders_leaves_nothing_behind(full_run: F
 def test_ctrl_c_ends_the_worker_and_loads_nothing(full_run: FullRun, tmp_path: Path, env) -> None:
     """Ctrl-C (SIGINT) while the orders are built: exit 130, the worker ended, nothing loaded."""
     path = shutil.copyfile(full_run.schema_only, tmp_path / "interrupted.db")
-    process = popen(_demo(path, 200_000), env)
+    process = popen(_demo(path, 200_000), env, ctrl_c=True)
     children = _wait_for_worker(process)
     assert children, "the demo never started its worker"
     time.sleep(0.5)
