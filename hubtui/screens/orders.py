@@ -264,9 +264,12 @@ class OrdersScreen(KeysetListScreen[OrderRow]):
         self.order_query = self.order_query.with_changes(microsite=following)
 
     def action_clear_search(self) -> None:
+        # The period chosen with D stays, as the microsite and the quick filter do: what an agent
+        # clears is what they searched for, not the span of orders they work on.
         self.close_filter()
+        period = self.order_query.period if self.order_query.period in PERIOD_CYCLE else None
         cleared = OrderQuery(quick_filter=self.order_query.quick_filter, microsite=self.order_query.microsite,
-                             sort=self.order_query.sort, descending=self.order_query.descending)
+                             period=period, sort=self.order_query.sort, descending=self.order_query.descending)
         if cleared != self.order_query:
             self.order_query = cleared
 

@@ -370,6 +370,27 @@ async def test_d_counts_every_quick_filter_in_the_period_and_the_header_names_it
             assert f"period: {words}" in list_status(screen)
 
 
+async def test_esc_clears_the_text_and_keeps_the_period(make_app, alice):
+    """D then "/wood": esc takes the text away and leaves the period, as it leaves the microsite."""
+    last_week = OrderQuery(period=Period.LAST_7_DAYS)
+    wood = last_week.with_changes(text="wood")
+    assert 0 < count_orders(alice, wood) < count_orders(alice, last_week), "the demo no longer narrows by 'wood'"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_list(pilot)
+        await pilot.press("D", "D", "D")
+        await wait_for(pilot, lambda: screen.order_query == last_week and list_settled(screen), "the last 7 days")
+        await pilot.press("slash")
+        await type_text(pilot, "wood")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.order_query == wood and list_settled(screen), "the list of 'wood'")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.order_query == last_week and list_settled(screen), "the week after esc")
+        assert screen.query_one("#filter-text", Input).value == ""
+        assert_list_shows(screen, list_orders(alice, last_week), count_orders(alice, last_week))
+        assert "· last 7 days ·" in header_line(app)
+
+
 async def test_slash_text_counts_every_quick_filter_and_one_order_reads_as_one(make_app, alice):
     number = list_orders(alice, OrderQuery()).rows[7].number
     assert count_orders(alice, OrderQuery(text=number)) == 1, "the number should match only itself"
