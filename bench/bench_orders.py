@@ -163,7 +163,7 @@ def main() -> None:
     for f in QuickFilter:
         query = OrderQuery(quick_filter=f)  # a plain COUNT(*) of the filter instead of the tallies
         with store.raw_read() as reader:
-            sql, params = q._prepare(reader, query, _scope(ctx, query), None, descending=True, keyset=None, count=True)
+            sql, params = q.count_statement(reader, query, _scope(ctx, query))
         count_sql.append((sql, params))
     rows.append(("  bare: a COUNT(*) per quick filter instead of the tallies",
                  median_ms(bare(count_sql), 3), None, ""))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from hubtui.services.context import Context
 from hubtui.services.views import Address, CompanyChoice, CustomerChoice, ProductChoice
 from hubtui.store import customer_search
-from hubtui.store.order_queries import prefix_end
+from hubtui.store.list_statements import prefix_end
 from hubtui.store.org_tables import Microsite
 from hubtui.store.tables import Company, Customer, Product
 
