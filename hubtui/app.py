@@ -221,7 +221,7 @@ class HubApp(ReportsWorkerErrors, HoldsKeys):
         must never be read as markup nor reach the terminal with its control characters."""
         from hubtui.domain.text import printable
 
-        # markup is ignored on purpose: screens' notify passes markup=True by default.
+        # Never as markup, whatever the caller passed: Screen.notify asks for markup by default.
         super().notify(printable(message), title=printable(title, one_line=True), severity=severity, timeout=timeout,
                        markup=False)
 
