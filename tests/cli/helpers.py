@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,7 @@ def without_rules(lines: list[str]) -> list[str]:
 def popen(args: list[str] | tuple[str, ...], env: dict[str, str], *, ctrl_c: bool = False) -> subprocess.Popen[str]:
     """The program started in the background; `ctrl_c`: with Ctrl-C (SIGINT) handled as in a
     terminal, whatever the test run inherited (see _ctrl_c_as_in_a_terminal)."""
-    with _ctrl_c_as_in_a_terminal() if ctrl_c else _unchanged():
+    with _ctrl_c_as_in_a_terminal() if ctrl_c else nullcontext():
         return subprocess.Popen(
             [sys.executable, "-m", "hubtui.cli", *args],
             env=env,
@@ -119,11 +119,6 @@ def _ctrl_c_as_in_a_terminal() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def _unchanged() -> Iterator[None]:
-    yield
 
 
 def finish(process: subprocess.Popen[str], args: list[str] | tuple[str, ...]) -> Ran:
