@@ -36,6 +36,9 @@ from hubtui.store.text_candidates import (
     text_test_sql,
 )
 
+# The period in a WHERE over `o` (grouped_counts.py binds other bounds to them, a day at a time).
+PLACED_FROM_TERM = "o.placed_at >= :placed_from"
+PLACED_TO_TERM = "o.placed_at < :placed_to"
 # The order of these columns is the order fetch_page's rows unpack in.
 LIST_COLUMNS = (
     "o.id", "o.number", "o.placed_at", "o.customer_first_name", "o.customer_last_name", "o.customer_email",
@@ -184,9 +187,9 @@ def _where(shape: _Shape) -> list[str]:
     if shape.microsite:
         where.append("o.microsite_id = (SELECT id FROM microsites WHERE org_id = :org_id AND code = :microsite)")
     if shape.placed_from:
-        where.append("o.placed_at >= :placed_from")
+        where.append(PLACED_FROM_TERM)
     if shape.placed_to:
-        where.append("o.placed_at < :placed_to")
+        where.append(PLACED_TO_TERM)
     for name in shape.equals:
         where.append(f"o.{name} = :{name}")
     for column, bounded in shape.prefixes:
@@ -310,6 +313,6 @@ def sort_key_of(row: Sequence[Any], sort: SortKey) -> tuple[Any, ...]:
 
 
 __all__ = [
-    "EQUALS", "INDEXED_FILTERS", "LIST_COLUMNS", "QUICK_SQL", "count_statement", "filter_terms", "prefix_branch",
-    "prefix_end", "prefix_searches", "prepare", "sort_key_of",
+    "EQUALS", "INDEXED_FILTERS", "LIST_COLUMNS", "PLACED_FROM_TERM", "PLACED_TO_TERM", "QUICK_SQL", "count_statement",
+    "filter_terms", "prefix_branch", "prefix_end", "prefix_searches", "prepare", "sort_key_of",
 ]
