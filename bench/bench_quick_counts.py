@@ -51,6 +51,8 @@ CASES: list[tuple[str, str | None, str | None]] = [
     # one character today in a microsite; digits that start a hundred thousand numbers, or eleven thousand
     ("e", "today", "bt-ie"), ("9", "last-30-days", None), ("07", None, None), ("bt1", "last-30-days", None),
     ("12", "last-month", None), ("42", None, None),
+    # two letters a third of the values hold, over a week: a walk of the week's orders
+    ("ll", "last-7-days", None), ("on", "last-7-days", "bt-uk"),
 ]
 
 
